@@ -1,0 +1,49 @@
+# stressd — build, demo, tests and benchmarks.
+#
+#   make demo    install what is missing, build, run a short safe CPU attack
+#   make check   the whole test suite (what CI runs)
+#   make bench   side-by-side benchmarks against stress-ng (not part of check)
+
+SWIFT        ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+CONFIG       ?= debug
+APT_PACKAGES := libsystemd-dev pkg-config procps
+BENCH_PACKAGES := stress-ng
+BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
+# Tests and demo keep their ledger out of /var/lib/stressd.
+DEMO_STATE   ?= /tmp/stressd-demo-state
+
+.PHONY: deps bench-deps build demo check bench clean
+
+# Installs the Debian packages the build and tests need, only when missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+bench-deps:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(APT_PACKAGES) $(BENCH_PACKAGES)"
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+demo: build
+	@echo "== stressd host"
+	$(BIN_DIR)/stressd host
+	@echo
+	@echo "== a safe demo attack: 30% of one core for 5 seconds"
+	$(BIN_DIR)/stressd cpu --load 30% --cores 1 --duration 5s --state-dir $(DEMO_STATE)
+
+check: deps
+	$(SWIFT) build --build-tests
+	STRESSD_BIN="$(BIN_DIR)/stressd" $(SWIFT) test --skip-build --no-parallel
+
+bench: bench-deps
+	$(SWIFT) build -c release
+	STRESSD_BIN="$$($(SWIFT) build -c release --show-bin-path)/stressd" bash bench/cpu-precision.sh
+
+clean:
+	rm -rf .build

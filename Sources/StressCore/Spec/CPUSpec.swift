@@ -1,0 +1,54 @@
+/// What a CPU attack does: burn `load` of each of `cores` cores, either on
+/// top of whatever already runs (`added`, as stress-ng and Gremlin do) or
+/// topping the host (or its cgroup) up to `load` in total (`total`).
+public struct CPUSpec: Hashable, Sendable {
+    /// How the requested load relates to the load that is already there.
+    public enum Mode: String, Codable, Hashable, Sendable {
+        /// Each worker burns `load` of a core, whatever else runs.
+        case added
+        /// The workers adapt so that the whole scope is busy at `load`.
+        case total
+    }
+
+    public var load: Percentage
+    public var cores: CoreSelection
+    public var mode: Mode
+
+    public init(load: Percentage, cores: CoreSelection, mode: Mode = .added) {
+        self.load = load
+        self.cores = cores
+        self.mode = mode
+    }
+
+    /// The smallest load that is honoured; below it the duty cycle would be
+    /// shorter than the scheduler's resolution.
+    public static let minimumLoad = Percentage(fraction: 0.01)
+
+    func validate(capacity: CPUCapacity) throws(InputError) {
+        guard load >= Self.minimumLoad, load.fraction <= 1 else {
+            throw .outOfRange(field: "load", value: load.description, allowed: "from 1% to 100%")
+        }
+        if case .count(let count) = cores, count > capacity.workerSlots {
+            throw .outOfRange(
+                field: "cores", value: String(count),
+                allowed: "this host lets stressd use \(capacity.workerSlots) (\(capacity.description)); use --cores all or a number up to \(capacity.workerSlots)")
+        }
+    }
+
+    /// How many worker processes run: one per core requested.
+    public func workerCount(capacity: CPUCapacity) -> Int {
+        switch cores {
+        case .all: return capacity.workerSlots
+        case .count(let count): return count
+        }
+    }
+
+    /// The share of one core each worker burns. Percentages are of what the
+    /// process can really use: under a CPU quota of 1.5 cores, `--cores all
+    /// --load 100%` runs two workers at 75% each, not two at 100% that the
+    /// quota would throttle unevenly.
+    public func loadPerWorker(capacity: CPUCapacity) -> Double {
+        let workers = Double(workerCount(capacity: capacity))
+        return load.fraction * min(1, capacity.cores / workers)
+    }
+}

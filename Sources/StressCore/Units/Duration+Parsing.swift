@@ -1,0 +1,61 @@
+extension Duration {
+    /// Parses the durations users type: `30s`, `5m`, `1h30m`, `250ms`, `1.5s`.
+    /// A bare number is refused: `30` could mean seconds or minutes, and a
+    /// fault injected for the wrong length is worse than an error.
+    public static func parse(_ text: String, field: String) throws(InputError) -> Duration {
+        let expected = "a duration such as 30s, 5m, 1h30m or 250ms (units: ms, s, m, h)"
+        let body = text.trimmingWhitespace()
+        if body.hasPrefix("-") {
+            throw .outOfRange(field: field, value: text, allowed: "a duration cannot be negative")
+        }
+        var total = Duration.zero
+        var rest = Substring(body)
+        guard !rest.isEmpty else { throw .malformed(field: field, value: text, expected: expected) }
+        while !rest.isEmpty {
+            let number = rest.prefix { $0.isNumber || $0 == "." }
+            rest = rest.dropFirst(number.count)
+            let unit = rest.prefix { $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            guard let value = Double(number), value.isFinite, let scale = secondsPerUnit(unit) else {
+                throw .malformed(field: field, value: text, expected: expected)
+            }
+            let nanoseconds = value * scale * 1e9
+            guard nanoseconds < 1e18 else {
+                throw .outOfRange(field: field, value: text, allowed: "at most a few years")
+            }
+            total += .nanoseconds(Int64(nanoseconds.rounded()))
+        }
+        return total
+    }
+
+    private static func secondsPerUnit(_ unit: Substring) -> Double? {
+        switch unit {
+        case "ms": return 0.001
+        case "s": return 1
+        case "m": return 60
+        case "h": return 3600
+        default: return nil
+        }
+    }
+
+    /// Seconds as a Double, for rates and reports.
+    public var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+
+    /// The short form users type back in: `250ms`, `1.5s`, `1h30m`.
+    public var humanReadable: String {
+        let milliseconds = Int64((seconds * 1000).rounded())
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        if milliseconds < 60_000 {
+            return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(Double(milliseconds) / 1000)s"
+        }
+        var secondsLeft = milliseconds / 1000
+        var text = ""
+        if secondsLeft >= 3600 { text += "\(secondsLeft / 3600)h"; secondsLeft %= 3600 }
+        if secondsLeft >= 60 { text += "\(secondsLeft / 60)m"; secondsLeft %= 60 }
+        if secondsLeft > 0 { text += "\(secondsLeft)s" }
+        return text
+    }
+}
