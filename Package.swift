@@ -15,10 +15,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "StressCore"),
+        // Fixed-arity C wrappers for what Swift cannot call (prctl, pidfd).
+        .target(name: "CLinux"),
         .target(
             name: "LinuxHost",
             dependencies: [
-                "StressCore",
+                "StressCore", "CLinux",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

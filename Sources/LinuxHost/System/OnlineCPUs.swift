@@ -1,0 +1,29 @@
+import Glibc
+import SystemPackage
+
+/// The CPUs this process may run on: its affinity mask, which `taskset`,
+/// cpusets and container runtimes narrow. Not `nproc --all` and not the
+/// cgroup quota (see `CgroupLimits`): a CPU attack sized from the host's CPU
+/// count would start workers that can only fight over the allowed ones.
+public enum OnlineCPUs {
+    /// Counts the bits of sched_getaffinity(2). The mask grows until the
+    /// kernel accepts it, so hosts with more than 1024 CPUs work too;
+    /// `CPU_COUNT` is a C macro Swift cannot call, hence the own count.
+    public static func count() throws(HostError) -> Int {
+        var words = 1024 / UInt.bitWidth
+        while true {
+            var mask = [UInt](repeating: 0, count: words)
+            let result = mask.withUnsafeMutableBytes { buffer in
+                sched_getaffinity(0, buffer.count, buffer.baseAddress?.assumingMemoryBound(to: cpu_set_t.self))
+            }
+            if result == 0 {
+                return max(1, mask.reduce(0) { $0 + $1.nonzeroBitCount })
+            }
+            let error = Glibc.errno
+            guard error == EINVAL, words < 1 << 16 else {
+                throw .system(call: "sched_getaffinity", path: nil, errno: Errno(rawValue: error))
+            }
+            words *= 2
+        }
+    }
+}

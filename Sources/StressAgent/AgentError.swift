@@ -1,0 +1,24 @@
+import LinuxHost
+import StressCore
+
+/// Failures of the agent layer, each saying what to do about it.
+public enum AgentError: Error, Sendable, CustomStringConvertible {
+    case stateDirectory(path: String, reason: String)
+    case ledger(reason: String)
+    /// The host refused something the attack needs (spawn, pipe, cgroup).
+    case host(HostError)
+    case unknownAttack(AttackID)
+
+    public var description: String {
+        switch self {
+        case .stateDirectory(let path, let reason):
+            return "cannot use state directory \(path): \(reason); pick another with --state-dir or STRESSD_STATE_DIR"
+        case .ledger(let reason):
+            return "ledger: \(reason)"
+        case .host(let error):
+            return error.description
+        case .unknownAttack(let id):
+            return "no attack \(id) in the ledger; `stressd status` lists them"
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Glibc
+import LinuxHost
+import StressCore
+import SystemPackage
+
+/// The durable list of what running or interrupted attacks have created:
+/// one JSON file per attack under `<state>/ledger/`, each replaced
+/// atomically, so a crash never leaves a record half-written.
+public struct Ledger: Sendable {
+    public let directory: FilePath
+
+    /// Opens (and creates, mode 0700) the ledger under a state directory.
+    public init(stateDirectory: FilePath) throws(AgentError) {
+        directory = stateDirectory.appending("ledger")
+        do {
+            try Directory.create(directory, mode: 0o700)
+        } catch {
+            throw .stateDirectory(path: stateDirectory.string, reason: error.description)
+        }
+    }
+
+    public func path(of id: AttackID) -> FilePath {
+        directory.appending("\(id.rawValue).json")
+    }
+
+    public func write(_ record: LedgerRecord) throws(AgentError) {
+        do {
+            let data = try JSONCoding.encoder.encode(record)
+            try AtomicFile.write(Array(data), to: path(of: record.id))
+        } catch let error as HostError {
+            throw .ledger(reason: error.description)
+        } catch {
+            throw .ledger(reason: "cannot encode record \(record.id): \(error)")
+        }
+    }
+
+    public func remove(_ id: AttackID) throws(AgentError) {
+        do {
+            try AtomicFile.remove(path(of: id))
+        } catch {
+            throw .ledger(reason: error.description)
+        }
+    }
+
+    public func contains(_ id: AttackID) -> Bool {
+        Directory.exists(path(of: id))
+    }
+
+    /// Every record, oldest first. A record that cannot be read is reported,
+    /// not skipped silently: it may describe something still running.
+    public func records() throws(AgentError) -> [LedgerRecord] {
+        let names: [String]
+        do {
+            names = try Directory.entries(directory).filter { $0.hasSuffix(".json") }
+        } catch {
+            throw .ledger(reason: error.description)
+        }
+        var records: [LedgerRecord] = []
+        for name in names {
+            let file = directory.appending(name)
+            do {
+                let bytes = try TextFile.readBytes(file)
+                records.append(try JSONCoding.decoder.decode(LedgerRecord.self, from: Data(bytes)))
+            } catch let error as HostError where error.errno == .noSuchFileOrDirectory {
+                continue  // removed by its supervisor while we listed
+            } catch {
+                throw .ledger(reason: "unreadable record \(file): \(error); inspect it, then delete it by hand")
+            }
+        }
+        return records.sorted { $0.startedAt < $1.startedAt }
+    }
+
+    /// Runs `body` holding an exclusive lock on the ledger, so two stressd
+    /// processes never replay the same record at once.
+    public func withExclusiveLock<T>(_ body: () throws(AgentError) -> T) throws(AgentError) -> T {
+        let lockPath = directory.appending(".lock")
+        let fd = open(lockPath.string, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw .ledger(reason: "cannot open \(lockPath): \(Errno(rawValue: Glibc.errno))")
+        }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 && Glibc.errno == EINTR {}
+        return try body()
+    }
+}
