@@ -1,0 +1,37 @@
+import Foundation
+import LinuxHost
+import StressCore
+import SystemPackage
+
+/// Finished attacks' reports, one JSON file each under `<state>/reports/`,
+/// so `stressd report ID` (and the API) can show them later.
+public struct ReportStore: Sendable {
+    public let directory: FilePath
+
+    public init(stateDirectory: FilePath) {
+        directory = stateDirectory.appending("reports")
+    }
+
+    public func path(of id: AttackID) -> FilePath {
+        directory.appending("\(id.rawValue).json")
+    }
+
+    /// Saves the report and returns where.
+    @discardableResult
+    public func save(_ report: AttackReport) throws(AgentError) -> FilePath {
+        let path = path(of: report.id)
+        do {
+            try Directory.create(directory, mode: 0o700)
+            try AtomicFile.write(Array(Self.encode(report)), to: path)
+        } catch let error as HostError {
+            throw .stateDirectory(path: directory.string, reason: error.description)
+        } catch {
+            throw .stateDirectory(path: directory.string, reason: "\(error)")
+        }
+        return path
+    }
+
+    public static func encode(_ report: AttackReport) throws -> Data {
+        try JSONCoding.encoder.encode(report)
+    }
+}

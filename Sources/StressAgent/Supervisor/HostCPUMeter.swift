@@ -1,0 +1,17 @@
+import LinuxHost
+
+/// Measures the whole host's busy cores from /proc/stat, for `--total` mode.
+public struct HostCPUMeter: CPUScopeMeter {
+    private let procFS: ProcFS
+    private var previous: CPUTimes?
+
+    public init(procFS: ProcFS = ProcFS()) {
+        self.procFS = procFS
+    }
+
+    public mutating func busyCoresSinceLastCall() -> Double? {
+        guard let now = try? procFS.cpuTimes() else { return nil }
+        defer { previous = now }
+        return previous.flatMap { now.busyCores(since: $0) }
+    }
+}

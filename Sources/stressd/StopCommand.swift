@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import StressAgent
+import StressCore
+
+/// `stressd stop ID|--all`: end attacks now and undo them.
+struct StopCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop",
+        abstract: "Stop one attack, or all of them, and undo what they created.",
+        discussion: "A running attack's supervisor gets SIGTERM and cleans up; if it is gone or does not finish within 5s, stressd undoes the attack itself.")
+
+    @Argument(help: "The attack id, as `stressd status` shows it.")
+    var id: String?
+
+    @Flag(help: "Stop every attack in the ledger.")
+    var all = false
+
+    @Flag(help: "Print what was undone as JSON.")
+    var json = false
+
+    @OptionGroup var state: StateOptions
+
+    func validate() throws {
+        if (id == nil) == !all {
+            throw ValidationError("give an attack id or --all (not both)")
+        }
+    }
+
+    func run() async throws {
+        let replay = try state.environment().replay
+        let results: [UndoResult]
+        if let id {
+            results = [try await replay.stop(AttackID(validating: id))]
+        } else {
+            results = try await replay.cleanup()
+        }
+        try UndoOutput(json: json).emit(results, nothingMessage: "no attacks to stop")
+    }
+}
+
+/// Prints what undoing attacks did; exits 1 if anything could not be undone.
+struct UndoOutput {
+    let json: Bool
+
+    func emit(_ results: [UndoResult], nothingMessage: String) throws {
+        if json {
+            let data = try JSONCoding.encoder.encode(results)
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        } else if results.isEmpty {
+            print(nothingMessage)
+        } else {
+            for result in results {
+                print("\(result.id): \(Terminal.describe(result))")
+            }
+        }
+        if results.contains(where: { !$0.errors.isEmpty }) { throw AttackFailed() }
+    }
+}
