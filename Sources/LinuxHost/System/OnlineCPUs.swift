@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 import SystemPackage
 
@@ -6,16 +7,15 @@ import SystemPackage
 /// cgroup quota (see `CgroupLimits`): a CPU attack sized from the host's CPU
 /// count would start workers that can only fight over the allowed ones.
 public enum OnlineCPUs {
-    /// Counts the bits of sched_getaffinity(2). The mask grows until the
-    /// kernel accepts it, so hosts with more than 1024 CPUs work too;
-    /// `CPU_COUNT` is a C macro Swift cannot call, hence the own count.
+    /// Counts the bits of sched_getaffinity(2) for the calling thread. The
+    /// mask grows until the kernel accepts it, so hosts with more than 1024
+    /// CPUs work too; `CPU_COUNT` is a C macro Swift cannot call, hence the
+    /// own count.
     public static func count() throws(HostError) -> Int {
         var words = 1024 / UInt.bitWidth
         while true {
             var mask = [UInt](repeating: 0, count: words)
-            let result = mask.withUnsafeMutableBytes { buffer in
-                sched_getaffinity(0, buffer.count, buffer.baseAddress?.assumingMemoryBound(to: cpu_set_t.self))
-            }
+            let result = mask.withUnsafeMutableBytes { stressd_sched_getaffinity($0.count, $0.baseAddress) }
             if result == 0 {
                 return max(1, mask.reduce(0) { $0 + $1.nonzeroBitCount })
             }
