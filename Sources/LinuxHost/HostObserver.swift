@@ -174,10 +174,13 @@ public struct HostObserver: Sendable {
 
     /// File systems that hold data, with their free space. A mount that
     /// cannot be examined (a path hidden from us, a stale network mount) or
-    /// that has no blocks is left out, as `df` does.
+    /// that has no blocks is left out, as `df` does; so are single files
+    /// bind-mounted into containers (`/etc/resolv.conf`), which only repeat
+    /// the file system they come from.
     func fileSystems() throws(HostError) -> [HostSnapshot.FileSystem] {
         Self.listedMounts(try proc.mountInfo()).compactMap { mount in
-            guard let usage = try? FileSystemUsage(path: FilePath(mount.mountPoint)), usage.sizeBytes > 0 else {
+            let path = FilePath(mount.mountPoint)
+            guard Directory.isDirectory(path), let usage = try? FileSystemUsage(path: path), usage.sizeBytes > 0 else {
                 return nil
             }
             return HostSnapshot.FileSystem(
