@@ -60,7 +60,7 @@ struct CPUCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (spec, cpu, policy) = try makeSpec()
-        let capacity = try HostCapacity.cpu()
+        let capacity = try HostObserver().cpuCapacity()
         try spec.validate(capacity: capacity, policy: policy)
         let environment = try state.environment(policy: policy)
         let terminal = Terminal()

@@ -49,6 +49,6 @@ struct Terminal: Sendable {
         }
         parts += result.notes
         parts += result.errors.map { "FAILED: \($0)" }
-        return parts.isEmpty ? "nothing left to undo" : parts.joined(separator: "; ")
+        return parts.isEmpty ? "nothing was still running; record cleared" : parts.joined(separator: "; ")
     }
 }

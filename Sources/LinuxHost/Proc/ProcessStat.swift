@@ -28,6 +28,8 @@ public struct ProcessStat: Hashable, Sendable {
     public var identity: ProcessIdentity { ProcessIdentity(pid: pid, startTime: startTime) }
     public var cpuTicks: UInt64 { userTicks + systemTicks }
     public var isKernelThread: Bool { flags & 0x0020_0000 != 0 }
+    /// Zombie (`Z`) or dead (`X`): exited, waiting only to be reaped.
+    public var hasExited: Bool { state == "Z" || state == "X" }
 
     public init(parsing text: String, file: String = "stat") throws(HostError) {
         guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close,

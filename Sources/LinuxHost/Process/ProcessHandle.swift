@@ -13,7 +13,9 @@ public final class ProcessHandle {
     /// What opening a handle found.
     public enum Lookup {
         case alive(ProcessHandle)
-        /// No process has that pid any more.
+        /// No process has that pid any more, or it has exited and only waits
+        /// to be reaped by its parent (a zombie holds no resources and
+        /// cannot be signalled).
         case gone
         /// The pid belongs to another process now (its start time differs).
         case reused(currentStartTime: UInt64)
@@ -49,6 +51,10 @@ public final class ProcessHandle {
         guard stat.startTime == identity.startTime else {
             close(fd)
             return .reused(currentStartTime: stat.startTime)
+        }
+        if stat.hasExited {
+            close(fd)
+            return .gone
         }
         return .alive(ProcessHandle(identity: identity, pidfd: fd))
     }

@@ -1,0 +1,112 @@
+import Foundation
+import Glibc
+import LinuxHost
+import StressAgent
+import StressCore
+import Testing
+
+@Suite("Replaying the ledger never hits the wrong process", .serialized)
+struct RecoveryTests {
+    let procFS = ProcFS()
+
+    func environment(_ state: TemporaryDirectory) throws -> AgentEnvironment {
+        try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+    }
+
+    @Test func aReusedPidIsNeverSignalled() throws {
+        let state = try TemporaryDirectory()
+        let environment = try environment(state)
+        let bystander = try SpawnedSleep()
+        let real = try bystander.identity
+        // The record says this pid started earlier: it is now another process.
+        let stale = ProcessIdentity(pid: real.pid, startTime: real.startTime - 1)
+        let deadSupervisor = ProcessIdentity(pid: real.pid, startTime: real.startTime - 2)
+        try environment.ledger.write(try makeRecord(
+            id: "cpu-0000aaaa", bootID: environment.bootID, supervisor: deadSupervisor, workers: [stale]))
+
+        let results = try environment.replay.undoOrphans()
+
+        #expect(results.count == 1)
+        #expect(results[0].killedWorkers.isEmpty)
+        #expect(results[0].notes.contains { $0.contains("now belongs to another process") })
+        usleep(100_000)
+        #expect(bystander.isRunning, "the unrelated process must survive")
+        #expect(try environment.ledger.records().isEmpty, "the stale record is cleared")
+    }
+
+    @Test func anOrphanedWorkerIsKilled() throws {
+        let state = try TemporaryDirectory()
+        let environment = try environment(state)
+        let worker = try SpawnedSleep()
+        let identity = try worker.identity
+        try environment.ledger.write(try makeRecord(
+            id: "cpu-0000bbbb", bootID: environment.bootID,
+            supervisor: ProcessIdentity(pid: identity.pid, startTime: identity.startTime - 1), workers: [identity]))
+
+        let results = try environment.replay.undoOrphans()
+
+        #expect(results.map(\.killedWorkers) == [[identity.pid]])
+        worker.process.waitUntilExit()
+        #expect(worker.process.terminationReason == .uncaughtSignal)
+        #expect(worker.process.terminationStatus == SIGKILL)
+        #expect(try environment.replay.undoOrphans().isEmpty, "a second replay has nothing to do")
+    }
+
+    @Test func recordsFromAnEarlierBootNeverSignalAnything() throws {
+        let state = try TemporaryDirectory()
+        let environment = try environment(state)
+        let bystander = try SpawnedSleep()
+        let identity = try bystander.identity
+        // Same pid and start time, but another boot: coincidence, not our worker.
+        try environment.ledger.write(try makeRecord(
+            id: "cpu-0000cccc", bootID: "another-boot", supervisor: identity, workers: [identity]))
+
+        let results = try environment.replay.undoOrphans()
+
+        #expect(results.count == 1)
+        #expect(results[0].killedWorkers.isEmpty)
+        #expect(bystander.isRunning)
+        #expect(try environment.ledger.records().isEmpty)
+    }
+
+    @Test func aLiveSupervisorsAttackIsLeftAlone() throws {
+        let state = try TemporaryDirectory()
+        let environment = try environment(state)
+        let supervisor = try SpawnedSleep()
+        let worker = try SpawnedSleep()
+        try environment.ledger.write(try makeRecord(
+            id: "cpu-0000dddd", bootID: environment.bootID, supervisor: try supervisor.identity, workers: [try worker.identity]))
+
+        #expect(try environment.replay.undoOrphans().isEmpty)
+        #expect(try environment.replay.statuses().map(\.state) == [.running])
+        #expect(worker.isRunning)
+        try environment.ledger.remove(try AttackID(validating: "cpu-0000dddd"))
+    }
+
+    @Test func stopKillsASupervisorThatIgnoresSIGTERMAndUndoesItsRecord() async throws {
+        let state = try TemporaryDirectory()
+        let environment = try environment(state)
+        // A "supervisor" that ignores SIGTERM and never cleans up.
+        let stubborn = Process()
+        stubborn.executableURL = URL(fileURLWithPath: "/bin/sh")
+        stubborn.arguments = ["-c", "trap '' TERM; while :; do sleep 0.05; done"]
+        try stubborn.run()
+        defer { if stubborn.isRunning { kill(stubborn.processIdentifier, SIGKILL) } }
+        usleep(100_000)
+        let worker = try SpawnedSleep()
+        let id = try AttackID(validating: "cpu-0000eeee")
+        try environment.ledger.write(try makeRecord(
+            id: id.rawValue, bootID: environment.bootID,
+            supervisor: try procFS.processStat(stubborn.processIdentifier).identity, workers: [try worker.identity]))
+        var replay = environment.replay
+        replay.gracefulStopTimeout = .milliseconds(300)
+
+        let result = try await replay.stop(id)
+
+        #expect(result.killedWorkers == [worker.pid])
+        #expect(result.errors.isEmpty)
+        stubborn.waitUntilExit()
+        #expect(stubborn.terminationStatus == SIGKILL)
+        #expect(!environment.ledger.contains(id))
+    }
+}

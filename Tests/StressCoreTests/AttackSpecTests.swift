@@ -1,0 +1,108 @@
+import Foundation
+import StressCore
+import Testing
+
+@Suite("Attack specs and their validation")
+struct AttackSpecTests {
+    let twoCores = CPUCapacity(onlineCPUs: 2)
+
+    func cpu(_ load: Double, cores: CoreSelection = .count(1), seconds: Int64 = 30) -> AttackSpec {
+        AttackSpec(.cpu(CPUSpec(load: Percentage(fraction: load), cores: cores)), duration: .seconds(seconds))
+    }
+
+    @Test("accepted specs", arguments: [0.01, 0.5, 1.0])
+    func acceptsLoads(load: Double) throws {
+        try cpu(load, cores: .all).validate(capacity: twoCores, policy: .default)
+    }
+
+    @Test("loads outside 1%...100% are refused", arguments: [0.0, 0.005, 1.5, -0.1])
+    func refusesLoads(load: Double) {
+        #expect(throws: InputError.self) { try cpu(load).validate(capacity: twoCores, policy: .default) }
+    }
+
+    @Test func refusesMoreCoresThanTheHostLetsUs() throws {
+        let error = try #require(throws: InputError.self) {
+            try cpu(0.5, cores: .count(99)).validate(capacity: twoCores, policy: .default)
+        }
+        #expect(error.field == "cores")
+        #expect(error.description.contains("lets stressd use 2"))
+    }
+
+    @Test func refusesDurationsOutsideThePolicy() throws {
+        #expect(throws: InputError.self) { try cpu(0.5, seconds: 0).validate(capacity: twoCores, policy: .default) }
+        let error = try #require(throws: InputError.self) {
+            try cpu(0.5, seconds: 7200).validate(capacity: twoCores, policy: .default)
+        }
+        #expect(error.description.contains("--max-duration"))
+        try cpu(0.5, seconds: 7200).validate(capacity: twoCores, policy: SafetyPolicy(maxDuration: .seconds(7200)))
+    }
+
+    @Test func quotaScalesTheLoadPerWorker() {
+        let quota = CPUCapacity(onlineCPUs: 4, quotaCores: 1.5)
+        #expect(quota.cores == 1.5)
+        #expect(quota.workerSlots == 2)
+        let all = CPUSpec(load: Percentage(fraction: 1), cores: .all)
+        #expect(all.workerCount(capacity: quota) == 2)
+        #expect(all.loadPerWorker(capacity: quota) == 0.75)
+        let one = CPUSpec(load: Percentage(fraction: 0.8), cores: .count(1))
+        #expect(one.loadPerWorker(capacity: quota) == 0.8)
+        #expect(CPUSpec(load: Percentage(fraction: 0.5), cores: .all).loadPerWorker(capacity: twoCores) == 0.5)
+    }
+
+    @Test func aQuotaAboveTheCPUCountDoesNotRaiseCapacity() {
+        #expect(CPUCapacity(onlineCPUs: 2, quotaCores: 8).cores == 2)
+        #expect(CPUCapacity(onlineCPUs: 2, quotaCores: 0.3).workerSlots == 1)
+    }
+
+    @Test func flatJSONRoundTripsThroughTheSameParsers() throws {
+        let json = #"{"kind": "cpu", "load": "80%", "cores": 2, "duration": "30s", "mode": "total"}"#
+        let spec = try JSONDecoder().decode(AttackSpec.self, from: Data(json.utf8))
+        #expect(spec == AttackSpec(.cpu(CPUSpec(load: Percentage(fraction: 0.8), cores: .count(2), mode: .total)), duration: .seconds(30)))
+        let again = try JSONDecoder().decode(AttackSpec.self, from: JSONEncoder().encode(spec))
+        #expect(again == spec)
+        let all = try JSONDecoder().decode(AttackSpec.self, from: Data(#"{"kind":"cpu","load":"5%","cores":"all","duration":"1m"}"#.utf8))
+        #expect(all == AttackSpec(.cpu(CPUSpec(load: Percentage(fraction: 0.05), cores: .all)), duration: .seconds(60)))
+    }
+
+    @Test("bad JSON values fail with the CLI's messages", arguments: [
+        #"{"kind": "gpu", "load": "80%", "duration": "30s"}"#,
+        #"{"kind": "cpu", "load": "lots", "duration": "30s"}"#,
+        #"{"kind": "cpu", "load": "80%", "duration": "30"}"#,
+        #"{"kind": "cpu", "load": "80%", "cores": 0, "duration": "30s"}"#,
+    ])
+    func badJSON(json: String) {
+        #expect(throws: InputError.self) { try JSONDecoder().decode(AttackSpec.self, from: Data(json.utf8)) }
+    }
+
+    @Test func attackIDsAreSafePathComponents() throws {
+        var generator = SystemRandomNumberGenerator()
+        let id = AttackID(kind: .cpu, using: &generator)
+        #expect(id.rawValue.hasPrefix("cpu-"))
+        #expect(id.rawValue.count == 12)
+        #expect(try AttackID(validating: id.rawValue) == id)
+        for bad in ["../etc", "cpu/1", "", "-rf", "CPU-1", String(repeating: "a", count: 65)] {
+            #expect(throws: InputError.self) { try AttackID(validating: bad) }
+        }
+    }
+
+    @Test func ledgerRecordsRoundTrip() throws {
+        let record = LedgerRecord(
+            id: try AttackID(validating: "cpu-0000beef"), spec: cpu(0.3, cores: .all), bootID: "b00t",
+            supervisor: ProcessIdentity(pid: 42, startTime: 7), startedAt: Date(timeIntervalSince1970: 1000),
+            deadline: Date(timeIntervalSince1970: 1030), workers: [ProcessIdentity(pid: 43, startTime: 9)],
+            cgroups: ["/sys/fs/cgroup/cpu/stressd-cpu-0000beef"])
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        #expect(try decoder.decode(LedgerRecord.self, from: encoder.encode(record)) == record)
+    }
+
+    @Test func outcomesRoundTripAndDecideSuccess() throws {
+        for outcome in [AttackOutcome.completed, .stopped(reason: "SIGINT"), .failed(reason: "worker died")] {
+            #expect(try JSONDecoder().decode(AttackOutcome.self, from: JSONEncoder().encode(outcome)) == outcome)
+        }
+        #expect(AttackOutcome.stopped(reason: "x").isSuccess)
+        #expect(!AttackOutcome.failed(reason: "x").isSuccess)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The real binary, as a user runs it. Small, short attacks only.
+@Suite("stressd cpu, end to end", .serialized)
+struct CPUAttackEndToEndTests {
+    @Test func appliesTheLoadAndLeavesNothingBehind() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+
+        let result = try stressd.run(["cpu", "--load", "50%", "--cores", "2", "--duration", "3s", "--json"])
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try decodeJSON(result.stdout)
+        #expect((report["outcome"] as? [String: Any])?["status"] as? String == "completed")
+        let workers = try #require(report["workers"] as? [[String: Any]])
+        #expect(workers.count == 2)
+        for worker in workers {
+            let load = try #require(worker["averageLoad"] as? Double)
+            #expect(abs(load - 0.5) < 0.03, "worker load \(load) should be 50% ± 3 points over 3 s")
+            #expect(!isLive(worker))
+        }
+        let cleanup = try #require(report["cleanup"] as? [String: Any])
+        #expect((cleanup["leftovers"] as? [String])?.isEmpty == true)
+        #expect(cleanup["ledgerRecordRemoved"] as? Bool == true)
+        for cgroup in cleanup["cgroupsRemoved"] as? [String] ?? [] {
+            #expect(!FileManager.default.fileExists(atPath: cgroup))
+        }
+        #expect(stressd.ledgerFiles.isEmpty)
+        let id = try #require(report["id"] as? String)
+        #expect(FileManager.default.fileExists(atPath: "\(stressd.stateDirectory)/reports/\(id).json"))
+        #expect(result.stderr.contains("load per core"), "live progress goes to stderr")
+    }
+
+    @Test("bad input exits 2 and starts nothing", arguments: [
+        ["--load", "0"], ["--load", "150%"], ["--load", "abc"], ["--duration", "-3s"], ["--duration", "5x"],
+        ["--duration", "30"], ["--cores", "99"], ["--cores", "0"], ["--duration", "2h"], ["--bogus"],
+    ])
+    func badInput(arguments: [String]) throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+
+        let result = try stressd.run(["cpu"] + arguments)
+
+        #expect(result.status == 2)
+        #expect(!result.stderr.isEmpty)
+        #expect(stressd.ledgerFiles.isEmpty)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func badInputMessagesSayWhatToDo() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let cores = try stressd.run(["cpu", "--cores", "99"])
+        #expect(cores.stderr.contains("--cores all or a number up to"))
+        let load = try stressd.run(["cpu", "--load", "150%"])
+        #expect(load.stderr.contains("from 1% to 100%"))
+    }
+
+    @Test func sigtermStopsTheAttackPromptlyAndCleansUp() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let (process, out, err) = try stressd.start(["cpu", "--load", "30%", "--cores", "2", "--duration", "20s", "--json"])
+        let record = try stressd.waitForRecord(workers: 2)
+        let started = Date()
+
+        kill(process.processIdentifier, SIGTERM)
+        let result = StressdBinary.finish(process, out, err)
+
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Date().timeIntervalSince(started) < 3)
+        let report = try decodeJSON(result.stdout)
+        let outcome = try #require(report["outcome"] as? [String: Any])
+        #expect(outcome["status"] as? String == "stopped")
+        #expect(outcome["reason"] as? String == "SIGTERM")
+        let cleanup = try #require(report["cleanup"] as? [String: Any])
+        let reap = try #require(cleanup["reapMilliseconds"] as? Double)
+        #expect(reap < 50, "workers reaped \(reap) ms after SIGTERM")
+        #expect((cleanup["leftovers"] as? [String])?.isEmpty == true)
+        for worker in record["workers"] as? [[String: Any]] ?? [] {
+            #expect(!isLive(worker))
+        }
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
+    @Test func totalModeHoldsTheHostAtTheTarget() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+
+        let result = try stressd.run(["cpu", "--load", "40%", "--cores", "all", "--total", "--duration", "4s", "--json"])
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try decodeJSON(result.stdout)
+        let samples = try #require(report["samples"] as? [[String: Any]])
+        let busy = samples.dropFirst().compactMap { $0["scopeBusyCores"] as? Double }
+        #expect(!busy.isEmpty)
+        let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+        let mean = busy.reduce(0, +) / Double(busy.count)
+        #expect(abs(mean - 0.4 * cores) < 0.3 * cores, "host busy \(mean) cores, target \(0.4 * cores)")
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Glibc
+import Testing
+
+/// What happens when the supervisor itself dies mid-attack.
+@Suite("Crash safety, end to end", .serialized)
+struct CrashSafetyEndToEndTests {
+    @Test func sigkilledSupervisorsWorkersDieAndCleanupUndoesTheRest() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let (process, out, err) = try stressd.start(["cpu", "--load", "30%", "--cores", "2", "--duration", "20s"])
+        let record = try stressd.waitForRecord(workers: 2)
+        let workers = try #require(record["workers"] as? [[String: Any]])
+        let cgroups = record["cgroups"] as? [String] ?? []
+
+        kill(process.processIdentifier, SIGKILL)
+        _ = StressdBinary.finish(process, out, err)
+
+        // PDEATHSIG: the workers follow their supervisor within a second.
+        let deadline = Date().addingTimeInterval(1)
+        while workers.contains(where: isLive), Date() < deadline { usleep(10_000) }
+        #expect(!workers.contains(where: isLive), "workers outlived their SIGKILLed supervisor")
+        #expect(stressd.ledgerFiles.count == 1, "the record stays for cleanup")
+
+        let status = try stressd.run(["status"])
+        #expect(status.stdout.contains("orphaned"))
+
+        let cleanup = try stressd.run(["cleanup"])
+        #expect(cleanup.status == 0, "\(cleanup.stderr)")
+        let id = try #require(record["id"] as? String)
+        #expect(cleanup.stdout.contains(id))
+        for cgroup in cgroups {
+            #expect(cleanup.stdout.contains("removed cgroup \(cgroup)"))
+            #expect(!FileManager.default.fileExists(atPath: cgroup))
+        }
+        #expect(stressd.ledgerFiles.isEmpty)
+
+        let again = try stressd.run(["cleanup"])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("nothing to undo"))
+    }
+
+    @Test func stopAsksTheSupervisorToEndItsAttack() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let (process, out, err) = try stressd.start(["cpu", "--load", "20%", "--duration", "20s", "--json"])
+        let record = try stressd.waitForRecord(workers: 1)
+        let id = try #require(record["id"] as? String)
+
+        let status = try stressd.run(["status", "--json"])
+        #expect(status.stdout.contains("\"running\""))
+
+        let stop = try stressd.run(["stop", id])
+        let attack = StressdBinary.finish(process, out, err)
+
+        #expect(stop.status == 0, "\(stop.stderr)")
+        #expect(stop.stdout.contains("stopped by its supervisor"))
+        #expect(attack.status == 0)
+        #expect(attack.stdout.contains("\"stopped\""))
+        #expect(stressd.ledgerFiles.isEmpty)
+        let unknown = try stressd.run(["stop", id])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("stressd status"))
+    }
+
+    @Test func usageErrorsOfTheOtherCommandsExit2() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        #expect(try stressd.run(["stop"]).status == 2)
+        #expect(try stressd.run(["stop", "../../etc"]).status == 2)
+        #expect(try stressd.run(["no-such-command"]).status == 2)
+        let help = try stressd.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("Exit codes"))
+    }
+}

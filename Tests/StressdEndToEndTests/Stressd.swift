@@ -1,0 +1,93 @@
+import Foundation
+import Glibc
+import LinuxHost
+import Testing
+
+/// Runs the real `stressd` binary (from STRESSD_BIN, or the debug build
+/// beside these sources) with its own temp state directory.
+struct StressdBinary {
+    static let path: String = {
+        if let path = ProcessInfo.processInfo.environment["STRESSD_BIN"], !path.isEmpty { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/stressd").path
+    }()
+
+    let stateDirectory: String
+
+    init() throws {
+        var template = Array("/tmp/stressd-e2e-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
+        stateDirectory = String(cString: made)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: stateDirectory)
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Starts stressd without waiting; the caller owns the process.
+    func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.path)
+        process.arguments = arguments + ["--state-dir", stateDirectory]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    /// Runs stressd to completion.
+    func run(_ arguments: [String]) throws -> Result {
+        let (process, out, err) = try start(arguments)
+        return Self.finish(process, out, err)
+    }
+
+    static func finish(_ process: Process, _ out: Pipe, _ err: Pipe) -> Result {
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Ledger records on disk now.
+    var ledgerFiles: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: stateDirectory + "/ledger")) ?? [])
+            .filter { $0.hasSuffix(".json") }
+    }
+
+    /// The first ledger record, once it lists `workers` workers.
+    func waitForRecord(workers: Int, timeout: Double = 10) throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let name = ledgerFiles.first,
+               let data = FileManager.default.contents(atPath: stateDirectory + "/ledger/" + name),
+               let record = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+               let recorded = record["workers"] as? [[String: Any]], recorded.count == workers {
+                return record
+            }
+            usleep(20_000)
+        }
+        throw POSIXError(.ETIMEDOUT)
+    }
+}
+
+/// Whether the recorded process still runs: same pid *and* start time, and
+/// not a zombie awaiting reaping.
+func isLive(_ worker: [String: Any]) -> Bool {
+    guard let pid = worker["pid"] as? Int, let start = worker["startTime"] as? Int,
+          let stat = try? ProcFS().processStat(Int32(pid)) else { return false }
+    return stat.startTime == UInt64(start) && !stat.hasExited
+}
+
+func decodeJSON(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+}
