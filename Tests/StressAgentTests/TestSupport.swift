@@ -41,8 +41,9 @@ final class SpawnedSleep {
     var isRunning: Bool { process.isRunning }
 
     deinit {
+        // SIGKILL: the test runner may ignore SIGTERM, and children inherit that.
         if process.isRunning {
-            process.terminate()
+            kill(pid, SIGKILL)
             process.waitUntilExit()
         }
     }
