@@ -121,7 +121,7 @@ public struct HostObserver: Sendable {
             pressure: try pressure(),
             fileSystems: try fileSystems(),
             cgroup: HostSnapshot.Cgroup(
-                layout: HostSnapshot.Cgroup.Layout(cgroups.layout),
+                layout: cgroups.layout,
                 unifiedMount: cgroups.unifiedMount?.string,
                 path: cgroups.hierarchy(of: "memory", in: membership)?.1,
                 memoryLimitBytes: limits.memoryLimitBytes,
@@ -164,9 +164,7 @@ public struct HostObserver: Sendable {
     /// PSI for CPU, memory and I/O; nil when the kernel offers none of them.
     func pressure() throws(HostError) -> HostSnapshot.Pressure? {
         func stall(_ resource: PressureStall.Resource) throws(HostError) -> HostSnapshot.Stall? {
-            try proc.pressure(resource).map { psi in
-                HostSnapshot.Stall(some: .init(psi.some), full: psi.full.map(HostSnapshot.StallAverages.init))
-            }
+            try proc.pressure(resource).map { HostSnapshot.Stall(some: $0.some, full: $0.full) }
         }
         let result = try HostSnapshot.Pressure(cpu: stall(.cpu), memory: stall(.memory), io: stall(.io))
         return result.cpu == nil && result.memory == nil && result.io == nil ? nil : result
@@ -198,25 +196,5 @@ public struct HostObserver: Sendable {
         return info.mounts.enumerated()
             .filter { index, mount in !mount.isPseudoFileSystem && lastIndex[mount.mountPoint] == index }
             .map(\.element)
-    }
-}
-
-extension HostSnapshot.StallAverages {
-    init(_ averages: PressureStall.Averages) {
-        self.init(
-            avg10: averages.avg10, avg60: averages.avg60, avg300: averages.avg300,
-            totalMicroseconds: averages.totalMicroseconds
-        )
-    }
-}
-
-extension HostSnapshot.Cgroup.Layout {
-    init(_ layout: CgroupFS.Layout) {
-        switch layout {
-        case .v1: self = .v1
-        case .v2: self = .v2
-        case .hybrid: self = .hybrid
-        case .none: self = .none
-        }
     }
 }

@@ -9,7 +9,10 @@ struct CPUAttackEndToEndTests {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
 
-        let result = try stressd.run(["cpu", "--load", "50%", "--cores", "2", "--duration", "3s", "--json"])
+        let result = try stressd.run([
+            "cpu", "--load", "50%", "--cores", "2", "--duration", "3s", "--json",
+            "--report", "\(stressd.stateDirectory)/report.json",
+        ])
 
         #expect(result.status == 0, "\(result.stderr)")
         let report = try decodeJSON(result.stdout)
@@ -31,6 +34,8 @@ struct CPUAttackEndToEndTests {
         let id = try #require(report["id"] as? String)
         #expect(FileManager.default.fileExists(atPath: "\(stressd.stateDirectory)/reports/\(id).json"))
         #expect(result.stderr.contains("load per core"), "live progress goes to stderr")
+        let written = try String(contentsOfFile: "\(stressd.stateDirectory)/report.json", encoding: .utf8)
+        #expect(try decodeJSON(written)["id"] as? String == id)
     }
 
     @Test("bad input exits 2 and starts nothing", arguments: [

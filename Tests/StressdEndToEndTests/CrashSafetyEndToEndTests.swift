@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LinuxHost
 import Testing
 
 /// What happens when the supervisor itself dies mid-attack.
@@ -72,5 +73,42 @@ struct CrashSafetyEndToEndTests {
         let help = try stressd.run(["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("Exit codes"))
+    }
+}
+
+@Suite("stressd cleanup never hits a reused pid", .serialized)
+struct ReusedPidEndToEndTests {
+    @Test func aPlantedRecordWhosePidWasReusedIsNotSignalled() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        // An unrelated process this test owns, standing in for "whoever got the pid".
+        let bystander = Process()
+        bystander.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        bystander.arguments = ["30"]
+        try bystander.run()
+        defer {
+            kill(bystander.processIdentifier, SIGKILL)
+            bystander.waitUntilExit()
+        }
+        let pid = bystander.processIdentifier
+        let startTime = try ProcFS().processStat(pid).startTime
+        let bootID = try ProcFS().bootID()
+        let record = """
+            {"id": "cpu-0badc0de", "bootID": "\(bootID)",
+             "spec": {"kind": "cpu", "load": "50%", "cores": 1, "duration": "30s", "mode": "added"},
+             "supervisor": {"pid": \(pid), "startTime": \(startTime - 2)},
+             "workers": [{"pid": \(pid), "startTime": \(startTime - 1)}], "cgroups": [],
+             "startedAt": "2026-01-01T00:00:00Z", "deadline": "2026-01-01T00:00:30Z"}
+            """
+        try FileManager.default.createDirectory(atPath: stressd.stateDirectory + "/ledger", withIntermediateDirectories: true)
+        try Data(record.utf8).write(to: URL(fileURLWithPath: stressd.stateDirectory + "/ledger/cpu-0badc0de.json"))
+
+        let cleanup = try stressd.run(["cleanup"])
+
+        #expect(cleanup.status == 0, "\(cleanup.stderr)")
+        #expect(cleanup.stdout.contains("now belongs to another process"))
+        usleep(100_000)
+        #expect(bystander.isRunning, "cleanup signalled a process that merely reused a recorded pid")
+        #expect(stressd.ledgerFiles.isEmpty)
     }
 }

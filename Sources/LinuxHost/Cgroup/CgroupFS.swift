@@ -1,19 +1,10 @@
+import StressCore
 import SystemPackage
 
 /// The one place that spells `/sys/fs/cgroup`. Knows which cgroup versions
 /// the host mounts there; tests point it at fixture trees of each layout.
 public struct CgroupFS: Sendable {
-    /// Which cgroup versions a host uses.
-    public enum Layout: String, Sendable, Codable {
-        /// Only cgroup2, mounted at the root (most current distributions).
-        case v2
-        /// Only v1 controller hierarchies (`cpu/`, `memory/`, …).
-        case v1
-        /// v1 controllers plus cgroup2 at `unified/` (systemd's hybrid mode).
-        case hybrid
-        /// Nothing usable is mounted.
-        case none
-    }
+    public typealias Layout = CgroupLayout
 
     public let root: FilePath
 

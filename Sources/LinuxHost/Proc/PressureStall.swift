@@ -1,3 +1,4 @@
+import StressCore
 import SystemPackage
 
 /// `/proc/pressure/{cpu,memory,io}`: pressure stall information (PSI), the
@@ -20,21 +21,8 @@ public struct PressureStall: Hashable, Sendable {
         case cpu, memory, io
     }
 
-    /// One `some` or `full` line.
-    public struct Averages: Hashable, Sendable {
-        /// Percent of wall time stalled, 0...100.
-        public var avg10: Double
-        public var avg60: Double
-        public var avg300: Double
-        public var totalMicroseconds: UInt64
-
-        public init(avg10: Double, avg60: Double, avg300: Double, totalMicroseconds: UInt64) {
-            self.avg10 = avg10
-            self.avg60 = avg60
-            self.avg300 = avg300
-            self.totalMicroseconds = totalMicroseconds
-        }
-    }
+    /// One `some` or `full` line: the snapshot's type, so nothing converts.
+    public typealias Averages = HostSnapshot.StallAverages
 
     public var some: Averages
     public var full: Averages?

@@ -107,6 +107,7 @@ public struct HostSnapshot: Codable, Hashable, Sendable {
         }
     }
 
+    /// One `some` or `full` line of a /proc/pressure file.
     public struct StallAverages: Codable, Hashable, Sendable {
         /// Percent of wall time stalled over 10, 60 and 300 seconds.
         public var avg10: Double
@@ -144,9 +145,7 @@ public struct HostSnapshot: Codable, Hashable, Sendable {
 
     /// Which cgroup versions the host mounts and what binds this process.
     public struct Cgroup: Codable, Hashable, Sendable {
-        public enum Layout: String, Codable, Hashable, Sendable {
-            case v1, v2, hybrid, none
-        }
+        public typealias Layout = CgroupLayout
 
         public var layout: Layout
         /// Where cgroup2 is mounted, if it is.
