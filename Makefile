@@ -43,7 +43,7 @@ check: deps
 
 bench: bench-deps
 	$(SWIFT) build -c release
-	STRESSD_BIN="$$($(SWIFT) build -c release --show-bin-path)/stressd" bash bench/cpu-precision.sh
+	STRESSD_BIN="$$($(SWIFT) build -c release --show-bin-path)/stressd" python3 bench/cpu_precision.py
 
 clean:
 	rm -rf .build
