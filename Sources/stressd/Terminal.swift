@@ -14,7 +14,8 @@ struct Terminal: Sendable {
 
     func progress(_ sample: CPUSample, remaining: Duration, total: Duration) {
         let loads = sample.workerLoads.map { Self.percent($0) }.joined(separator: " ")
-        var line = "  \(Self.seconds(sample.elapsed)) elapsed, \(remaining.humanReadable) left  "
+        let left = Duration.milliseconds(Int64((remaining.seconds * 10).rounded()) * 100)
+        var line = "  \(Self.seconds(sample.elapsed)) elapsed, \(left.humanReadable) left  "
             + "load per core: \(loads)  (target \(Self.percent(sample.targetPerWorker)))"
         if let busy = sample.scopeBusyCores {
             line += "  host busy: \(String(format: "%.2f", busy)) cores"
