@@ -25,18 +25,38 @@ struct ReportOutput {
 
     static func summary(_ report: AttackReport, savedAt: String) -> String {
         var lines = ["\(report.id) \(report.outcome)"]
-        if case .cpu(let cpu) = report.spec.parameters {
-            lines.append("  asked:     \(cpu.load) \(cpu.mode == .total ? "in total" : "per core") on \(cpu.cores) core(s) for \(report.spec.duration.humanReadable)"
-                + " (\(Terminal.percent(report.requestedLoadPerWorker)) per worker)")
+        if let cpu = report.cpu {
+            lines.append("  asked:     \(report.spec.flatParameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
+                + " (\(Terminal.percent(cpu.requestedLoadPerWorker)) per worker)")
+            if !cpu.workers.isEmpty {
+                let each = cpu.workers.map { "pid \($0.pid) \(Terminal.percent($0.averageLoad))" }.joined(separator: ", ")
+                let mean = cpu.workers.map(\.averageLoad).reduce(0, +) / Double(cpu.workers.count)
+                lines.append("  achieved:  \(each) (mean \(Terminal.percent(mean)))")
+            }
         }
-        if !report.workers.isEmpty {
-            let each = report.workers.map { "pid \($0.pid) \(Terminal.percent($0.averageLoad))" }.joined(separator: ", ")
-            let mean = report.workers.map(\.averageLoad).reduce(0, +) / Double(report.workers.count)
-            lines.append("  achieved:  \(each) (mean \(Terminal.percent(mean)))")
+        if let memory = report.memory {
+            let reached = memory.secondsToTarget.map { String(format: " in %.2fs", $0) } ?? " (target not reached)"
+            lines.append("  held:      \(ByteCount(bytes: memory.peakHeldBytes)) held of \(ByteCount(bytes: memory.targetBytes))\(reached)"
+                + (memory.locked ? ", locked" : ""))
+            let after = memory.availableAfterBytes.map { ByteCount(bytes: $0).description } ?? "?"
+            lines.append("  available: \(ByteCount(bytes: memory.availableBeforeBytes)) before, "
+                + "\(ByteCount(bytes: memory.availableLowestBytes)) at the lowest, \(after) after")
+            for kill in memory.oomKills {
+                lines.append("  OOM kill:  pid \(kill.pid) at \(String(format: "%.1fs", kill.elapsed))")
+            }
+        }
+        if let disk = report.disk {
+            let took = disk.secondsToFill.map { String(format: " in %.3fs", $0) } ?? ""
+            lines.append("  filled:    \(ByteCount(bytes: disk.filledBytes)) of \(ByteCount(bytes: disk.targetBytes)) in \(disk.fillDirectory) "
+                + "(\(disk.method))\(took)" + (disk.shortfall.map { ", stopped short: \($0)" } ?? ""))
+            let after = disk.availableAfterBytes.map { ByteCount(bytes: $0).description } ?? "?"
+            lines.append("  free:      \(ByteCount(bytes: disk.availableBeforeBytes)) before, "
+                + "\(ByteCount(bytes: disk.availableLowestBytes)) at the lowest, \(after) after")
         }
         let cleanup = report.cleanup
         var undone = ["\(cleanup.workersReaped) worker(s) reaped \(String(format: "%.1f", cleanup.reapMilliseconds)) ms after the stop"]
         undone += cleanup.cgroupsRemoved.map { "cgroup \($0) removed" }
+        undone += cleanup.fillFoldersRemoved.map { "\($0) deleted" }
         if cleanup.ledgerRecordRemoved { undone.append("ledger record cleared") }
         lines.append("  cleanup:   " + undone.joined(separator: "; "))
         lines.append(cleanup.isClean

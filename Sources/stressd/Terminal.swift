@@ -12,14 +12,9 @@ struct Terminal: Sendable {
         write(text + "\n")
     }
 
-    func progress(_ sample: CPUSample, remaining: Duration, total: Duration) {
-        let loads = sample.workerLoads.map { Self.percent($0) }.joined(separator: " ")
-        let left = Duration.milliseconds(Int64((remaining.seconds * 10).rounded()) * 100)
-        var line = "  \(Self.seconds(sample.elapsed)) elapsed, \(left.humanReadable) left  "
-            + "load per core: \(loads)  (target \(Self.percent(sample.targetPerWorker)))"
-        if let busy = sample.scopeBusyCores {
-            line += "  host busy: \(String(format: "%.2f", busy)) cores"
-        }
+    func progress(_ progress: AttackProgress) {
+        let left = Duration.milliseconds(Int64((progress.remaining.seconds * 10).rounded()) * 100)
+        let line = "  \(String(format: "%.1fs", progress.elapsed)) elapsed, \(left.humanReadable) left  \(progress.line)"
         write(isInteractive ? "\r\u{1B}[K" + line : line + "\n")
     }
 
@@ -35,8 +30,27 @@ struct Terminal: Sendable {
         String(format: "%.1f%%", fraction * 100)
     }
 
-    static func seconds(_ value: Double) -> String {
-        String(format: "%.1fs", value)
+    /// What an attack is about to do, in one line.
+    static func describe(_ spec: AttackSpec, limits: HostLimits) -> String {
+        switch spec.parameters {
+        case .cpu(let cpu):
+            return "\(cpu.load) \(cpu.mode == .total ? "total " : "")on \(cpu.workerCount(capacity: limits.cpu)) core(s) "
+                + "for \(spec.duration.humanReadable) (\(limits.cpu.description))"
+        case .mem(let memory):
+            let what: String
+            switch memory.amount {
+            case .size(let size, let base):
+                let target = ByteCount(bytes: memory.targetBytes(limits.memory))
+                if case .share = size { what = "hold \(target) (\(size) of \(base.rawValue))" } else { what = "hold \(target)" }
+            case .fillTo(let share):
+                what = "hold memory in use at \(share) of \(ByteCount(bytes: limits.memory.limit))"
+            }
+            return "\(what) for \(spec.duration.humanReadable) (\(ByteCount(bytes: limits.memory.available)) available)"
+        case .disk(let disk):
+            let free = limits.disk.map { " (\(ByteCount(bytes: $0.availableBytes)) free of \(ByteCount(bytes: $0.sizeBytes)))" } ?? ""
+            let target = limits.disk.map { ByteCount(bytes: disk.targetBytes($0)).description } ?? "?"
+            return "fill \(target) in \(disk.path)\(free) for \(spec.duration.humanReadable)"
+        }
     }
 
     /// One line saying what undoing an attack did.
@@ -47,6 +61,9 @@ struct Terminal: Sendable {
         }
         if !result.removedCgroups.isEmpty {
             parts.append("removed cgroup \(result.removedCgroups.joined(separator: ", "))")
+        }
+        if !result.removedFiles.isEmpty {
+            parts.append("deleted fill folder \(result.removedFiles.joined(separator: ", "))")
         }
         parts += result.notes
         parts += result.errors.map { "FAILED: \($0)" }

@@ -5,6 +5,9 @@ import Testing
 @Suite("Attack specs and their validation")
 struct AttackSpecTests {
     let twoCores = CPUCapacity(onlineCPUs: 2)
+    var host: HostLimits {
+        HostLimits(cpu: twoCores, memory: MemoryCapacity(hostTotalBytes: 8 << 30, hostAvailableBytes: 6 << 30))
+    }
 
     func cpu(_ load: Double, cores: CoreSelection = .count(1), seconds: Int64 = 30) -> AttackSpec {
         AttackSpec(.cpu(CPUSpec(load: Percentage(fraction: load), cores: cores)), duration: .seconds(seconds))
@@ -12,29 +15,30 @@ struct AttackSpecTests {
 
     @Test("accepted specs", arguments: [0.01, 0.5, 1.0])
     func acceptsLoads(load: Double) throws {
-        try cpu(load, cores: .all).validate(capacity: twoCores, policy: .default)
+        try cpu(load, cores: .all).validate(host: host, policy: .default)
     }
 
     @Test("loads outside 1%...100% are refused", arguments: [0.0, 0.005, 1.5, -0.1])
     func refusesLoads(load: Double) {
-        #expect(throws: InputError.self) { try cpu(load).validate(capacity: twoCores, policy: .default) }
+        #expect(throws: InputError.self) { try cpu(load).validate(host: host, policy: .default) }
     }
 
     @Test func refusesMoreCoresThanTheHostLetsUs() throws {
         let error = try #require(throws: InputError.self) {
-            try cpu(0.5, cores: .count(99)).validate(capacity: twoCores, policy: .default)
+            try cpu(0.5, cores: .count(99)).validate(host: host, policy: .default)
         }
         #expect(error.field == "cores")
         #expect(error.description.contains("lets stressd use 2"))
+        #expect(error.description.contains("--cores all or a number up to 2"))
     }
 
     @Test func refusesDurationsOutsideThePolicy() throws {
-        #expect(throws: InputError.self) { try cpu(0.5, seconds: 0).validate(capacity: twoCores, policy: .default) }
+        #expect(throws: InputError.self) { try cpu(0.5, seconds: 0).validate(host: host, policy: .default) }
         let error = try #require(throws: InputError.self) {
-            try cpu(0.5, seconds: 7200).validate(capacity: twoCores, policy: .default)
+            try cpu(0.5, seconds: 7200).validate(host: host, policy: .default)
         }
         #expect(error.description.contains("--max-duration"))
-        try cpu(0.5, seconds: 7200).validate(capacity: twoCores, policy: SafetyPolicy(maxDuration: .seconds(7200)))
+        try cpu(0.5, seconds: 7200).validate(host: host, policy: SafetyPolicy(maxDuration: .seconds(7200)))
     }
 
     @Test func quotaScalesTheLoadPerWorker() {

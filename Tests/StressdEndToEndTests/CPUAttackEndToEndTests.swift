@@ -17,7 +17,8 @@ struct CPUAttackEndToEndTests {
         #expect(result.status == 0, "\(result.stderr)")
         let report = try decodeJSON(result.stdout)
         #expect((report["outcome"] as? [String: Any])?["status"] as? String == "completed")
-        let workers = try #require(report["workers"] as? [[String: Any]])
+        let cpu = try #require(report["cpu"] as? [String: Any])
+        let workers = try #require(cpu["workers"] as? [[String: Any]])
         #expect(workers.count == 2)
         for worker in workers {
             let load = try #require(worker["averageLoad"] as? Double)
@@ -39,7 +40,7 @@ struct CPUAttackEndToEndTests {
     }
 
     @Test("bad input exits 2 and starts nothing", arguments: [
-        ["--load", "0"], ["--load", "150%"], ["--load", "abc"], ["--duration", "-3s"], ["--duration", "5x"],
+        ["--load", "0"], ["--load", "150%"], ["--load", "abc"], ["--duration=-3s"], ["--duration", "5x"],
         ["--duration", "30"], ["--cores", "99"], ["--cores", "0"], ["--duration", "2h"], ["--bogus"],
     ])
     func badInput(arguments: [String]) throws {
@@ -97,7 +98,7 @@ struct CPUAttackEndToEndTests {
 
         #expect(result.status == 0, "\(result.stderr)")
         let report = try decodeJSON(result.stdout)
-        let samples = try #require(report["samples"] as? [[String: Any]])
+        let samples = try #require((report["cpu"] as? [String: Any])?["samples"] as? [[String: Any]])
         let busy = samples.dropFirst().compactMap { $0["scopeBusyCores"] as? Double }
         #expect(!busy.isEmpty)
         let cores = Double(ProcessInfo.processInfo.activeProcessorCount)

@@ -1,25 +1,21 @@
 import Glibc
+import StressCore
 import SystemPackage
 
-/// Size and free space of the file system that holds a path, from statvfs(3).
-/// Two "free" numbers, because ext4 keeps blocks reserved for root: a disk
-/// fill run as root can eat into them, an unprivileged one cannot.
-public struct FileSystemUsage: Hashable, Sendable {
-    public var sizeBytes: UInt64
-    /// Free for unprivileged users (`f_bavail`): what `df` shows as Avail.
-    public var availableBytes: UInt64
-    /// Free including the root-reserved blocks (`f_bfree`).
-    public var freeBytes: UInt64
+/// statvfs(3) readings are `DiskCapacity` values: one type for `stressd
+/// host`, disk attacks and their guards.
+public typealias FileSystemUsage = DiskCapacity
 
+extension DiskCapacity {
     /// From statvfs fields; every count is in units of `fragmentSize` (`f_frsize`).
-    public init(fragmentSize: UInt64, blocks: UInt64, freeBlocks: UInt64, availableBlocks: UInt64) {
+    /// ext4 keeps blocks reserved for root, hence two "free" numbers: a fill
+    /// run as root could eat into them, an unprivileged one cannot.
+    public init(fragmentSize: UInt64, blocks: UInt64, freeBlocks: UInt64, availableBlocks: UInt64, readOnly: Bool = false) {
         func bytes(_ count: UInt64) -> UInt64 {
             let (product, overflow) = count.multipliedReportingOverflow(by: fragmentSize)
             return overflow ? .max : product
         }
-        self.sizeBytes = bytes(blocks)
-        self.freeBytes = bytes(freeBlocks)
-        self.availableBytes = bytes(availableBlocks)
+        self.init(sizeBytes: bytes(blocks), availableBytes: bytes(availableBlocks), freeBytes: bytes(freeBlocks), readOnly: readOnly)
     }
 
     /// Asks the kernel about the file system holding `path`.
@@ -30,7 +26,8 @@ public struct FileSystemUsage: Hashable, Sendable {
         }
         self.init(
             fragmentSize: UInt64(info.f_frsize), blocks: UInt64(info.f_blocks),
-            freeBlocks: UInt64(info.f_bfree), availableBlocks: UInt64(info.f_bavail)
+            freeBlocks: UInt64(info.f_bfree), availableBlocks: UInt64(info.f_bavail),
+            readOnly: info.f_flag & UInt(ST_RDONLY) != 0
         )
     }
 }

@@ -16,8 +16,9 @@ public struct AttackUndo: Sendable {
         self.bootID = bootID
     }
 
-    /// Kills the recorded workers that are still the recorded processes, then
-    /// destroys the recorded cgroups (and anything left inside them). Never
+    /// Kills the recorded workers that are still the recorded processes,
+    /// destroys the recorded cgroups (and anything left inside them) and
+    /// deletes the recorded fill folders. Never
     /// signals a pid whose start time differs from the record.
     public func undo(_ record: LedgerRecord) -> UndoResult {
         var result = UndoResult(id: record.id)
@@ -37,6 +38,16 @@ public struct AttackUndo: Sendable {
                 result.removedCgroups.append(path)
             } catch {
                 result.errors.append("cannot remove cgroup \(path): \(error)")
+            }
+        }
+        for path in record.fillDirectories {
+            let directory = FillDirectory(path: FilePath(path))
+            guard directory.exists else { continue }
+            do {
+                try directory.remove()
+                result.removedFiles.append(path)
+            } catch {
+                result.errors.append("cannot remove fill folder \(path): \(error)")
             }
         }
         return result
@@ -76,6 +87,9 @@ public struct AttackUndo: Sendable {
         for path in record.cgroups where Directory.exists(FilePath(path)) {
             found.append("cgroup \(path) still exists")
         }
+        for path in record.fillDirectories where Directory.exists(FilePath(path)) {
+            found.append("fill folder \(path) still exists")
+        }
         return found
     }
 }
@@ -85,6 +99,8 @@ public struct UndoResult: Codable, Hashable, Sendable {
     public var id: AttackID
     public var killedWorkers: [Int32] = []
     public var removedCgroups: [String] = []
+    /// Fill folders deleted.
+    public var removedFiles: [String] = []
     /// Things worth knowing that are not failures (a reused pid left alone).
     public var notes: [String] = []
     public var errors: [String] = []
@@ -94,6 +110,6 @@ public struct UndoResult: Codable, Hashable, Sendable {
     }
 
     public var didSomething: Bool {
-        !killedWorkers.isEmpty || !removedCgroups.isEmpty
+        !killedWorkers.isEmpty || !removedCgroups.isEmpty || !removedFiles.isEmpty
     }
 }

@@ -19,10 +19,14 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
     public var workers: [ProcessIdentity]
     /// cgroup directories stressd created for this attack, deepest last.
     public var cgroups: [String]
+    /// Folders a disk fill writes into (`PATH/.stressd-fill-ID`). Unlike
+    /// processes they survive a reboot, so they are undone whatever the boot.
+    public var fillDirectories: [String]
 
     public init(
         id: AttackID, spec: AttackSpec, bootID: String, supervisor: ProcessIdentity,
-        startedAt: Date, deadline: Date, workers: [ProcessIdentity] = [], cgroups: [String] = []
+        startedAt: Date, deadline: Date, workers: [ProcessIdentity] = [], cgroups: [String] = [],
+        fillDirectories: [String] = []
     ) {
         self.id = id
         self.spec = spec
@@ -32,5 +36,6 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
         self.deadline = deadline
         self.workers = workers
         self.cgroups = cgroups
+        self.fillDirectories = fillDirectories
     }
 }

@@ -9,78 +9,65 @@ public struct AttackReport: Codable, Hashable, Sendable {
     public var startedAt: Date
     public var endedAt: Date
     public var outcome: AttackOutcome
-    /// The load each worker was asked to run at, 0...1 of a core (in `total`
-    /// mode, the initial value).
-    public var requestedLoadPerWorker: Double
-    public var workers: [WorkerSummary]
-    /// One sample a second: what the attack achieved while it ran.
-    public var samples: [CPUSample]
+    /// What the attack itself achieved; one of these is set, by kind.
+    public var cpu: CPUMeasurements?
+    public var memory: MemoryMeasurements?
+    public var disk: DiskMeasurements?
+    /// The host once a second while the attack ran.
+    public var timeline: [HostSample]
     public var cleanup: CleanupVerification
 
     public init(
         id: AttackID, spec: AttackSpec, startedAt: Date, endedAt: Date, outcome: AttackOutcome,
-        requestedLoadPerWorker: Double, workers: [WorkerSummary], samples: [CPUSample], cleanup: CleanupVerification
+        cpu: CPUMeasurements? = nil, memory: MemoryMeasurements? = nil, disk: DiskMeasurements? = nil, timeline: [HostSample], cleanup: CleanupVerification
     ) {
         self.id = id
         self.spec = spec
         self.startedAt = startedAt
         self.endedAt = endedAt
         self.outcome = outcome
-        self.requestedLoadPerWorker = requestedLoadPerWorker
-        self.workers = workers
-        self.samples = samples
+        self.cpu = cpu
+        self.memory = memory
+        self.disk = disk
+        self.timeline = timeline
         self.cleanup = cleanup
     }
 }
 
-/// One worker over the whole attack, measured from its own /proc/PID/stat.
-public struct WorkerSummary: Codable, Hashable, Sendable {
-    public var pid: Int32
-    /// CPU time used divided by wall time it ran, 0...1 of a core.
-    public var averageLoad: Double
-    /// How the worker ended: `killed at deadline`, `exited at its own deadline`…
-    public var exit: String
-
-    public init(pid: Int32, averageLoad: Double, exit: String) {
-        self.pid = pid
-        self.averageLoad = averageLoad
-        self.exit = exit
-    }
-}
-
-/// What the host and the workers did over one sample interval.
-public struct CPUSample: Codable, Hashable, Sendable {
+/// The host as a guard and a chart see it, at one instant of an attack.
+public struct HostSample: Codable, Hashable, Sendable {
     /// Seconds since the attack started.
     public var elapsed: Double
-    /// Load of each worker over the interval, 0...1 of a core.
-    public var workerLoads: [Double]
-    /// Cores busy in the whole scope (host or cgroup), ours included.
-    public var scopeBusyCores: Double?
-    /// The load workers were asked to run at for the next interval.
-    public var targetPerWorker: Double
+    /// What a new allocation can get (MemAvailable, or what the cgroup limit leaves).
+    public var memoryAvailableBytes: UInt64?
+    public var loadAverage1: Double?
 
-    public init(elapsed: Double, workerLoads: [Double], scopeBusyCores: Double?, targetPerWorker: Double) {
+    public init(elapsed: Double, memoryAvailableBytes: UInt64?, loadAverage1: Double?) {
         self.elapsed = elapsed
-        self.workerLoads = workerLoads
-        self.scopeBusyCores = scopeBusyCores
-        self.targetPerWorker = targetPerWorker
+        self.memoryAvailableBytes = memoryAvailableBytes
+        self.loadAverage1 = loadAverage1
     }
 }
 
 /// Proof, checked after cleanup, that the attack left nothing behind.
 public struct CleanupVerification: Codable, Hashable, Sendable {
-    /// Milliseconds from the stop decision (deadline, signal) to every worker reaped.
+    /// Milliseconds from the stop decision (deadline, signal, guard) to every worker reaped.
     public var reapMilliseconds: Double
     public var workersReaped: Int
     public var cgroupsRemoved: [String]
+    public var fillFoldersRemoved: [String]
     public var ledgerRecordRemoved: Bool
     /// Anything still there after cleanup; empty when the promise was kept.
     public var leftovers: [String]
 
-    public init(reapMilliseconds: Double, workersReaped: Int, cgroupsRemoved: [String], ledgerRecordRemoved: Bool, leftovers: [String]) {
+    public init(
+        reapMilliseconds: Double, workersReaped: Int, cgroupsRemoved: [String], fillFoldersRemoved: [String] = [],
+        ledgerRecordRemoved: Bool, leftovers: [String]
+    ) {
         self.reapMilliseconds = reapMilliseconds
         self.workersReaped = workersReaped
         self.cgroupsRemoved = cgroupsRemoved
+        self.fillFoldersRemoved = fillFoldersRemoved
         self.ledgerRecordRemoved = ledgerRecordRemoved
         self.leftovers = leftovers
     }

@@ -3,4 +3,6 @@
 /// the compiler point at every place that must learn about it.
 public enum AttackKind: String, Codable, CaseIterable, Sendable {
     case cpu
+    case mem
+    case disk
 }

@@ -1,49 +1,52 @@
-/// The flat wire form shared by the ledger and the HTTP API. Values keep the
-/// syntax users type (`"80%"`, `"30s"`), decoded by the same parsers as the
-/// CLI flags, so a spec that round-trips through JSON is the same spec.
+/// The flat wire form shared by the ledger and the HTTP API:
+/// `{"kind": "cpu", "load": "80%", "cores": 2, "duration": "30s"}`. Every
+/// field but `kind` goes through `FlatParameters`, the CLI's own path, so a
+/// spec that round-trips through JSON is the same spec, and a bad value gets
+/// the same message it would get as a flag.
 extension AttackSpec: Codable {
-    private enum CodingKeys: String, CodingKey {
-        case kind, duration, load, cores, mode
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let kindName = try container.decode(String.self, forKey: .kind)
+        let container = try decoder.container(keyedBy: Key.self)
+        var flat = FlatParameters()
+        var kindName: String?
+        for key in container.allKeys {
+            let text = try Self.scalarText(container, key)
+            if key.stringValue == "kind" { kindName = text } else { flat[key.stringValue] = text }
+        }
+        guard let kindName else {
+            throw InputError.rejected(field: "kind", reason: "every attack needs a kind")
+        }
         guard let kind = AttackKind(rawValue: kindName) else {
             let known = AttackKind.allCases.map(\.rawValue).joined(separator: ", ")
             throw InputError.malformed(field: "kind", value: kindName, expected: "one of: \(known)")
         }
-        let duration = try Duration.parse(container.decode(String.self, forKey: .duration), field: "duration")
-        switch kind {
-        case .cpu:
-            let load = try Percentage(parsing: container.decode(String.self, forKey: .load), field: "load")
-            let cores = try Self.decodeCores(container)
-            let mode = try container.decodeIfPresent(CPUSpec.Mode.self, forKey: .mode) ?? .added
-            self.init(.cpu(CPUSpec(load: load, cores: cores, mode: mode)), duration: duration)
-        }
+        try self.init(kind: kind, parameters: flat)
     }
 
-    /// `cores` is a number or the string `"all"`; a missing value means 1.
-    private static func decodeCores(_ container: KeyedDecodingContainer<CodingKeys>) throws -> CoreSelection {
-        if let count = try? container.decodeIfPresent(Int.self, forKey: .cores) {
-            return try CoreSelection(parsing: String(count))
-        }
-        guard let text = try container.decodeIfPresent(String.self, forKey: .cores) else { return .count(1) }
-        return try CoreSelection(parsing: text)
+    /// JSON strings, numbers and booleans all become the text a flag would hold.
+    private static func scalarText(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> String {
+        if let text = try? container.decode(String.self, forKey: key) { return text }
+        if let number = try? container.decode(Int.self, forKey: key) { return String(number) }
+        if let number = try? container.decode(Double.self, forKey: key) { return String(number) }
+        if let flag = try? container.decode(Bool.self, forKey: key) { return flag ? "true" : "false" }
+        throw InputError.malformed(field: key.stringValue, value: "?", expected: "a string, number or boolean")
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(kind.rawValue, forKey: .kind)
-        try container.encode(duration.humanReadable, forKey: .duration)
-        switch parameters {
-        case .cpu(let cpu):
-            try container.encode(cpu.load.description, forKey: .load)
-            switch cpu.cores {
-            case .all: try container.encode("all", forKey: .cores)
-            case .count(let count): try container.encode(count, forKey: .cores)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(kind.rawValue, forKey: Key(stringValue: "kind"))
+        for (name, value) in flatParameters.values {
+            if name == "cores", let count = Int(value) {
+                try container.encode(count, forKey: Key(stringValue: name))
+            } else {
+                try container.encode(value, forKey: Key(stringValue: name))
             }
-            try container.encode(cpu.mode, forKey: .mode)
         }
     }
 }

@@ -6,10 +6,14 @@ public struct AttackSpec: Hashable, Sendable {
     /// The kind-specific part.
     public enum Parameters: Hashable, Sendable {
         case cpu(CPUSpec)
+        case mem(MemorySpec)
+        case disk(DiskSpec)
 
         public var kind: AttackKind {
             switch self {
             case .cpu: return .cpu
+            case .mem: return .mem
+            case .disk: return .disk
             }
         }
     }
@@ -27,7 +31,7 @@ public struct AttackSpec: Hashable, Sendable {
 
     /// Checks the spec against the host and the safety policy before anything
     /// is created. Whatever this accepts, the supervisor can start.
-    public func validate(capacity: CPUCapacity, policy: SafetyPolicy) throws(InputError) {
+    public func validate(host: HostLimits, policy: SafetyPolicy) throws(InputError) {
         guard duration > .zero else {
             throw .outOfRange(field: "duration", value: duration.humanReadable, allowed: "longer than 0s")
         }
@@ -38,7 +42,11 @@ public struct AttackSpec: Hashable, Sendable {
         }
         switch parameters {
         case .cpu(let cpu):
-            try cpu.validate(capacity: capacity)
+            try cpu.validate(capacity: host.cpu)
+        case .mem(let memory):
+            try memory.validate(memory: host.memory, policy: policy)
+        case .disk(let disk):
+            try disk.validate(disk: host.disk, policy: policy)
         }
     }
 }

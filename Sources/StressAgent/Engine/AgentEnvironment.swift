@@ -31,6 +31,9 @@ public struct AgentEnvironment: Sendable {
         }
     }
 
+    /// Reads the host through this environment's /proc and cgroup roots.
+    public var observer: HostObserver { HostObserver(proc: procFS, cgroups: cgroupFS) }
+
     public var undo: AttackUndo { AttackUndo(procFS: procFS, bootID: bootID) }
     public var replay: LedgerReplay { LedgerReplay(ledger: ledger, undo: undo) }
 }

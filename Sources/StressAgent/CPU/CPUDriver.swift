@@ -1,0 +1,110 @@
+import Foundation
+import LinuxHost
+import StressCore
+
+/// Burns CPU: one `stressd worker cpu` per core, each holding its load with
+/// a closed loop; measured from the workers' own /proc/PID/stat. In `total`
+/// mode the workers are retargeted each sample so the whole scope sits at
+/// the requested utilisation.
+struct CPUDriver: AttackDriver {
+    let spec: CPUSpec
+    let capacity: CPUCapacity
+    var meter: (any CPUScopeMeter)?
+    let cgroupController: String? = "cpu"
+    let sampleInterval: Duration = .seconds(1)
+
+    private var workers: [WorkerProcess] = []
+    private var controller: TotalLoadController
+    private var target: Double
+    /// CPU ticks at `go` and at the previous sample, per worker.
+    private var startTicks: [UInt64] = []
+    private var previousTicks: [UInt64] = []
+    private var goInstant: UInt64 = 0
+    private var previousInstant: UInt64 = 0
+    private var samples: [CPUSample] = []
+    private var ended: [WorkerSummary] = []
+
+    init(spec: CPUSpec, capacity: CPUCapacity, meter: (any CPUScopeMeter)? = nil) {
+        self.spec = spec
+        self.capacity = capacity
+        self.meter = meter ?? (spec.mode == .total ? HostCPUMeter() : nil)
+        controller = TotalLoadController(
+            target: spec.load.fraction, capacity: capacity.cores, workers: spec.workerCount(capacity: capacity))
+        switch spec.mode {
+        case .added: target = spec.loadPerWorker(capacity: capacity)
+        case .total: target = controller.initialLoadPerWorker
+        }
+    }
+
+    var requestedLoadPerWorker: Double {
+        switch spec.mode {
+        case .added: return spec.loadPerWorker(capacity: capacity)
+        case .total: return controller.initialLoadPerWorker
+        }
+    }
+
+    mutating func start(_ session: AttackSession) async throws(AgentError) {
+        for _ in 0..<spec.workerCount(capacity: capacity) {
+            workers.append(try await session.spawnWorker(["cpu", "--load", String(target)]))
+        }
+        startTicks = cpuTicks(session)
+        previousTicks = startTicks
+        _ = meter?.busyCoresSinceLastCall()
+        goInstant = MonotonicClock.now()
+        previousInstant = goInstant
+        workers.forEach { $0.control.send("go") }
+    }
+
+    mutating func tick(_ session: AttackSession) async -> DriverTick {
+        for worker in workers {
+            if let termination = worker.process.reapIfExited() {
+                return DriverTick(outcome: .failed(reason: "worker \(worker.pid) \(termination) before the deadline"), progress: "")
+            }
+        }
+        let ticks = cpuTicks(session)
+        let instant = MonotonicClock.now()
+        let wall = Double(instant - previousInstant) / 1e9
+        let loads = zip(ticks, previousTicks).map { Double($0 &- $1) / SystemConstants.clockTicksPerSecond / wall }
+        let scopeBusy = meter?.busyCoresSinceLastCall()
+        if spec.mode == .total, let scopeBusy {
+            target = controller.update(scopeBusyCores: scopeBusy, workersBusyCores: loads.reduce(0, +))
+            for worker in workers { worker.control.send("load \(target)") }
+        }
+        samples.append(CPUSample(
+            elapsed: Double(instant - goInstant) / 1e9, workerLoads: loads, scopeBusyCores: scopeBusy, targetPerWorker: target))
+        previousTicks = ticks
+        previousInstant = instant
+        var line = "load per core: " + loads.map(Self.percent).joined(separator: " ") + "  (target \(Self.percent(target)))"
+        if let scopeBusy { line += "  host busy: \(String(format: "%.2f", scopeBusy)) cores" }
+        return DriverTick(outcome: nil, progress: line)
+    }
+
+    mutating func stop(_ session: AttackSession) {
+        workers.forEach { $0.kill() }
+        let wall = Double(MonotonicClock.now() - goInstant) / 1e9
+        let finalTicks = cpuTicks(session)
+        ended = workers.enumerated().map { index, worker in
+            let used = index < startTicks.count && index < finalTicks.count ? finalTicks[index] &- startTicks[index] : 0
+            let termination = worker.process.reap()
+            return WorkerSummary(
+                pid: worker.pid,
+                averageLoad: wall > 0 ? Double(used) / SystemConstants.clockTicksPerSecond / wall : 0,
+                exit: termination.map { $0 == .signaled(signal: SIGKILL) ? "stopped by supervisor" : $0.description } ?? "already reaped")
+        }
+        workers = []
+    }
+
+    func measurements(into report: inout AttackReport) {
+        report.cpu = CPUMeasurements(requestedLoadPerWorker: requestedLoadPerWorker, workers: ended, samples: samples)
+    }
+
+    /// Each worker's CPU time; a killed worker stays a zombie until reaped
+    /// and its stat keeps the final count.
+    private func cpuTicks(_ session: AttackSession) -> [UInt64] {
+        workers.map { (try? session.environment.procFS.processStat($0.pid))?.cpuTicks ?? 0 }
+    }
+
+    static func percent(_ fraction: Double) -> String {
+        String(format: "%.1f%%", fraction * 100)
+    }
+}

@@ -1,0 +1,33 @@
+import StressCore
+
+/// The kind-specific half of an attack: what to create, how to measure it,
+/// how to stop it. `AttackSupervisor` is the other half and owns everything
+/// kinds share: the ledger record, the cgroup, the deadline, stop requests,
+/// guards, cleanup and its verification.
+protocol AttackDriver {
+    /// The v1 hierarchy the attack's cgroup goes in (`cpu`, `memory`); on
+    /// cgroup v2 the unified one is used. nil: the attack has no workers.
+    var cgroupController: String? { get }
+    /// How often `tick` runs.
+    var sampleInterval: Duration { get }
+
+    /// Creates what the attack needs and starts the work. Everything it
+    /// creates is recorded in the session's ledger record first.
+    mutating func start(_ session: AttackSession) async throws(AgentError)
+    /// Measures and adjusts once per `sampleInterval`.
+    mutating func tick(_ session: AttackSession) async -> DriverTick
+    /// Stops the work and reaps the workers; the supervisor undoes the rest.
+    mutating func stop(_ session: AttackSession)
+    /// The kind's measurements, for the report. Called after cleanup, so a
+    /// driver can measure what came back (free space after a fill).
+    func measurements(into report: inout AttackReport)
+}
+
+/// What one tick found.
+struct DriverTick {
+    /// Set to end the attack now (a worker died, the kernel OOM-killed the hog).
+    var outcome: AttackOutcome?
+    /// One line for people watching: what the attack achieves right now;
+    /// nil on ticks that should not print (a driver ticking faster than 1 Hz).
+    var progress: String?
+}

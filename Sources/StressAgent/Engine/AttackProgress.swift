@@ -1,0 +1,8 @@
+/// What a running attack tells the people watching it, once per sample.
+public struct AttackProgress: Sendable {
+    /// Seconds since the attack started.
+    public var elapsed: Double
+    public var remaining: Duration
+    /// What the attack achieves right now, e.g. `load per core: 50.1% 49.8%`.
+    public var line: String
+}

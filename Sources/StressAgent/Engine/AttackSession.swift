@@ -1,0 +1,97 @@
+import Foundation
+import Glibc
+import LinuxHost
+import StressCore
+
+/// One running attack's shared state, handed to its driver: the ledger
+/// record (every change written before the thing it records exists), the
+/// attack's cgroup, its deadline, and the one way to spawn a worker.
+final class AttackSession {
+    let id: AttackID
+    let spec: AttackSpec
+    let environment: AgentEnvironment
+    let stop: StopRequest
+    /// CLOCK_MONOTONIC instants.
+    let startInstant: UInt64
+    let deadline: UInt64
+    /// How much later than the deadline a worker stops on its own: a
+    /// backstop, so normally the supervisor ends it.
+    let workerDeadlineSlack: Duration = .seconds(1)
+    private(set) var record: LedgerRecord
+    /// The attack's cgroup, once created; nil where none could be made.
+    private(set) var cgroup: AttackCgroup?
+
+    init(id: AttackID, spec: AttackSpec, environment: AgentEnvironment, stop: StopRequest, supervisor: ProcessIdentity) {
+        self.id = id
+        self.spec = spec
+        self.environment = environment
+        self.stop = stop
+        let startedAt = Date()
+        startInstant = MonotonicClock.now()
+        deadline = startInstant + UInt64(spec.duration.seconds * 1e9)
+        record = LedgerRecord(
+            id: id, spec: spec, bootID: environment.bootID, supervisor: supervisor,
+            startedAt: startedAt, deadline: startedAt.addingTimeInterval(spec.duration.seconds))
+    }
+
+    /// Seconds since the attack started.
+    var elapsed: Double {
+        Double(MonotonicClock.now() - startInstant) / 1e9
+    }
+
+    /// Changes the record and writes it to the ledger.
+    func update(_ change: (inout LedgerRecord) -> Void) throws(AgentError) {
+        change(&record)
+        try environment.ledger.write(record)
+    }
+
+    /// Records, then creates, the attack's cgroup in the hierarchy that
+    /// carries `controller`. Where none can be made (no cgroup mount, no
+    /// permission, read-only) the attack goes on without one and the record
+    /// forgets it: workers are still tracked by identity.
+    func createCgroup(controller: String) throws(AgentError) {
+        guard let membership = try? environment.procFS.cgroupMembership(),
+              let planned = AttackCgroup.plan(
+                name: "stressd-\(id.rawValue)", controller: controller,
+                cgroupFS: environment.cgroupFS, membership: membership)
+        else { return }
+        try update { $0.cgroups.append(planned.path.string) }
+        do {
+            try planned.create()
+            cgroup = planned
+        } catch {
+            try update { $0.cgroups.removeAll { $0 == planned.path.string } }
+        }
+    }
+
+    /// Spawns `stressd worker <arguments>` with this attack's deadline and
+    /// this process as its parent, puts it in the cgroup and records it. The
+    /// worker waits for `go` on its control pipe, so it does nothing until
+    /// it is in the ledger; if anything here fails it is killed at once.
+    func spawnWorker(_ arguments: [String]) async throws(AgentError) -> WorkerProcess {
+        let workerDeadline = deadline + UInt64(workerDeadlineSlack.seconds * 1e9)
+        let control: ControlPipe
+        let process: ChildProcess
+        do {
+            control = try ControlPipe()
+            process = try await ChildProcess.spawn(
+                executable: environment.workerExecutable,
+                arguments: ["worker"] + arguments + ["--deadline", String(workerDeadline), "--parent", String(getpid())],
+                standardInput: control.childEnd)
+            control.closeChildEnd()
+        } catch {
+            throw .host(error)
+        }
+        do {
+            let identity = try environment.procFS.processStat(process.pid).identity
+            try cgroup?.add(process.pid)
+            try update { $0.workers.append(identity) }
+            return WorkerProcess(process: process, identity: identity, control: control)
+        } catch {
+            Glibc.kill(process.pid, SIGKILL)
+            _ = process.reap()
+            if let error = error as? AgentError { throw error }
+            throw .host(error as? HostError ?? .system(call: "spawn", path: nil, errno: .ioError))
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Glibc
+import LinuxHost
+import StressCore
+
+/// Runs one attack from its ledger record to verified cleanup. The driver
+/// does the kind's work; this owns what every kind shares: the record, the
+/// cgroup, the deadline, stop requests, the guards, the timeline, cleanup
+/// and the proof that nothing was left.
+public struct AttackSupervisor: Sendable {
+    public let id: AttackID
+    public let spec: AttackSpec
+    public let limits: HostLimits
+    public let environment: AgentEnvironment
+    /// How often the guards read the host: a breach stops the attack within
+    /// this plus the time to stop it.
+    public var guardInterval: Duration = .milliseconds(100)
+    public var timelineInterval: Duration = .seconds(1)
+
+    public init(id: AttackID, spec: AttackSpec, limits: HostLimits, environment: AgentEnvironment) {
+        self.id = id
+        self.spec = spec
+        self.limits = limits
+        self.environment = environment
+    }
+
+    /// The floors this attack is held to: memory for memory attacks, load
+    /// average for CPU attacks when the policy sets one.
+    public var guardRails: Guard {
+        switch spec.parameters {
+        case .cpu:
+            return Guard(maxLoadAverage: environment.policy.maxLoadAverage)
+        case .mem:
+            return Guard(memoryFloorBytes: environment.policy.memoryFloorBytes(limit: limits.memory.limit))
+        case .disk(let disk):
+            let size = limits.disk?.sizeBytes ?? 0
+            return Guard(diskFloorBytes: [disk.path: environment.policy.diskFloorBytes(size: size)])
+        }
+    }
+
+    /// Runs the attack. Cancelling the calling task stops it early (with the
+    /// reason in `stop`); cleanup runs on every path, including errors while
+    /// starting, and the report says whether anything was left behind.
+    public func run(stop: StopRequest, progress: @Sendable (AttackProgress) -> Void) async throws(AgentError) -> AttackReport {
+        switch spec.parameters {
+        case .cpu(let cpu):
+            var driver = CPUDriver(spec: cpu, capacity: limits.cpu)
+            return try await run(&driver, stop: stop, progress: progress)
+        case .mem(let memory):
+            var driver = MemoryDriver(spec: memory, capacity: limits.memory, policy: environment.policy)
+            return try await run(&driver, stop: stop, progress: progress)
+        case .disk(let disk):
+            var driver = DiskDriver(spec: disk, policy: environment.policy)
+            return try await run(&driver, stop: stop, progress: progress)
+        }
+    }
+
+    private func run<Driver: AttackDriver>(
+        _ driver: inout Driver, stop: StopRequest, progress: @Sendable (AttackProgress) -> Void
+    ) async throws(AgentError) -> AttackReport {
+        let supervisor: ProcessIdentity
+        do {
+            supervisor = try environment.procFS.processStat(getpid()).identity
+        } catch {
+            throw .host(error)
+        }
+        let session = AttackSession(id: id, spec: spec, environment: environment, stop: stop, supervisor: supervisor)
+        try session.update { _ in }
+        let reader = HostReader(environment: environment, guard: guardRails)
+        var timeline = [reader.sample(elapsed: 0)]
+
+        var outcome: AttackOutcome
+        var stopInstant: UInt64
+        do {
+            if let controller = driver.cgroupController {
+                try session.createCgroup(controller: controller)
+            }
+            try await driver.start(session)
+            (outcome, stopInstant) = await supervise(&driver, session: session, reader: reader, timeline: &timeline, progress: progress)
+        } catch {
+            outcome = .failed(reason: error.description)
+            stopInstant = MonotonicClock.now()
+        }
+        driver.stop(session)
+        let reapMilliseconds = Double(MonotonicClock.now() &- stopInstant) / 1e6
+        let cleanup = undo(session.record, reapMilliseconds: reapMilliseconds)
+        timeline.append(reader.sample(elapsed: session.elapsed))
+
+        var report = AttackReport(
+            id: id, spec: spec, startedAt: session.record.startedAt, endedAt: Date(), outcome: outcome,
+            timeline: timeline, cleanup: cleanup)
+        driver.measurements(into: &report)
+        return report
+    }
+
+    /// Waits for the deadline, a stop request or a guard trip, ticking the
+    /// driver in between. Returns how it ended and the instant the end was
+    /// decided (the deadline itself, the signal's arrival, the breach seen).
+    private func supervise<Driver: AttackDriver>(
+        _ driver: inout Driver, session: AttackSession, reader: HostReader,
+        timeline: inout [HostSample], progress: @Sendable (AttackProgress) -> Void
+    ) async -> (AttackOutcome, UInt64) {
+        let rails = guardRails
+        let guardStep = UInt64(guardInterval.seconds * 1e9)
+        let sampleStep = UInt64(driver.sampleInterval.seconds * 1e9)
+        let timelineStep = UInt64(timelineInterval.seconds * 1e9)
+        let deadline = session.deadline
+        var nextGuard = MonotonicClock.now() + guardStep
+        var nextSample = MonotonicClock.now() + sampleStep
+        var nextTimeline = session.startInstant + timelineStep
+        while true {
+            let wake = min(rails.isEmpty ? .max : nextGuard, nextSample, nextTimeline, deadline)
+            let now = MonotonicClock.now()
+            if wake > now {
+                try? await Task.sleep(for: .nanoseconds(Int64(wake - now)), tolerance: .microseconds(200))
+            }
+            if Task.isCancelled {
+                return (.stopped(reason: session.stop.requestedReason ?? "cancelled"), session.stop.requestedAt ?? MonotonicClock.now())
+            }
+            if MonotonicClock.now() >= deadline { return (.completed, deadline) }
+            if !rails.isEmpty, MonotonicClock.now() >= nextGuard {
+                let readAt = MonotonicClock.now()
+                if let trip = rails.check(reader.reading()) {
+                    return (.guardTripped(guard: trip.name, reason: trip.reason), readAt)
+                }
+                nextGuard += guardStep
+            }
+            if MonotonicClock.now() >= nextSample {
+                let tick = await driver.tick(session)
+                if let outcome = tick.outcome { return (outcome, MonotonicClock.now()) }
+                if let line = tick.progress {
+                    let left = deadline > MonotonicClock.now() ? deadline - MonotonicClock.now() : 0
+                    progress(AttackProgress(elapsed: session.elapsed, remaining: .nanoseconds(Int64(left)), line: line))
+                }
+                nextSample += sampleStep
+            }
+            if MonotonicClock.now() >= nextTimeline {
+                timeline.append(reader.sample(elapsed: session.elapsed))
+                nextTimeline += timelineStep
+            }
+        }
+    }
+
+    /// Undoes the record (the same code `stressd cleanup` runs), checks that
+    /// nothing is left, and clears the record only then.
+    private func undo(_ record: LedgerRecord, reapMilliseconds: Double) -> CleanupVerification {
+        let undo = environment.undo
+        let undone = undo.undo(record)
+        var leftovers = undo.leftovers(of: record) + undone.errors
+        var ledgerCleared = false
+        if leftovers.isEmpty {
+            do {
+                try environment.ledger.remove(id)
+                ledgerCleared = !environment.ledger.contains(id)
+            } catch {
+                leftovers.append(error.description)
+            }
+        }
+        if !ledgerCleared {
+            leftovers.append("ledger record \(environment.ledger.path(of: id)) kept for `stressd cleanup`")
+        }
+        return CleanupVerification(
+            reapMilliseconds: reapMilliseconds, workersReaped: record.workers.count,
+            cgroupsRemoved: undone.removedCgroups, fillFoldersRemoved: undone.removedFiles, ledgerRecordRemoved: ledgerCleared, leftovers: leftovers)
+    }
+}

@@ -1,0 +1,63 @@
+/// The blast radius, enforced while an attack runs. Pure: the supervisor
+/// feeds it readings of the host (at 10 Hz) and it answers whether a floor
+/// was crossed. Whatever pushed the host there — the attack or something
+/// else — the attack stops, because the host now has less room than the
+/// operator allowed.
+public struct Guard: Hashable, Sendable {
+    /// MemAvailable (or what the cgroup limit leaves) must stay at or above this.
+    public var memoryFloorBytes: UInt64?
+    /// Free space per watched file system (path → floor in bytes).
+    public var diskFloorBytes: [String: UInt64]
+    /// The 1-minute load average must stay at or below this.
+    public var maxLoadAverage: Double?
+
+    public init(memoryFloorBytes: UInt64? = nil, diskFloorBytes: [String: UInt64] = [:], maxLoadAverage: Double? = nil) {
+        self.memoryFloorBytes = memoryFloorBytes
+        self.diskFloorBytes = diskFloorBytes
+        self.maxLoadAverage = maxLoadAverage
+    }
+
+    /// What the guard watches, read from the host at one instant. A value the
+    /// host could not give is nil and is not judged.
+    public struct Reading: Hashable, Sendable {
+        public var memoryAvailableBytes: UInt64?
+        public var diskAvailableBytes: [String: UInt64]
+        public var loadAverage1: Double?
+
+        public init(memoryAvailableBytes: UInt64? = nil, diskAvailableBytes: [String: UInt64] = [:], loadAverage1: Double? = nil) {
+            self.memoryAvailableBytes = memoryAvailableBytes
+            self.diskAvailableBytes = diskAvailableBytes
+            self.loadAverage1 = loadAverage1
+        }
+    }
+
+    /// A floor that was crossed: which guard, and a sentence for the report.
+    public struct Trip: Hashable, Sendable {
+        public var name: String
+        public var reason: String
+    }
+
+    public var watchesMemory: Bool { memoryFloorBytes != nil }
+    public var watchesLoad: Bool { maxLoadAverage != nil }
+    public var isEmpty: Bool { memoryFloorBytes == nil && diskFloorBytes.isEmpty && maxLoadAverage == nil }
+
+    /// The first floor the reading crosses, or nil if the host is inside all of them.
+    public func check(_ reading: Reading) -> Trip? {
+        if let floor = memoryFloorBytes, let available = reading.memoryAvailableBytes, available < floor {
+            return Trip(
+                name: "memory-floor",
+                reason: "memory available fell to \(ByteCount(bytes: available)), below the floor of \(ByteCount(bytes: floor))")
+        }
+        for (path, floor) in diskFloorBytes.sorted(by: { $0.key < $1.key }) {
+            if let free = reading.diskAvailableBytes[path], free < floor {
+                return Trip(
+                    name: "disk-floor",
+                    reason: "free space on \(path) fell to \(ByteCount(bytes: free)), below the floor of \(ByteCount(bytes: floor))")
+            }
+        }
+        if let limit = maxLoadAverage, let load = reading.loadAverage1, load > limit {
+            return Trip(name: "load-average", reason: "the 1-minute load average rose to \(load), above \(limit)")
+        }
+        return nil
+    }
+}

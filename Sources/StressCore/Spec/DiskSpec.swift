@@ -1,0 +1,82 @@
+/// What a disk attack does: fill a file system with files in a folder of
+/// its own, `PATH/.stressd-fill-ID/`, for the attack's duration.
+public struct DiskSpec: Hashable, Sendable {
+    public enum Amount: Hashable, Sendable {
+        /// Write this many bytes.
+        case size(ByteCount)
+        /// Fill until the file system is this full, as `df`'s Use% counts.
+        case fillTo(Percentage)
+        /// Fill until only this much is left.
+        case leave(ByteCount)
+    }
+
+    /// A directory on the file system to fill.
+    public var path: String
+    public var amount: Amount
+    /// Also take the blocks reserved for root (f_bfree instead of f_bavail).
+    public var includeReserved: Bool
+
+    public init(path: String, amount: Amount, includeReserved: Bool = false) {
+        self.path = path
+        self.amount = amount
+        self.includeReserved = includeReserved
+    }
+
+    /// Bytes to write, given the file system as it is now (0 if already there).
+    public func targetBytes(_ disk: DiskCapacity) -> UInt64 {
+        let room = disk.room(includeReserved: includeReserved)
+        let wanted: UInt64
+        switch amount {
+        case .size(let size):
+            wanted = size.bytes
+        case .fillTo(let share):
+            let usedAfter = UInt64(Double(disk.whole(includeReserved: includeReserved)) * share.fraction)
+            wanted = usedAfter > disk.usedBytes ? usedAfter - disk.usedBytes : 0
+        case .leave(let left):
+            wanted = room > left.bytes ? room - left.bytes : 0
+        }
+        return min(wanted, room)
+    }
+
+    func validate(disk: DiskCapacity?, policy: SafetyPolicy) throws(InputError) {
+        guard let disk else {
+            throw .rejected(field: "path", reason: "\(path) could not be examined; give an existing directory")
+        }
+        guard !disk.readOnly else {
+            throw .rejected(field: "path", reason: "\(path) is on a read-only file system; pick a writable one")
+        }
+        if case .fillTo(let share) = amount, share.fraction <= 0 || share.fraction > 1 {
+            throw .outOfRange(field: "fill-to", value: share.description, allowed: "from 1% to 100%")
+        }
+        let target = targetBytes(disk)
+        guard target > 0 else {
+            throw .rejected(field: amountField, reason: """
+                nothing to fill: \(path) already has only \(ByteCount(bytes: disk.room(includeReserved: includeReserved))) \
+                free of \(ByteCount(bytes: disk.sizeBytes))
+                """)
+        }
+        if case .size(let size) = amount, size.bytes > disk.room(includeReserved: includeReserved) {
+            throw .rejected(field: "size", reason: """
+                \(size) is more than the \(ByteCount(bytes: disk.room(includeReserved: includeReserved))) free on \(path); \
+                use --fill-to or --leave to fill it up
+                """)
+        }
+        let floor = policy.diskFloorBytes(size: disk.sizeBytes)
+        let leaves = disk.availableBytes > target ? disk.availableBytes - target : 0
+        guard leaves >= floor else {
+            throw .rejected(field: amountField, reason: """
+                filling \(ByteCount(bytes: target)) would leave \(ByteCount(bytes: leaves)) free on \(path), \
+                \(ByteCount(bytes: floor - leaves)) below the disk floor of \(ByteCount(bytes: floor)); \
+                fill less or lower the floor (--floor)
+                """)
+        }
+    }
+
+    private var amountField: String {
+        switch amount {
+        case .size: return "size"
+        case .fillTo: return "fill-to"
+        case .leave: return "leave"
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import LinuxHost
+import StressAgent
+import StressCore
+
+/// The flags every attack command shares: its time box, the safety policy's
+/// maximum, how the report is given, and where the state lives.
+struct AttackOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("How long: 30s, 5m, 1h30m.", valueName: "duration"))
+    var duration: String = "60s"
+
+    @Option(name: .customLong("max-duration"), help: ArgumentHelp("Refuse attacks longer than this (safety policy).", valueName: "duration"))
+    var maxDuration: String = "1h"
+
+    @Flag(help: "Print the report as JSON on stdout (progress still goes to stderr).")
+    var json = false
+
+    @Option(help: ArgumentHelp("Also write the JSON report to this file.", valueName: "file"))
+    var report: String?
+
+    @OptionGroup var state: StateOptions
+
+    /// Validates and runs an attack in the foreground: replays the ledger,
+    /// shows progress, stops on SIGINT/SIGTERM/SIGHUP, prints the report, and
+    /// exits 1 if the attack failed or left anything behind.
+    func launch(kind: AttackKind, parameters: FlatParameters, policy adjust: (inout SafetyPolicy) throws(InputError) -> Void) async throws {
+        var flat = parameters
+        flat["duration"] = duration
+        let spec = try AttackSpec(kind: kind, parameters: flat)
+        var policy = SafetyPolicy(maxDuration: try Duration.parse(maxDuration, field: "max-duration"))
+        try adjust(&policy)
+        var limits = try HostObserver().limits()
+        if case .disk(let disk) = spec.parameters {
+            limits.disk = try DiskPathCheck.capacity(of: disk.path)
+        }
+        try spec.validate(host: limits, policy: policy)
+
+        let environment = try state.environment(policy: policy)
+        let terminal = Terminal()
+        for undone in try environment.replay.undoOrphans() where undone.didSomething {
+            terminal.note("recovered \(undone.id) left by an earlier run: \(Terminal.describe(undone))")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let supervisor = AttackSupervisor(
+            id: AttackID(kind: kind, using: &generator), spec: spec, limits: limits, environment: environment)
+        terminal.note("\(supervisor.id): \(Terminal.describe(spec, limits: limits)); Ctrl-C stops it")
+
+        let result = try await AttackRun.untilSignal(stop: StopRequest()) { stop in
+            try await supervisor.run(stop: stop) { terminal.progress($0) }
+        }
+        terminal.endProgress()
+        try ReportOutput(json: json, file: report, stateDirectory: state.resolvedStateDirectory).emit(result)
+        guard result.outcome.isSuccess, result.cleanup.isClean else { throw AttackFailed() }
+    }
+}

@@ -1,0 +1,39 @@
+import StressCore
+import Testing
+
+@Suite("Guards: the blast radius, enforced")
+struct GuardTests {
+    let rails = Guard(memoryFloorBytes: 256 << 20, diskFloorBytes: ["/data": 512 << 20], maxLoadAverage: 8)
+
+    @Test func insideEveryFloorIsQuiet() {
+        #expect(rails.check(Guard.Reading(memoryAvailableBytes: 1 << 30, diskAvailableBytes: ["/data": 1 << 30], loadAverage1: 2)) == nil)
+    }
+
+    @Test func eachFloorTripsWithItsName() throws {
+        let memory = try #require(rails.check(Guard.Reading(memoryAvailableBytes: 255 << 20)))
+        #expect(memory.name == "memory-floor")
+        #expect(memory.reason.contains("fell to 255 MiB, below the floor of 256 MiB"))
+        #expect(rails.check(Guard.Reading(diskAvailableBytes: ["/data": 1 << 20]))?.name == "disk-floor")
+        #expect(rails.check(Guard.Reading(loadAverage1: 8.5))?.name == "load-average")
+    }
+
+    @Test func exactlyAtTheFloorIsAllowed() {
+        #expect(rails.check(Guard.Reading(memoryAvailableBytes: 256 << 20, loadAverage1: 8)) == nil)
+    }
+
+    @Test func missingReadingsAreNotJudged() {
+        #expect(rails.check(Guard.Reading()) == nil)
+        #expect(Guard().isEmpty)
+        #expect(!rails.isEmpty)
+    }
+}
+
+@Suite("Sizes or shares")
+struct SizeOrShareTests {
+    @Test func parsesBoth() throws {
+        #expect(try SizeOrShare(parsing: "2G", field: "size") == .bytes(ByteCount(bytes: 2 << 30)))
+        #expect(try SizeOrShare(parsing: "80%", field: "size").bytes(of: 1000) == 800)
+        #expect(throws: InputError.self) { try SizeOrShare(parsing: "120%", field: "size") }
+        #expect(throws: InputError.self) { try SizeOrShare(parsing: "-5%", field: "size") }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Glibc
+import LinuxHost
+import Testing
+
+/// `stressd mem` as a user runs it. At most 256 MiB held by any test.
+@Suite("stressd mem, end to end", .serialized)
+struct MemoryAttackEndToEndTests {
+    static let mebibyte: UInt64 = 1 << 20
+
+    @Test func holdsTheMemoryResidentAndGivesItBack() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+
+        let result = try stressd.run(["mem", "--size", "256M", "--duration", "2s", "--json"])
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try decodeJSON(result.stdout)
+        #expect((report["outcome"] as? [String: Any])?["status"] as? String == "completed")
+        let memory = try #require(report["memory"] as? [String: Any])
+        let peak = try #require(memory["peakHeldBytes"] as? UInt64)
+        #expect(peak >= 250 * Self.mebibyte, "RSS reached \(peak) bytes of 256 MiB")
+        #expect(memory["secondsToTarget"] as? Double != nil)
+        let before = try #require(memory["availableBeforeBytes"] as? UInt64)
+        let lowest = try #require(memory["availableLowestBytes"] as? UInt64)
+        let after = try #require(memory["availableAfterBytes"] as? UInt64)
+        #expect(lowest + 200 * Self.mebibyte <= before, "the host saw the hog")
+        // MemAvailable on a VM drifts by a couple of hundred MiB on its own:
+        // judge the return against the trough the hog made.
+        #expect(after >= lowest + 200 * Self.mebibyte, "MemAvailable came back: \(lowest) lowest, \(after) after")
+        let cleanup = try #require(report["cleanup"] as? [String: Any])
+        #expect((cleanup["leftovers"] as? [String])?.isEmpty == true)
+        for cgroup in cleanup["cgroupsRemoved"] as? [String] ?? [] {
+            #expect(!FileManager.default.fileExists(atPath: cgroup))
+        }
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
+    @Test func theHogVolunteersForTheOOMKiller() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let (process, out, err) = try stressd.start(["mem", "--size", "32M", "--duration", "10s"])
+        let record = try stressd.waitForRecord(workers: 1)
+        let worker = try #require((record["workers"] as? [[String: Any]])?.first)
+        let pid = try #require(worker["pid"] as? Int)
+        usleep(300_000)
+        let score = try String(contentsOfFile: "/proc/\(pid)/oom_score_adj", encoding: .utf8)
+        let supervisorScore = try String(contentsOfFile: "/proc/\(process.processIdentifier)/oom_score_adj", encoding: .utf8)
+
+        kill(process.processIdentifier, SIGTERM)
+        let result = StressdBinary.finish(process, out, err)
+
+        #expect(score.trimmingCharacters(in: .whitespacesAndNewlines) == "1000")
+        // Lowering needs CAP_SYS_RESOURCE, which some sandboxes drop; never above the hog's.
+        let supervisor = try #require(Int(supervisorScore.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(supervisor <= 0)
+        #expect(result.status == 0)
+        #expect(!isLive(worker))
+    }
+
+    @Test func aGuardStopsTheAttackWhenSomethingElseTakesTheMemory() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let available = try ProcFS().memInfo().availableBytes
+        // A floor 200 MiB below what is available now: the 32 MiB hog fits,
+        // then this test takes 320 MiB more and the host crosses the floor.
+        let floor = available - 200 * Self.mebibyte
+        let (process, out, err) = try stressd.start([
+            "mem", "--size", "32M", "--floor", String(floor), "--duration", "20s", "--json",
+        ])
+        _ = try stressd.waitForRecord(workers: 1)
+        usleep(300_000)
+        let size = Int(320 * Self.mebibyte)
+        let ballast = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 4096)
+        defer { ballast.deallocate() }
+        memset(ballast, 1, size)
+        let started = Date()
+
+        let result = StressdBinary.finish(process, out, err)
+
+        #expect(result.status == 1, "a tripped guard exits 1")
+        #expect(Date().timeIntervalSince(started) < 5)
+        let outcome = try #require(try decodeJSON(result.stdout)["outcome"] as? [String: Any])
+        #expect(outcome["status"] as? String == "guard-tripped")
+        #expect(outcome["guard"] as? String == "memory-floor")
+        #expect((outcome["reason"] as? String)?.contains("below the floor") == true)
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
+    @Test func sigkilledSupervisorsHogDiesAndCleanupUndoesTheRest() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let (process, out, err) = try stressd.start(["mem", "--size", "64M", "--duration", "20s"])
+        let record = try stressd.waitForRecord(workers: 1)
+        let workers = try #require(record["workers"] as? [[String: Any]])
+
+        kill(process.processIdentifier, SIGKILL)
+        _ = StressdBinary.finish(process, out, err)
+
+        let deadline = Date().addingTimeInterval(1)
+        while workers.contains(where: isLive), Date() < deadline { usleep(10_000) }
+        #expect(!workers.contains(where: isLive))
+        let cleanup = try stressd.run(["cleanup"])
+        #expect(cleanup.status == 0)
+        for cgroup in record["cgroups"] as? [String] ?? [] {
+            #expect(!FileManager.default.fileExists(atPath: cgroup))
+        }
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
+    @Test("bad memory input exits 2 and starts nothing", arguments: [
+        ["--size=-1G"], ["--size", "12XB"], ["--size", "101%"], [], ["--size", "1G", "--fill-to", "90%"],
+        ["--size", "1P"], ["--size", "1G", "--of", "nothing"], ["--fill-to", "100%"],
+    ])
+    func badInput(arguments: [String]) throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+
+        let result = try stressd.run(["mem", "--duration", "2s"] + arguments)
+
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.lowercased().contains("error"))
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+}
