@@ -80,7 +80,11 @@ struct MemoryAttackEndToEndTests {
 
         #expect(result.status == 1, "a tripped guard exits 1")
         #expect(Date().timeIntervalSince(started) < 5)
-        let outcome = try #require(try decodeJSON(result.stdout)["outcome"] as? [String: Any])
+        let report = try decodeJSON(result.stdout)
+        let outcome = try #require(report["outcome"] as? [String: Any])
+        let reap = try #require((report["cleanup"] as? [String: Any])?["reapMilliseconds"] as? Double)
+        // The guard reads at 10 Hz: breach seen within 100 ms, then this.
+        #expect(reap < 150, "from the breach read to the hog reaped: \(reap) ms")
         #expect(outcome["status"] as? String == "guard-tripped")
         #expect(outcome["guard"] as? String == "memory-floor")
         #expect((outcome["reason"] as? String)?.contains("below the floor") == true)
@@ -105,6 +109,73 @@ struct MemoryAttackEndToEndTests {
         for cgroup in record["cgroups"] as? [String] ?? [] {
             #expect(!FileManager.default.fileExists(atPath: cgroup))
         }
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
+    @Test(.enabled(if: MemoryLimitedCgroup.isAvailable, "needs root and a memory cgroup controller"))
+    func anOOMKilledHogEndsTheAttackAsOOMKilledAndLeavesNothing() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let cgroup = try #require(MemoryLimitedCgroup(limitBytes: 160 << 20))
+        // Everything the limit leaves, for a hog whose own runtime does not fit too.
+        let (process, out, err) = try stressd.start(
+            ["mem", "--size", "100%", "--floor", "0", "--duration", "10s", "--json"], inside: cgroup.command)
+
+        let result = StressdBinary.finish(process, out, err)
+
+        #expect(result.status == 1, "\(result.stderr)")
+        let report = try decodeJSON(result.stdout)
+        let outcome = try #require(report["outcome"] as? [String: Any])
+        #expect(outcome["status"] as? String == "oom-killed", "\(outcome)")
+        let kills = try #require((report["memory"] as? [String: Any])?["oomKills"] as? [[String: Any]])
+        #expect(kills.count == 1)
+        #expect(((report["cleanup"] as? [String: Any])?["leftovers"] as? [String])?.isEmpty == true)
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
+    @Test(.enabled(if: MemoryLimitedCgroup.isAvailable, "needs root and a memory cgroup controller"))
+    func respawnKeepsThePressureOnWithinTheTimeBox() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let cgroup = try #require(MemoryLimitedCgroup(limitBytes: 160 << 20))
+        let (process, out, err) = try stressd.start(
+            ["mem", "--size", "100%", "--floor", "0", "--respawn", "--duration", "3s", "--json"], inside: cgroup.command)
+
+        let result = StressdBinary.finish(process, out, err)
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try decodeJSON(result.stdout)
+        #expect((report["outcome"] as? [String: Any])?["status"] as? String == "completed")
+        let kills = try #require((report["memory"] as? [String: Any])?["oomKills"] as? [[String: Any]])
+        #expect(kills.count >= 2, "the hog was killed and respawned")
+        #expect(((report["cleanup"] as? [String: Any])?["leftovers"] as? [String])?.isEmpty == true)
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
+    @Test(.enabled(if: MemoryLimitedCgroup.isAvailable, "needs root and a memory cgroup controller"))
+    func fillToShrinksTheHogWhenSomethingElseGrows() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let cgroup = try #require(MemoryLimitedCgroup(limitBytes: 512 << 20))
+        let (filler, fillerOut, fillerErr) = try stressd.start(
+            ["mem", "--fill-to", "50%", "--floor", "0", "--duration", "5s", "--json"], inside: cgroup.command)
+        usleep(1_500_000)
+
+        // Another process in the same cgroup takes 96 MiB.
+        let other = try stressd.run(["mem", "--size", "96M", "--floor", "0", "--duration", "2s"], inside: cgroup.command)
+        let result = StressdBinary.finish(filler, fillerOut, fillerErr)
+
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(result.status == 0, "\(result.stderr)")
+        let samples = try #require((try decodeJSON(result.stdout)["memory"] as? [String: Any])?["samples"] as? [[String: Any]])
+        let targets = samples.compactMap { sample -> (Double, UInt64)? in
+            guard let elapsed = sample["elapsed"] as? Double, let target = sample["targetBytes"] as? UInt64 else { return nil }
+            return (elapsed, target)
+        }
+        let before = try #require(targets.filter { $0.0 > 0.8 && $0.0 < 1.4 }.map(\.1).max())
+        let during = try #require(targets.filter { $0.0 > 2.3 && $0.0 < 3.3 }.map(\.1).min())
+        #expect(before > 180 << 20, "the hog filled the cgroup to about half: \(before)")
+        #expect(before - during >= 64 << 20, "the hog gave way: \(before) before, \(during) while the other ran")
         #expect(stressd.ledgerFiles.isEmpty)
     }
 

@@ -31,10 +31,15 @@ struct StressdBinary {
     }
 
     /// Starts stressd without waiting; the caller owns the process.
-    func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    /// `inside` wraps the command, e.g. to run it in a test cgroup.
+    func start(
+        _ arguments: [String], inside wrap: ((String, [String]) -> (String, [String]))? = nil
+    ) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.path)
-        process.arguments = arguments + ["--state-dir", stateDirectory]
+        let full = arguments + ["--state-dir", stateDirectory]
+        let (executable, finalArguments) = wrap?(Self.path, full) ?? (Self.path, full)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = finalArguments
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -44,8 +49,8 @@ struct StressdBinary {
     }
 
     /// Runs stressd to completion.
-    func run(_ arguments: [String]) throws -> Result {
-        let (process, out, err) = try start(arguments)
+    func run(_ arguments: [String], inside wrap: ((String, [String]) -> (String, [String]))? = nil) throws -> Result {
+        let (process, out, err) = try start(arguments, inside: wrap)
         return Self.finish(process, out, err)
     }
 

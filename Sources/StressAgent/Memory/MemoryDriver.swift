@@ -27,6 +27,8 @@ struct MemoryDriver: AttackDriver {
     private var peakHeld: UInt64 = 0
     private var secondsToTarget: Double?
     private var oomKills: [OOMKill] = []
+    /// The attack cgroup's oom_kill count when last looked at.
+    private var cgroupOOMKills: UInt64 = 0
     private var availableBefore: UInt64 = 0
     private var availableLowest: UInt64 = .max
     private var observer: HostObserver?
@@ -103,7 +105,9 @@ struct MemoryDriver: AttackDriver {
         guard termination == .signaled(signal: SIGKILL) else {
             return DriverTick(outcome: .failed(reason: "the hog (pid \(hog.pid)) \(termination)"), progress: nil)
         }
-        let confirmed = ((try? session.cgroup?.oomKills()) ?? nil).map { $0 > 0 } ?? false
+        let count = (try? session.cgroup?.oomKills()) ?? nil
+        let confirmed = count.map { $0 > cgroupOOMKills } ?? false
+        cgroupOOMKills = count ?? cgroupOOMKills
         oomKills.append(OOMKill(elapsed: session.elapsed, pid: hog.pid))
         let reason = "the kernel killed the hog (pid \(hog.pid)) at \(String(format: "%.1f", session.elapsed))s"
             + (confirmed ? " (the cgroup's oom_kill count confirms it)" : " with SIGKILL, presumably the OOM killer")
