@@ -7,7 +7,7 @@
 SWIFT        ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 CONFIG       ?= debug
 APT_PACKAGES := libsystemd-dev pkg-config procps
-BENCH_PACKAGES := stress-ng
+BENCH_PACKAGES := stress-ng gcc
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # Tests and demo keep their ledger out of /var/lib/stressd.
 DEMO_STATE   ?= /tmp/stressd-demo-state
@@ -44,6 +44,7 @@ check: deps
 bench: bench-deps
 	$(SWIFT) build -c release
 	STRESSD_BIN="$$($(SWIFT) build -c release --show-bin-path)/stressd" python3 bench/cpu_precision.py
+	STRESSD_BIN="$$($(SWIFT) build -c release --show-bin-path)/stressd" python3 bench/mem_disk.py
 
 clean:
 	rm -rf .build

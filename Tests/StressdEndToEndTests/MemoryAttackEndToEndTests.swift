@@ -21,19 +21,33 @@ struct MemoryAttackEndToEndTests {
         let peak = try #require(memory["peakHeldBytes"] as? UInt64)
         #expect(peak >= 250 * Self.mebibyte, "RSS reached \(peak) bytes of 256 MiB")
         #expect(memory["secondsToTarget"] as? Double != nil)
-        let before = try #require(memory["availableBeforeBytes"] as? UInt64)
-        let lowest = try #require(memory["availableLowestBytes"] as? UInt64)
-        let after = try #require(memory["availableAfterBytes"] as? UInt64)
-        #expect(lowest + 200 * Self.mebibyte <= before, "the host saw the hog")
-        // MemAvailable on a VM drifts by a couple of hundred MiB on its own:
-        // judge the return against the trough the hog made.
-        #expect(after >= lowest + 200 * Self.mebibyte, "MemAvailable came back: \(lowest) lowest, \(after) after")
         let cleanup = try #require(report["cleanup"] as? [String: Any])
         #expect((cleanup["leftovers"] as? [String])?.isEmpty == true)
         for cgroup in cleanup["cgroupsRemoved"] as? [String] ?? [] {
             #expect(!FileManager.default.fileExists(atPath: cgroup))
         }
         #expect(stressd.ledgerFiles.isEmpty)
+    }
+
+    /// Inside a 1 GiB cgroup "available" is the limit minus the cgroup's
+    /// usage: exact, where the host's MemAvailable drifts by hundreds of MiB
+    /// on a VM.
+    @Test(.enabled(if: MemoryLimitedCgroup.isAvailable, "needs root and a memory cgroup controller"))
+    func availableMemoryDropsAndComesBack() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let cgroup = try #require(MemoryLimitedCgroup(limitBytes: 1 << 30))
+
+        let result = try stressd.run(["mem", "--size", "256M", "--duration", "2s", "--json"], inside: cgroup.command)
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let memory = try #require(try decodeJSON(result.stdout)["memory"] as? [String: Any])
+        let before = try #require(memory["availableBeforeBytes"] as? UInt64)
+        let lowest = try #require(memory["availableLowestBytes"] as? UInt64)
+        let after = try #require(memory["availableAfterBytes"] as? UInt64)
+        #expect(before > 900 * Self.mebibyte && before < 1024 * Self.mebibyte, "available in the cgroup: \(before)")
+        #expect(lowest + 250 * Self.mebibyte <= before, "the hog took its 256 MiB: \(before) → \(lowest)")
+        #expect(after + 32 * Self.mebibyte >= before, "and gave it back: \(before) before, \(after) after")
     }
 
     @Test func theHogVolunteersForTheOOMKiller() throws {
@@ -58,22 +72,20 @@ struct MemoryAttackEndToEndTests {
         #expect(!isLive(worker))
     }
 
-    @Test func aGuardStopsTheAttackWhenSomethingElseTakesTheMemory() throws {
+    /// In a 1 GiB cgroup, so "available" does not drift with the host's.
+    @Test(.enabled(if: MemoryLimitedCgroup.isAvailable, "needs root and a memory cgroup controller"))
+    func aGuardStopsTheAttackWhenSomethingElseTakesTheMemory() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
-        let available = try ProcFS().memInfo().availableBytes
-        // A floor 200 MiB below what is available now: the 32 MiB hog fits,
-        // then this test takes 320 MiB more and the host crosses the floor.
-        let floor = available - 200 * Self.mebibyte
-        let (process, out, err) = try stressd.start([
-            "mem", "--size", "32M", "--floor", String(floor), "--duration", "20s", "--json",
-        ])
+        let cgroup = try #require(MemoryLimitedCgroup(limitBytes: 1 << 30))
+        // A 64 MiB hog with a 600 MiB floor fits; then another process in
+        // the cgroup takes 400 MiB and the cgroup crosses the floor.
+        let (process, out, err) = try stressd.start(
+            ["mem", "--size", "64M", "--floor", "600M", "--duration", "20s", "--json"], inside: cgroup.command)
         _ = try stressd.waitForRecord(workers: 1)
         usleep(300_000)
-        let size = Int(320 * Self.mebibyte)
-        let ballast = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 4096)
-        defer { ballast.deallocate() }
-        memset(ballast, 1, size)
+        let (other, otherOut, otherErr) = try stressd.start(
+            ["mem", "--size", "400M", "--floor", "0", "--duration", "2s"], inside: cgroup.command)
         let started = Date()
 
         let result = StressdBinary.finish(process, out, err)
@@ -88,6 +100,7 @@ struct MemoryAttackEndToEndTests {
         #expect(outcome["status"] as? String == "guard-tripped")
         #expect(outcome["guard"] as? String == "memory-floor")
         #expect((outcome["reason"] as? String)?.contains("below the floor") == true)
+        #expect(StressdBinary.finish(other, otherOut, otherErr).status == 0)
         #expect(stressd.ledgerFiles.isEmpty)
     }
 

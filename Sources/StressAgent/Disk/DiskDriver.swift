@@ -33,6 +33,14 @@ struct DiskDriver: AttackDriver {
 
     private var path: FilePath { FilePath(spec.path) }
 
+    private func folderName(_ session: AttackSession) -> String {
+        ".stressd-fill-\(session.id.rawValue)"
+    }
+
+    func plan(_ session: AttackSession) {
+        session.plan { $0.fillDirectories.append(path.appending(folderName(session)).string) }
+    }
+
     mutating func start(_ session: AttackSession) async throws(AgentError) {
         let now: DiskCapacity
         do {
@@ -48,10 +56,8 @@ struct DiskDriver: AttackDriver {
         // --include-reserved *and* a floor of 0.
         let aboveFloor = now.availableBytes > floor ? now.availableBytes - floor : 0
         target = floor == 0 ? spec.targetBytes(now) : min(spec.targetBytes(now), aboveFloor)
-        let name = ".stressd-fill-\(session.id.rawValue)"
-        try session.update { $0.fillDirectories.append(path.appending(name).string) }
         do {
-            directory = try FillDirectory.create(in: path, name: name)
+            directory = try FillDirectory.create(in: path, name: folderName(session))
         } catch {
             throw .host(error)
         }

@@ -11,6 +11,9 @@ protocol AttackDriver {
     /// How often `tick` runs.
     var sampleInterval: Duration { get }
 
+    /// Adds what `start` will create, whose name is known in advance (a fill
+    /// folder), to the session's record before its first write.
+    func plan(_ session: AttackSession)
     /// Creates what the attack needs and starts the work. Everything it
     /// creates is recorded in the session's ledger record first.
     mutating func start(_ session: AttackSession) async throws(AgentError)
@@ -21,6 +24,10 @@ protocol AttackDriver {
     /// The kind's measurements, for the report. Called after cleanup, so a
     /// driver can measure what came back (free space after a fill).
     func measurements(into report: inout AttackReport)
+}
+
+extension AttackDriver {
+    func plan(_ session: AttackSession) {}
 }
 
 /// What one tick found.

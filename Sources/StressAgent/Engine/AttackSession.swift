@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import LinuxHost
 import StressCore
+import SystemPackage
 
 /// One running attack's shared state, handed to its driver: the ledger
 /// record (every change written before the thing it records exists), the
@@ -45,22 +46,34 @@ final class AttackSession {
         try environment.ledger.write(record)
     }
 
-    /// Records, then creates, the attack's cgroup in the hierarchy that
-    /// carries `controller`. Where none can be made (no cgroup mount, no
-    /// permission, read-only) the attack goes on without one and the record
-    /// forgets it: workers are still tracked by identity.
-    func createCgroup(controller: String) throws(AgentError) {
+    /// Plans the attack's cgroup in the hierarchy that carries `controller`
+    /// and adds it to the record (not yet written: the first write records
+    /// everything planned at once, before any of it exists).
+    func planCgroup(controller: String) {
         guard let membership = try? environment.procFS.cgroupMembership(),
               let planned = AttackCgroup.plan(
                 name: "stressd-\(id.rawValue)", controller: controller,
                 cgroupFS: environment.cgroupFS, membership: membership)
         else { return }
-        try update { $0.cgroups.append(planned.path.string) }
+        record.cgroups.append(planned.path.string)
+    }
+
+    /// Adds something the driver will create to the record before the first write.
+    func plan(_ change: (inout LedgerRecord) -> Void) {
+        change(&record)
+    }
+
+    /// Creates the planned cgroup. Where none can be made (no permission,
+    /// read-only) the attack goes on without one and the record forgets it:
+    /// workers are still tracked by identity.
+    func createPlannedCgroup() throws(AgentError) {
+        guard let path = record.cgroups.first else { return }
+        let planned = AttackCgroup(path: FilePath(path))
         do {
             try planned.create()
             cgroup = planned
         } catch {
-            try update { $0.cgroups.removeAll { $0 == planned.path.string } }
+            try update { $0.cgroups.removeAll { $0 == path } }
         }
     }
 

@@ -65,6 +65,11 @@ public struct AttackSupervisor: Sendable {
             throw .host(error)
         }
         let session = AttackSession(id: id, spec: spec, environment: environment, stop: stop, supervisor: supervisor)
+        if let controller = driver.cgroupController {
+            session.planCgroup(controller: controller)
+        }
+        driver.plan(session)
+        // One durable write of everything planned, before any of it exists.
         try session.update { _ in }
         let reader = HostReader(environment: environment, guard: guardRails)
         var timeline = [reader.sample(elapsed: 0)]
@@ -72,9 +77,7 @@ public struct AttackSupervisor: Sendable {
         var outcome: AttackOutcome
         var stopInstant: UInt64
         do {
-            if let controller = driver.cgroupController {
-                try session.createCgroup(controller: controller)
-            }
+            try session.createPlannedCgroup()
             try await driver.start(session)
             (outcome, stopInstant) = await supervise(&driver, session: session, reader: reader, timeline: &timeline, progress: progress)
         } catch {

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Memory hog and disk fill speed: stressd beside a C mmap(MAP_POPULATE)
+reference, stress-ng, fallocate(1) and dd, in one run.
+
+Memory: each tool is launched, and its hog's RSS is polled every 1 ms until
+it holds the target; the time from launch to target is what a user waits.
+Warm-up rounds first (the first large touch after idle is several times
+slower), then rounds interleaved tool by tool, and the median is reported.
+
+Disk: each command is launched in a temp dir and statvfs is polled until the
+space is taken; the time from launch to taken, median of interleaved rounds.
+"""
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+STRESSD = os.environ.get("STRESSD_BIN", ".build/release/stressd")
+PAGE = os.sysconf("SC_PAGESIZE")
+MEM_BYTES = 1 << 30
+DISK_BYTES = 1 << 30
+ROUNDS, WARMUP = 5, 2
+
+
+def rss(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[21]) * PAGE
+    except OSError:
+        return 0
+
+
+def tree(pid):
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    pids = [int(p) for p in out]
+    for child in list(pids):
+        pids += tree(child)
+    return pids
+
+
+def time_to_rss(command, target):
+    """Seconds from launch until some process of the command holds `target` resident."""
+    start = time.monotonic()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        while time.monotonic() - start < 30:
+            if any(rss(p) >= target for p in [proc.pid] + tree(proc.pid)):
+                return time.monotonic() - start
+            time.sleep(0.001)
+        raise RuntimeError(f"{command[0]} never reached {target} bytes")
+    finally:
+        os.killpg(proc.pid, signal.SIGINT if command[0] == STRESSD else signal.SIGKILL)
+        proc.wait()
+        time.sleep(0.2)
+
+
+def time_to_fill(command, directory, target):
+    """Seconds from launch until statvfs shows `target` bytes taken."""
+    before = shutil.disk_usage(directory).free
+    start = time.monotonic()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        while time.monotonic() - start < 60:
+            if before - shutil.disk_usage(directory).free >= target * 0.99:
+                return time.monotonic() - start
+            if proc.poll() is not None and before - shutil.disk_usage(directory).free < target * 0.99:
+                raise RuntimeError(f"{command[0]} exited without filling")
+            time.sleep(0.0005)
+        raise RuntimeError(f"{command[0]} never filled {target} bytes")
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGINT)
+        proc.wait()
+        for name in os.listdir(directory):
+            path = os.path.join(directory, name)
+            shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
+
+
+def report(title, results, reference):
+    print(title)
+    base = statistics.median(results[reference])
+    for tool, times in results.items():
+        median = statistics.median(times)
+        print(f"  {tool:<34} median {median * 1000:8.1f} ms   speed vs {reference}: {base / median:5.2f}x")
+
+
+def main():
+    if shutil.which("stress-ng") is None:
+        sys.exit("stress-ng is missing: run `make bench`, which installs it")
+    work = tempfile.mkdtemp(prefix="stressd-bench-")
+    reference = os.path.join(work, "mem_populate")
+    subprocess.run(["cc", "-O2", "-o", reference, os.path.join(os.path.dirname(__file__), "mem_populate.c")], check=True)
+    state = os.path.join(work, "state")
+    mem = {
+        "C mmap(MAP_POPULATE)": [reference, str(MEM_BYTES)],
+        "stressd mem": [STRESSD, "mem", "--size", str(MEM_BYTES), "--duration", "30s", "--state-dir", state],
+        "stress-ng --vm-populate --vm-keep": ["stress-ng", "--vm", "1", "--vm-bytes", str(MEM_BYTES),
+                                              "--vm-populate", "--vm-keep", "-t", "30s", "--quiet"],
+    }
+    for _ in range(WARMUP):
+        for command in mem.values():
+            time_to_rss(command, MEM_BYTES)
+    results = {tool: [] for tool in mem}
+    for _ in range(ROUNDS):
+        for tool, command in mem.items():
+            results[tool].append(time_to_rss(command, MEM_BYTES))
+    report(f"Memory: launch to {MEM_BYTES >> 20} MiB resident (warm, {ROUNDS} interleaved rounds)", results,
+           "C mmap(MAP_POPULATE)")
+
+    target = os.path.join(work, "fill")
+    os.mkdir(target)
+    disk = {
+        "fallocate -l": ["fallocate", "-l", str(DISK_BYTES), os.path.join(target, "f")],
+        "stressd disk": [STRESSD, "disk", "--path", target, "--size", str(DISK_BYTES), "--duration", "30s",
+                         "--state-dir", state],
+        "dd bs=4M": ["dd", "if=/dev/zero", f"of={os.path.join(target, 'd')}", "bs=4M",
+                     f"count={DISK_BYTES >> 22}", "conv=fdatasync"],
+    }
+    results = {tool: [] for tool in disk}
+    for _ in range(ROUNDS):
+        for tool, command in disk.items():
+            results[tool].append(time_to_fill(command, target, DISK_BYTES))
+    report(f"Disk: launch to {DISK_BYTES >> 20} MiB taken ({ROUNDS} interleaved rounds)", results, "fallocate -l")
+    subprocess.run([STRESSD, "cleanup", "--state-dir", state], stdout=subprocess.DEVNULL)
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
