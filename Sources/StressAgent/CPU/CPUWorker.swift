@@ -24,27 +24,18 @@ public struct CPUWorker {
     /// Runs the worker. Returns the exit status: 0 at the deadline; the
     /// process exits at once when the supervisor closes the control pipe.
     public func run() -> Int32 {
+        let reader: ControlReader
         do {
-            try ParentDeathSignal.arm(expectedParent: parent)
+            reader = try WorkerTether.waitForGo(parent: parent, deadline: deadline)
         } catch {
-            return 3
+            return error.exitStatus
         }
-        var reader = ControlReader()
-        // Wait for the supervisor to record this worker in the ledger.
-        guard reader.nextLine(deadline: deadline) == "go" else { return 0 }
-
         let loadBits = Atomic<UInt64>(initialLoad.bitPattern)
-        let listener = Thread { [reader] in
-            var reader = reader
-            while let line = reader.nextLine() {
-                if line.hasPrefix("load "), let value = Double(line.dropFirst(5)) {
-                    loadBits.store(value.bitPattern, ordering: .relaxed)
-                }
+        WorkerTether.follow(reader) { line in
+            if line.hasPrefix("load "), let value = Double(line.dropFirst(5)) {
+                loadBits.store(value.bitPattern, ordering: .relaxed)
             }
-            // End-of-file: the supervisor is gone or wants us gone.
-            exit(0)
         }
-        listener.start()
         burn(loadBits: loadBits)
         return 0
     }

@@ -30,36 +30,33 @@ public struct MemoryWorker {
         self.parent = parent
     }
 
+    private static func complain(_ message: String) {
+        FileHandle.standardError.write(Data("stressd worker mem: \(message)\n".utf8))
+    }
+
     /// Exit status: 0 at the deadline, 3 if the supervisor was already gone,
     /// 4 if the memory could not be locked.
     public func run() -> Int32 {
+        let reader: ControlReader
         do {
-            try ParentDeathSignal.arm(expectedParent: parent)
+            reader = try WorkerTether.waitForGo(parent: parent, deadline: deadline)
         } catch {
-            return 3
+            return error.exitStatus
         }
         try? ProcFS().setOOMScoreAdjustment(1000)
-        var reader = ControlReader()
-        guard reader.nextLine(deadline: deadline) == "go" else { return 0 }
-
         let target = Atomic<UInt64>(bytes)
-        let listener = Thread { [reader] in
-            var reader = reader
-            while let line = reader.nextLine() {
-                if line.hasPrefix("size "), let size = UInt64(line.dropFirst(5)) {
-                    target.store(size, ordering: .relaxed)
-                }
+        WorkerTether.follow(reader) { line in
+            if line.hasPrefix("size "), let size = UInt64(line.dropFirst(5)) {
+                target.store(size, ordering: .relaxed)
             }
-            exit(0)
         }
-        listener.start()
 
         let hold = MemoryHold()
         if lock {
             do {
                 try hold.lock()
             } catch {
-                FileHandle.standardError.write(Data("stressd worker mem: cannot lock memory: \(error)\n".utf8))
+                Self.complain("cannot lock memory (\(error)); drop --lock, or raise the limit: CAP_IPC_LOCK or `ulimit -l`")
                 return 4
             }
         }
@@ -77,7 +74,14 @@ public struct MemoryWorker {
                     hold.shrink(to: wanted)
                 }
             } catch {
-                // Out of memory for now: keep what is held, try again next step.
+                // Locked memory over RLIMIT_MEMLOCK will not fit on a retry: say so and stop.
+                if hold.isLocked, error.errno == .resourceTemporarilyUnavailable || error.errno == .noMemory
+                    || error.errno == .notPermitted {
+                    Self.complain("cannot lock \(ByteCount(bytes: wanted)) into RAM (\(error)); "
+                        + "drop --lock, or raise the limit: CAP_IPC_LOCK or `ulimit -l`")
+                    return 4
+                }
+                // Otherwise out of memory for now: keep what is held, try again next step.
             }
             next = max(next + step, MonotonicClock.now())
             MonotonicClock.sleep(until: min(next, deadline))
