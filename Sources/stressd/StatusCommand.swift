@@ -32,8 +32,12 @@ struct StatusCommand: AsyncParsableCommand {
             let detail = status.state == .running
                 ? "\(Duration.seconds(left).humanReadable) left, supervisor pid \(record.supervisor.pid)"
                 : "supervisor gone; `stressd cleanup` undoes it"
-            let workers = record.workers.map { String($0.pid) }.joined(separator: ",")
-            print("\(record.id)  \(status.state.rawValue)  \(record.spec.kind.rawValue)  workers [\(workers)]  \(detail)")
+            var holds: [String] = []
+            if !record.workers.isEmpty {
+                holds.append("workers [\(record.workers.map { String($0.pid) }.joined(separator: ","))]")
+            }
+            holds += record.fillDirectories.map { "fill \($0)" }
+            print("\(record.id)  \(status.state.rawValue)  \(record.spec.kind.rawValue)  \(holds.joined(separator: "  "))  \(detail)")
         }
     }
 }
