@@ -8,6 +8,10 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     /// The host refused something the attack needs (spawn, pipe, cgroup).
     case host(HostError)
     case unknownAttack(AttackID)
+    /// A process attack's selector matched nothing (exit 1).
+    case noMatch(String)
+    /// Input that is only found wrong by looking at the host (exit 2).
+    case input(InputError)
 
     public var description: String {
         switch self {
@@ -19,6 +23,10 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
             return error.description
         case .unknownAttack(let id):
             return "no attack \(id) in the ledger; `stressd status` lists them"
+        case .noMatch(let message):
+            return message
+        case .input(let error):
+            return error.description
         }
     }
 }

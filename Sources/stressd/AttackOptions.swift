@@ -7,8 +7,8 @@ import StressCore
 /// The flags every attack command shares: its time box, the safety policy's
 /// maximum, how the report is given, and where the state lives.
 struct AttackOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("How long: 30s, 5m, 1h30m.", valueName: "duration"))
-    var duration: String = "60s"
+    @Option(help: ArgumentHelp("How long: 30s, 5m, 1h30m (default: 60s; 10s for kill, 30s for pause).", valueName: "duration"))
+    var duration: String?
 
     @Option(name: .customLong("max-duration"), help: ArgumentHelp("Refuse attacks longer than this (safety policy).", valueName: "duration"))
     var maxDuration: String = "1h"
@@ -21,18 +21,39 @@ struct AttackOptions: ParsableArguments {
 
     @OptionGroup var state: StateOptions
 
+    static func defaultDuration(of kind: AttackKind) -> String {
+        switch kind {
+        case .kill: return "10s"
+        case .pause: return "30s"
+        case .cpu, .mem, .disk: return "60s"
+        }
+    }
+
     /// Validates and runs an attack in the foreground: replays the ledger,
     /// shows progress, stops on SIGINT/SIGTERM/SIGHUP, prints the report, and
     /// exits 1 if the attack failed or left anything behind.
-    func launch(kind: AttackKind, parameters: FlatParameters, policy adjust: (inout SafetyPolicy) throws(InputError) -> Void) async throws {
+    func launch(
+        kind: AttackKind, parameters: FlatParameters, dryRun: Bool = false,
+        policy adjust: (inout SafetyPolicy) throws(InputError) -> Void = { _ in }
+    ) async throws {
         var flat = parameters
-        flat["duration"] = duration
+        flat["duration"] = duration ?? Self.defaultDuration(of: kind)
         let spec = try AttackSpec(kind: kind, parameters: flat)
         var policy = SafetyPolicy(maxDuration: try Duration.parse(maxDuration, field: "max-duration"))
         try adjust(&policy)
         var limits = try HostObserver().limits()
         if case .disk(let disk) = spec.parameters {
             limits.disk = try DiskPathCheck.capacity(of: disk.path)
+        }
+        switch spec.parameters {
+        case .kill(let process), .pause(let process):
+            let survey = try ProcessTargeting(spec: process).preflight()
+            if dryRun {
+                print(DryRunOutput.describe(survey, spec: process, kind: kind))
+                return
+            }
+        case .cpu, .mem, .disk:
+            break
         }
         try spec.validate(host: limits, policy: policy)
 

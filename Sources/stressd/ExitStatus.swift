@@ -26,6 +26,9 @@ enum ExitStatus {
             return usage
         case let error as AttackFailed:
             return error.code
+        case AgentError.input(let error):
+            printError("error: \(error)")
+            return usage
         case let error as AgentError:
             printError("error: \(error)")
             return failure

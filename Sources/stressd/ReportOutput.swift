@@ -53,6 +53,16 @@ struct ReportOutput {
             lines.append("  free:      \(ByteCount(bytes: disk.availableBeforeBytes)) before, "
                 + "\(ByteCount(bytes: disk.availableLowestBytes)) at the lowest, \(after) after")
         }
+        if let processes = report.processes {
+            for hit in processes.hits {
+                lines.append("  \(String(format: "%6.2fs", hit.elapsed))  \(hit.signal) pid \(hit.process.pid) (\(hit.process.command))"
+                    + (hit.delivered ? "" : " — already gone, not sent"))
+            }
+            for comeback in processes.comebacks {
+                lines.append("  comeback: pid \(comeback.newPID) \(String(format: "%.2fs", comeback.secondsAfterKill)) after pid \(comeback.killedPID) was killed")
+            }
+            lines += processes.spared.map { "  spared:   \($0)" }
+        }
         let cleanup = report.cleanup
         var undone = ["\(cleanup.workersReaped) worker(s) reaped \(String(format: "%.1f", cleanup.reapMilliseconds)) ms after the stop"]
         undone += cleanup.cgroupsRemoved.map { "cgroup \($0) removed" }

@@ -50,6 +50,12 @@ struct Terminal: Sendable {
             let free = limits.disk.map { " (\(ByteCount(bytes: $0.availableBytes)) free of \(ByteCount(bytes: $0.sizeBytes)))" } ?? ""
             let target = limits.disk.map { ByteCount(bytes: disk.targetBytes($0)).description } ?? "?"
             return "fill \(target) in \(disk.path)\(free) for \(spec.duration.humanReadable)"
+        case .kill(let process):
+            let every = process.interval.map { " every \($0.humanReadable)" } ?? ""
+            return "\(process.signal) to \(DryRunOutput.describe(process.pick)) matching \(process.selector)\(every); "
+                + "watching for comebacks for up to \(spec.duration.humanReadable)"
+        case .pause(let process):
+            return "pause \(DryRunOutput.describe(process.pick)) matching \(process.selector) for \(spec.duration.humanReadable)"
         }
     }
 
@@ -61,6 +67,9 @@ struct Terminal: Sendable {
         }
         if !result.removedCgroups.isEmpty {
             parts.append("removed cgroup \(result.removedCgroups.joined(separator: ", "))")
+        }
+        if !result.resumedProcesses.isEmpty {
+            parts.append("resumed paused process(es) \(result.resumedProcesses.map(String.init).joined(separator: ", "))")
         }
         if !result.removedFiles.isEmpty {
             parts.append("deleted fill folder \(result.removedFiles.joined(separator: ", "))")

@@ -97,7 +97,7 @@ struct ReusedPidEndToEndTests {
             {"id": "cpu-0badc0de", "bootID": "\(bootID)",
              "spec": {"kind": "cpu", "load": "50%", "cores": 1, "duration": "30s", "mode": "added"},
              "supervisor": {"pid": \(pid), "startTime": \(startTime - 2)},
-             "workers": [{"pid": \(pid), "startTime": \(startTime - 1)}], "cgroups": [], "fillDirectories": [],
+             "workers": [{"pid": \(pid), "startTime": \(startTime - 1)}], "cgroups": [], "fillDirectories": [], "stoppedProcesses": [],
              "startedAt": "2026-01-01T00:00:00Z", "deadline": "2026-01-01T00:00:30Z"}
             """
         try FileManager.default.createDirectory(atPath: stressd.stateDirectory + "/ledger", withIntermediateDirectories: true)

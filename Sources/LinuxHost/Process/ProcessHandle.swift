@@ -85,3 +85,23 @@ public final class ProcessHandle {
         }
     }
 }
+
+extension ProcessHandle {
+    /// What became of one signal aimed at a recorded process.
+    public enum Delivery: Equatable, Sendable {
+        case delivered
+        /// The process had already exited.
+        case gone
+        /// The pid now belongs to another process: nothing was sent.
+        case reused(currentStartTime: UInt64)
+    }
+
+    /// Sends `signal` to the recorded process, and only to it.
+    public static func send(_ signal: Int32, to identity: ProcessIdentity, procFS: ProcFS = ProcFS()) throws(HostError) -> Delivery {
+        switch try open(identity, procFS: procFS) {
+        case .gone: return .gone
+        case .reused(let startTime): return .reused(currentStartTime: startTime)
+        case .alive(let handle): return try handle.send(signal) ? .delivered : .gone
+        }
+    }
+}

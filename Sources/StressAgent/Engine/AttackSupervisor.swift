@@ -35,6 +35,8 @@ public struct AttackSupervisor: Sendable {
         case .disk(let disk):
             let size = limits.disk?.sizeBytes ?? 0
             return Guard(diskFloorBytes: [disk.path: environment.policy.diskFloorBytes(size: size)])
+        case .kill, .pause:
+            return Guard()
         }
     }
 
@@ -51,6 +53,12 @@ public struct AttackSupervisor: Sendable {
             return try await run(&driver, stop: stop, progress: progress)
         case .disk(let disk):
             var driver = DiskDriver(spec: disk, policy: environment.policy)
+            return try await run(&driver, stop: stop, progress: progress)
+        case .kill(let process):
+            var driver = KillDriver(spec: process, procFS: environment.procFS)
+            return try await run(&driver, stop: stop, progress: progress)
+        case .pause(let process):
+            var driver = PauseDriver(spec: process, procFS: environment.procFS)
             return try await run(&driver, stop: stop, progress: progress)
         }
     }

@@ -26,6 +26,9 @@ public struct AttackUndo: Sendable {
             for worker in record.workers {
                 killIfSame(worker, into: &result)
             }
+            for stopped in record.stoppedProcesses {
+                resumeIfSame(stopped, into: &result)
+            }
         } else if !record.workers.isEmpty {
             result.notes.append("recorded under an earlier boot: its \(record.workers.count) worker(s) ended with that boot")
         }
@@ -51,6 +54,24 @@ public struct AttackUndo: Sendable {
             }
         }
         return result
+    }
+
+    /// SIGCONT to a process a pause stopped, if it is still that process.
+    /// Sending it to one that is not stopped is harmless, so this does not
+    /// check the state first (which would race with the supervisor).
+    private func resumeIfSame(_ process: ProcessIdentity, into result: inout UndoResult) {
+        do {
+            switch try ProcessHandle.send(SIGCONT, to: process, procFS: procFS) {
+            case .gone:
+                break
+            case .reused(let startTime):
+                result.notes.append("pid \(process.pid) now belongs to another process (start \(startTime), recorded \(process.startTime)); not signalled")
+            case .delivered:
+                result.resumedProcesses.append(process.pid)
+            }
+        } catch {
+            result.errors.append("cannot resume \(process.pid): \(error)")
+        }
     }
 
     private func killIfSame(_ worker: ProcessIdentity, into result: inout UndoResult) {
@@ -84,6 +105,14 @@ public struct AttackUndo: Sendable {
                 }
             }
         }
+        if record.bootID == bootID {
+            for stopped in record.stoppedProcesses {
+                if case .alive = (try? ProcessHandle.open(stopped, procFS: procFS)),
+                   (try? procFS.processStat(stopped.pid))?.state == "T" {
+                    found.append("process \(stopped) still stopped")
+                }
+            }
+        }
         for path in record.cgroups where Directory.exists(FilePath(path)) {
             found.append("cgroup \(path) still exists")
         }
@@ -101,6 +130,8 @@ public struct UndoResult: Codable, Hashable, Sendable {
     public var removedCgroups: [String] = []
     /// Fill folders deleted.
     public var removedFiles: [String] = []
+    /// Paused processes sent SIGCONT.
+    public var resumedProcesses: [Int32] = []
     /// Things worth knowing that are not failures (a reused pid left alone).
     public var notes: [String] = []
     public var errors: [String] = []
@@ -110,6 +141,6 @@ public struct UndoResult: Codable, Hashable, Sendable {
     }
 
     public var didSomething: Bool {
-        !killedWorkers.isEmpty || !removedCgroups.isEmpty || !removedFiles.isEmpty
+        !killedWorkers.isEmpty || !removedCgroups.isEmpty || !removedFiles.isEmpty || !resumedProcesses.isEmpty
     }
 }

@@ -22,11 +22,14 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
     /// Folders a disk fill writes into (`PATH/.stressd-fill-ID`). Unlike
     /// processes they survive a reboot, so they are undone whatever the boot.
     public var fillDirectories: [String]
+    /// Processes a pause attack stopped (or is about to): recorded before
+    /// SIGSTOP, so no replay ever leaves one stopped.
+    public var stoppedProcesses: [ProcessIdentity]
 
     public init(
         id: AttackID, spec: AttackSpec, bootID: String, supervisor: ProcessIdentity,
         startedAt: Date, deadline: Date, workers: [ProcessIdentity] = [], cgroups: [String] = [],
-        fillDirectories: [String] = []
+        fillDirectories: [String] = [], stoppedProcesses: [ProcessIdentity] = []
     ) {
         self.id = id
         self.spec = spec
@@ -37,5 +40,6 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
         self.workers = workers
         self.cgroups = cgroups
         self.fillDirectories = fillDirectories
+        self.stoppedProcesses = stoppedProcesses
     }
 }

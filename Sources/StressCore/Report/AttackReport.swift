@@ -13,6 +13,7 @@ public struct AttackReport: Codable, Hashable, Sendable {
     public var cpu: CPUMeasurements?
     public var memory: MemoryMeasurements?
     public var disk: DiskMeasurements?
+    public var processes: ProcessMeasurements?
     /// The host once a second while the attack ran.
     public var timeline: [HostSample]
     public var cleanup: CleanupVerification

@@ -5,4 +5,6 @@ public enum AttackKind: String, Codable, CaseIterable, Sendable {
     case cpu
     case mem
     case disk
+    case kill
+    case pause
 }

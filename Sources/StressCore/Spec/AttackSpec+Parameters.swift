@@ -60,7 +60,53 @@ extension AttackSpec {
                 amount = .leave(try ByteCount(parsing: rest["leave"] ?? "", field: "leave"))
             }
             self.init(.disk(DiskSpec(path: path, amount: amount, includeReserved: try rest.flag("include-reserved"))), duration: duration)
+        case .kill, .pause:
+            var allowed: Set<String> = ["name", "match", "pid", "unit", "cgroup", "count", "all", "oldest", "newest",
+                                        "allow-none", "allow-protected", "seed"]
+            if kind == .kill { allowed.formUnion(["signal", "interval"]) }
+            try rest.rejectUnknown(allowed: allowed, kind: kind)
+            let process = try Self.processSpec(rest)
+            self.init(kind == .kill ? .kill(process) : .pause(process), duration: duration)
         }
+    }
+
+    private static func processSpec(_ flat: FlatParameters) throws(InputError) -> ProcessSpec {
+        let selectors: [ProcessSelector] = try [
+            flat["name"].map { .name($0) },
+            flat["match"].map { .match($0) },
+            flat["pid"].map { text throws(InputError) -> ProcessSelector in
+                guard let pid = Int32(text) else { throw .malformed(field: "pid", value: text, expected: "a process id") }
+                return .pid(pid)
+            },
+            flat["unit"].map { .unit($0) },
+            flat["cgroup"].map { .cgroup($0) },
+        ].compactMap { $0 }
+        guard selectors.count == 1, let selector = selectors.first else {
+            throw .rejected(field: "name", reason: "give exactly one of --name, --match, --pid, --unit or --cgroup")
+        }
+        let picks = ["all", "oldest", "newest"].filter { (try? flat.flag($0)) == true }
+        guard picks.count + (flat["count"] == nil ? 0 : 1) <= 1 else {
+            throw .rejected(field: "count", reason: "give at most one of --count, --all, --oldest, --newest")
+        }
+        let pick: ProcessSpec.Pick
+        switch picks.first {
+        case "all": pick = .all
+        case "oldest": pick = .oldest
+        case "newest": pick = .newest
+        default:
+            let text = flat["count"] ?? "1"
+            guard let count = Int(text) else { throw .malformed(field: "count", value: text, expected: "a whole number") }
+            pick = .random(count: count)
+        }
+        return ProcessSpec(
+            selector: selector, pick: pick,
+            signal: try flat["signal"].map { text throws(InputError) in try ProcessSignal(parsing: text) } ?? .kill,
+            interval: try flat["interval"].map { text throws(InputError) in try Duration.parse(text, field: "interval") },
+            allowNone: try flat.flag("allow-none"), allowProtected: try flat.flag("allow-protected"),
+            seed: try flat["seed"].map { text throws(InputError) -> UInt64 in
+                guard let seed = UInt64(text) else { throw .malformed(field: "seed", value: text, expected: "a whole number") }
+                return seed
+            })
     }
 
     /// `256M/s` or `256M`: bytes per second.
@@ -96,6 +142,27 @@ extension AttackSpec {
             case .leave(let left): flat["leave"] = String(left.bytes)
             }
             flat["include-reserved"] = disk.includeReserved ? "true" : nil
+        case .kill(let process), .pause(let process):
+            switch process.selector {
+            case .name(let name): flat["name"] = name
+            case .match(let pattern): flat["match"] = pattern
+            case .pid(let pid): flat["pid"] = String(pid)
+            case .unit(let unit): flat["unit"] = unit
+            case .cgroup(let path): flat["cgroup"] = path
+            }
+            switch process.pick {
+            case .random(let count): flat["count"] = String(count)
+            case .all: flat["all"] = "true"
+            case .oldest: flat["oldest"] = "true"
+            case .newest: flat["newest"] = "true"
+            }
+            if case .kill = parameters {
+                flat["signal"] = String(process.signal.number)
+                flat["interval"] = process.interval?.humanReadable
+            }
+            flat["allow-none"] = process.allowNone ? "true" : nil
+            flat["allow-protected"] = process.allowProtected ? "true" : nil
+            flat["seed"] = process.seed.map(String.init)
         }
         return flat
     }

@@ -8,12 +8,16 @@ public struct AttackSpec: Hashable, Sendable {
         case cpu(CPUSpec)
         case mem(MemorySpec)
         case disk(DiskSpec)
+        case kill(ProcessSpec)
+        case pause(ProcessSpec)
 
         public var kind: AttackKind {
             switch self {
             case .cpu: return .cpu
             case .mem: return .mem
             case .disk: return .disk
+            case .kill: return .kill
+            case .pause: return .pause
             }
         }
     }
@@ -47,6 +51,8 @@ public struct AttackSpec: Hashable, Sendable {
             try memory.validate(memory: host.memory, policy: policy)
         case .disk(let disk):
             try disk.validate(disk: host.disk, policy: policy)
+        case .kill(let process), .pause(let process):
+            try process.validate(duration: duration)
         }
     }
 }

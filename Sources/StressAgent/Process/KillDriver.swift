@@ -1,0 +1,101 @@
+import Foundation
+import Glibc
+import LinuxHost
+import StressCore
+
+/// Sends a signal to the chosen processes, once or every interval, and
+/// watches for a process matching the same selector to come back: the
+/// restart time is often what the experiment measures. A one-shot kill ends
+/// as soon as every killed process has come back.
+struct KillDriver: AttackDriver {
+    let spec: ProcessSpec
+    let targeting: ProcessTargeting
+    let cgroupController: String? = nil
+    let sampleInterval: Duration = .milliseconds(100)
+
+    private var generator: any RandomNumberGenerator
+    private var hits: [ProcessHit] = []
+    private var comebacks: [ProcessComeback] = []
+    private var spared: Set<String> = []
+    /// Kills not yet answered by a comeback: what matched at that moment,
+    /// so any matching process not among them is new.
+    private var awaiting: [(killed: ProcessCandidate, at: Double, known: Set<ProcessIdentity>)] = []
+    private var nextRound: Double = 0
+    private var rounds = 0
+
+    init(spec: ProcessSpec, procFS: ProcFS) {
+        self.spec = spec
+        targeting = ProcessTargeting(spec: spec, procFS: procFS)
+        generator = spec.seed.map { SeededGenerator(seed: $0) as any RandomNumberGenerator } ?? SystemRandomNumberGenerator()
+    }
+
+    mutating func start(_ session: AttackSession) async throws(AgentError) {
+        try strike(session)
+    }
+
+    /// One round: survey, pick, signal each victim if it is still the
+    /// process that was picked.
+    private mutating func strike(_ session: AttackSession) throws(AgentError) {
+        rounds += 1
+        let survey = targeting.survey()
+        spared.formUnion(survey.spared.map { "pid \($0.0.pid) (\($0.0.command)): \($0.1)" })
+        let known = Set((survey.eligible + survey.spared.map(\.0)).map(\.identity))
+        for victim in spec.pickVictims(from: survey.eligible, using: &generator) {
+            let delivery: ProcessHandle.Delivery
+            do {
+                delivery = try ProcessHandle.send(spec.signal.number, to: victim.identity, procFS: targeting.procFS)
+            } catch {
+                throw .host(error)
+            }
+            let elapsed = session.elapsed
+            hits.append(ProcessHit(elapsed: elapsed, process: victim, signal: spec.signal.description, delivered: delivery == .delivered))
+            if delivery == .delivered {
+                awaiting.append((victim, elapsed, known))
+            }
+        }
+        if let interval = spec.interval {
+            nextRound = Double(rounds) * interval.seconds
+        }
+    }
+
+    mutating func tick(_ session: AttackSession) async -> DriverTick {
+        if !awaiting.isEmpty {
+            let now = targeting.survey()
+            let present = now.eligible + now.spared.map(\.0)
+            let elapsed = session.elapsed
+            awaiting.removeAll { pending in
+                guard let newcomer = present.first(where: { !pending.known.contains($0.identity) }) else { return false }
+                comebacks.append(ProcessComeback(
+                    killedPID: pending.killed.pid, newPID: newcomer.pid, secondsAfterKill: elapsed - pending.at))
+                return true
+            }
+        }
+        if spec.interval != nil, session.elapsed >= nextRound {
+            do {
+                try strike(session)
+            } catch {
+                return DriverTick(outcome: .failed(reason: error.description), progress: nil)
+            }
+            return DriverTick(outcome: nil, progress: progressLine)
+        }
+        if spec.interval == nil, awaiting.isEmpty, !hits.isEmpty, !comebacks.isEmpty {
+            return DriverTick(outcome: .completed, progress: progressLine)
+        }
+        return DriverTick(outcome: nil, progress: nil)
+    }
+
+    private var progressLine: String {
+        let delivered = hits.filter(\.delivered).count
+        var line = "\(delivered) process(es) sent \(spec.signal) in \(rounds) round(s)"
+        if let last = comebacks.last {
+            line += "; latest comeback: pid \(last.newPID) \(String(format: "%.2fs", last.secondsAfterKill)) after pid \(last.killedPID)"
+        }
+        return line
+    }
+
+    mutating func stop(_ session: AttackSession) {}
+
+    func measurements(into report: inout AttackReport) {
+        report.processes = ProcessMeasurements(hits: hits, comebacks: comebacks, spared: spared.sorted())
+    }
+}

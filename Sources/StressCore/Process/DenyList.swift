@@ -1,0 +1,27 @@
+/// Processes an attack must never hit. PID 1, stressd and its ancestors
+/// and kernel threads are always refused; the configurable names (sshd and
+/// systemd-journald by default: killing them locks operators out or loses
+/// the evidence) only with `--allow-protected`.
+public struct DenyList: Hashable, Sendable {
+    public var protectedNames: Set<String>
+    /// stressd's own pid and every ancestor's up to PID 1.
+    public var selfAndAncestors: Set<Int32>
+
+    public static let defaultProtectedNames: Set<String> = ["sshd", "systemd-journald", "systemd-journal"]
+
+    public init(protectedNames: Set<String> = DenyList.defaultProtectedNames, selfAndAncestors: Set<Int32>) {
+        self.protectedNames = protectedNames
+        self.selfAndAncestors = selfAndAncestors
+    }
+
+    /// Why `candidate` is off limits, or nil if it may be hit.
+    public func refusal(for candidate: ProcessCandidate, allowProtected: Bool) -> String? {
+        if candidate.pid == 1 { return "PID 1 (init) is never a target" }
+        if selfAndAncestors.contains(candidate.pid) { return "stressd itself and its ancestors are never targets" }
+        if candidate.isKernelThread { return "kernel threads are never targets" }
+        if !allowProtected, protectedNames.contains(candidate.command) {
+            return "\(candidate.command) is protected (--allow-protected overrides the protected names)"
+        }
+        return nil
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import StressAgent
+import StressCore
+
+/// What `--dry-run` shows: every process the selector matches, which of
+/// them may be hit and which are spared, and how victims will be picked.
+/// The explicit approval careful teams want before each blast.
+enum DryRunOutput {
+    static func describe(_ survey: ProcessTargeting.Survey, spec: ProcessSpec, kind: AttackKind) -> String {
+        var lines = ["dry run: \(kind.rawValue) would hit \(describe(spec.pick)) of these \(survey.eligible.count) process(es) matching \(spec.selector); nothing was touched"]
+        lines.append("    PID  START(ticks)  UID  CGROUP  COMMAND")
+        for process in survey.eligible.sorted(by: { $0.pid < $1.pid }) {
+            lines.append("  \(String(process.pid).leftPadded(5))  \(String(process.startTime).leftPadded(12))  \(process.userID)  \(process.cgroup)  "
+                + (process.commandLine.isEmpty ? "[\(process.command)]" : process.commandLine))
+        }
+        for (process, reason) in survey.spared {
+            lines.append("  spared: pid \(process.pid) (\(process.command)): \(reason)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func describe(_ pick: ProcessSpec.Pick) -> String {
+        switch pick {
+        case .random(let count): return count == 1 ? "1 random process" : "\(count) random processes"
+        case .all: return "every process"
+        case .oldest: return "the oldest process"
+        case .newest: return "the newest process"
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
