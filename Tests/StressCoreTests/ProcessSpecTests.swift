@@ -1,0 +1,97 @@
+import Foundation
+import StressCore
+import Testing
+
+@Suite("Process attacks: selectors, deny list, picks")
+struct ProcessSpecTests {
+    func candidate(
+        _ pid: Int32, _ command: String, line: String = "", start: UInt64 = 100, cgroup: String = "/", kernel: Bool = false
+    ) -> ProcessCandidate {
+        ProcessCandidate(
+            identity: ProcessIdentity(pid: pid, startTime: start), command: command, commandLine: line,
+            userID: 0, cgroup: cgroup, isKernelThread: kernel)
+    }
+
+    @Test func selectorsMatchWhatTheyPromise() {
+        let worker = candidate(10, "python3", line: "python3 -m app.worker --queue fast", cgroup: "/system.slice/app.service")
+        #expect(ProcessSelector.name("python3").matches(worker))
+        #expect(!ProcessSelector.name("python").matches(worker), "names are exact, as pgrep -x")
+        #expect(ProcessSelector.match("python.*worker").matches(worker))
+        #expect(!ProcessSelector.match("^worker").matches(worker))
+        #expect(ProcessSelector.pid(10).matches(worker))
+        #expect(ProcessSelector.unit("app.service").matches(worker))
+        #expect(!ProcessSelector.unit("app").matches(worker))
+        #expect(ProcessSelector.cgroup("/system.slice").matches(worker))
+        #expect(ProcessSelector.cgroup("/system.slice/app.service/").matches(worker))
+        #expect(!ProcessSelector.cgroup("/system.sl").matches(worker))
+        #expect(!ProcessSelector.match("python").matches(candidate(2, "kthreadd", kernel: true)), "no command line, no match")
+    }
+
+    @Test("bad selectors", arguments: [
+        ProcessSelector.match("(unclosed"), .name(""), .name("a-name-longer-than-15"), .pid(0), .unit("postgres"),
+        .cgroup("system.slice"),
+    ])
+    func badSelectors(selector: ProcessSelector) {
+        #expect(throws: InputError.self) { try selector.validate() }
+    }
+
+    @Test func theDenyListCannotBeBypassedByAccident() {
+        let deny = DenyList(selfAndAncestors: [4242, 4000, 1])
+        #expect(deny.refusal(for: candidate(1, "systemd"), allowProtected: true) != nil)
+        #expect(deny.refusal(for: candidate(4000, "bash"), allowProtected: true) != nil)
+        #expect(deny.refusal(for: candidate(2, "kthreadd", kernel: true), allowProtected: true) != nil)
+        #expect(deny.refusal(for: candidate(77, "sshd"), allowProtected: false)?.contains("--allow-protected") == true)
+        #expect(deny.refusal(for: candidate(77, "sshd"), allowProtected: true) == nil)
+        #expect(deny.refusal(for: candidate(78, "systemd-journal"), allowProtected: false) != nil)
+        #expect(deny.refusal(for: candidate(79, "nginx"), allowProtected: false) == nil)
+    }
+
+    @Test func picksAreOldestNewestAllOrSeededRandom() throws {
+        let processes = [candidate(30, "a", start: 300), candidate(10, "a", start: 100), candidate(20, "a", start: 200)]
+        var generator = SeededGenerator(seed: 7)
+        #expect(ProcessSpec(selector: .name("a"), pick: .oldest).pickVictims(from: processes, using: &generator).map(\.pid) == [10])
+        #expect(ProcessSpec(selector: .name("a"), pick: .newest).pickVictims(from: processes, using: &generator).map(\.pid) == [30])
+        #expect(ProcessSpec(selector: .name("a"), pick: .all).pickVictims(from: processes, using: &generator).count == 3)
+        let two = ProcessSpec(selector: .name("a"), pick: .random(count: 2))
+        var first = SeededGenerator(seed: 42)
+        var second = SeededGenerator(seed: 42)
+        let once = two.pickVictims(from: processes, using: &first).map(\.pid)
+        #expect(once.count == 2 && Set(once).count == 2)
+        #expect(two.pickVictims(from: processes, using: &second).map(\.pid) == once, "the same seed picks the same victims")
+        #expect(ProcessSpec(selector: .name("a"), pick: .random(count: 9)).pickVictims(from: processes, using: &generator).count == 3)
+    }
+
+    @Test("signals", arguments: [("TERM", Int32(15)), ("SIGKILL", 9), ("int", 2), ("HUP", 1), ("9", 9), ("34", 34)])
+    func signals(text: String, number: Int32) throws {
+        #expect(try ProcessSignal(parsing: text).number == number)
+    }
+
+    @Test("bad signals", arguments: ["STOP", "19", "CONT", "0", "65", "BOGUS", ""])
+    func badSignals(text: String) {
+        #expect(throws: InputError.self) { try ProcessSignal(parsing: text) }
+    }
+
+    func spec(_ kind: AttackKind, _ flags: [String: String]) throws -> AttackSpec {
+        try AttackSpec(kind: kind, parameters: FlatParameters(flags.merging(["duration": "30s"]) { a, _ in a }))
+    }
+
+    @Test func flatParametersBuildKillAndPauseSpecs() throws {
+        let kill = try spec(.kill, ["name": "nginx", "signal": "TERM", "interval": "10s", "count": "2", "seed": "5"])
+        #expect(kill.parameters == .kill(ProcessSpec(
+            selector: .name("nginx"), pick: .random(count: 2), signal: ProcessSignal(number: 15),
+            interval: .seconds(10), seed: 5)))
+        #expect(try JSONDecoder().decode(AttackSpec.self, from: JSONEncoder().encode(kill)) == kill)
+        let pause = try spec(.pause, ["unit": "redis.service", "all": "true"])
+        #expect(try JSONDecoder().decode(AttackSpec.self, from: JSONEncoder().encode(pause)) == pause)
+    }
+
+    @Test("bad process parameters", arguments: [
+        (AttackKind.kill, ["name": "a", "pid": "1"]), (.kill, [:]), (.kill, ["name": "a", "all": "true", "count": "2"]),
+        (.kill, ["name": "a", "interval": "1m"]), (.kill, ["name": "a", "interval": "10ms"]), (.pause, ["name": "a", "signal": "TERM"]),
+        (.kill, ["pid": "abc"]), (.kill, ["name": "a", "count": "0"]),
+    ])
+    func badParameters(kind: AttackKind, flags: [String: String]) {
+        let host = HostLimits(cpu: CPUCapacity(onlineCPUs: 1), memory: MemoryCapacity(hostTotalBytes: 1 << 30, hostAvailableBytes: 1 << 30))
+        #expect(throws: InputError.self) { try spec(kind, flags).validate(host: host, policy: .default) }
+    }
+}
