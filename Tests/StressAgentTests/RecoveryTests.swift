@@ -110,3 +110,36 @@ struct RecoveryTests {
         #expect(!environment.ledger.contains(id))
     }
 }
+
+@Suite("Replaying a pause", .serialized)
+struct PauseRecoveryTests {
+    func stateOf(_ pid: Int32) -> Character? {
+        (try? ProcFS().processStat(pid))?.state
+    }
+
+    @Test func aRecordedPauseIsResumedAndAStaleOneIsNot() throws {
+        let state = try TemporaryDirectory()
+        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let paused = try SpawnedSleep()
+        let stranger = try SpawnedSleep()
+        kill(paused.pid, SIGSTOP)
+        kill(stranger.pid, SIGSTOP)
+        defer { kill(stranger.pid, SIGCONT) }
+        usleep(50_000)
+        let real = try stranger.identity
+        var record = try makeRecord(
+            id: "pause-0000abcd", bootID: environment.bootID,
+            supervisor: ProcessIdentity(pid: real.pid, startTime: real.startTime - 2))
+        // The stranger's pid with another start time: a process stressd never paused.
+        record.stoppedProcesses = [try paused.identity, ProcessIdentity(pid: real.pid, startTime: real.startTime - 1)]
+        try environment.ledger.write(record)
+
+        let results = try environment.replay.undoOrphans()
+
+        #expect(results.first?.resumedProcesses == [paused.pid])
+        usleep(50_000)
+        #expect(stateOf(paused.pid) == "S")
+        #expect(stateOf(stranger.pid) == "T", "a stale record never signals the process that has the pid now")
+        #expect(try environment.ledger.records().isEmpty)
+    }
+}
