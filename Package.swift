@@ -24,6 +24,13 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // libsystemd through pkg-config (Debian: libsystemd-dev).
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        .target(name: "Systemd", dependencies: ["CSystemd"]),
         .target(
             name: "StressAgent",
             dependencies: ["StressCore", "LinuxHost"]
@@ -39,6 +46,7 @@ let package = Package(
         // Fixture trees live in Tests/Fixtures and are found through #filePath.
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "StressAgentTests", dependencies: ["StressAgent"]),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
         .testTarget(
             name: "StressdEndToEndTests",
             dependencies: ["StressCore", "LinuxHost"]
