@@ -90,6 +90,22 @@ struct CPUAttackEndToEndTests {
         #expect(stressd.ledgerFiles.isEmpty)
     }
 
+    @Test func theLoadAverageGuardStopsACPUAttack() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        // The kernel updates the load average every 5 s; a full burn lifts it
+        // above 0.01 at the first update even on an idle host.
+        let started = Date()
+        let result = try stressd.run(["cpu", "--load", "100%", "--cores", "all", "--max-load-avg", "0.01", "--duration", "12s", "--json"])
+        #expect(Date().timeIntervalSince(started) < 8)
+
+        #expect(result.status == 1)
+        let outcome = try #require(try decodeJSON(result.stdout)["outcome"] as? [String: Any])
+        #expect(outcome["status"] as? String == "guard-tripped")
+        #expect(outcome["guard"] as? String == "load-average")
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
     @Test func totalModeHoldsTheHostAtTheTarget() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }

@@ -50,6 +50,22 @@ struct MemoryAttackEndToEndTests {
         #expect(after + 32 * Self.mebibyte >= before, "and gave it back: \(before) before, \(after) after")
     }
 
+    @Test func aRateRampsTheHogUpGradually() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+
+        let result = try stressd.run(["mem", "--size", "192M", "--rate", "128M/s", "--lock", "--duration", "3s", "--json"])
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let memory = try #require(try decodeJSON(result.stdout)["memory"] as? [String: Any])
+        let seconds = try #require(memory["secondsToTarget"] as? Double)
+        #expect(seconds >= 1.2 && seconds <= 2.5, "192 MiB at 128 MiB/s takes about 1.5 s, took \(seconds)")
+        #expect(memory["locked"] as? Bool == true)
+        let samples = try #require(memory["samples"] as? [[String: Any]])
+        let early = samples.first { ($0["elapsed"] as? Double ?? 0) > 0.6 }?["residentBytes"] as? UInt64 ?? 0
+        #expect(early < 160 * Self.mebibyte, "still ramping after 0.6 s: \(early)")
+    }
+
     @Test func theHogVolunteersForTheOOMKiller() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
