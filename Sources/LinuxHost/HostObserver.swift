@@ -44,13 +44,6 @@ public struct HostObserver: Sendable {
         return try CPUCapacity(onlineCPUs: onlineCPUs(), quotaCores: limits.cpuQuotaCores)
     }
 
-    /// Cores' worth of work the whole host did between two /proc/stat
-    /// readings (`ProcFS.cpuTimes()`), for the `--total` CPU mode; nil when
-    /// no tick passed between them.
-    public static func busyCores(from earlier: CPUTimes, to later: CPUTimes) -> Double? {
-        later.busyCores(since: earlier)
-    }
-
     /// Every process visible now. One that exits while it is being read is
     /// left out; any other failure is reported.
     public func processStats() throws(HostError) -> [ProcessStat] {
