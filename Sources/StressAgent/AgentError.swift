@@ -8,6 +8,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     /// The host refused something the attack needs (spawn, pipe, cgroup).
     case host(HostError)
     case unknownAttack(AttackID)
+    case unknownReport(AttackID)
     /// A process attack's selector matched nothing (exit 1).
     case noMatch(String)
     /// Input that is only found wrong by looking at the host (exit 2).
@@ -23,6 +24,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
             return error.description
         case .unknownAttack(let id):
             return "no attack \(id) in the ledger; `stressd status` lists them"
+        case .unknownReport(let id):
+            return "no report for \(id) in this state directory; attacks print theirs when they end, and `stressd status` lists running ones"
         case .noMatch(let message):
             return message
         case .input(let error):

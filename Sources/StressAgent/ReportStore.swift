@@ -31,6 +31,17 @@ public struct ReportStore: Sendable {
         return path
     }
 
+    /// A saved report; `unknownAttack` if there is none for the id.
+    public func load(_ id: AttackID) throws(AgentError) -> AttackReport {
+        let path = path(of: id)
+        guard Directory.exists(path) else { throw .unknownReport(id) }
+        do {
+            return try JSONCoding.decoder.decode(AttackReport.self, from: Data(TextFile.readBytes(path)))
+        } catch {
+            throw .stateDirectory(path: path.string, reason: "unreadable report: \(error)")
+        }
+    }
+
     public static func encode(_ report: AttackReport) throws -> Data {
         try JSONCoding.encoder.encode(report)
     }

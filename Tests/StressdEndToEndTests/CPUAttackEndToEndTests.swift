@@ -37,6 +37,13 @@ struct CPUAttackEndToEndTests {
         #expect(result.stderr.contains("load per core"), "live progress goes to stderr")
         let written = try String(contentsOfFile: "\(stressd.stateDirectory)/report.json", encoding: .utf8)
         #expect(try decodeJSON(written)["id"] as? String == id)
+        let again = try stressd.run(["report", id])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("\(id) completed"))
+        #expect(again.stdout.contains("verified:  nothing left behind"))
+        #expect(try decodeJSON(try stressd.run(["report", id, "--json"]).stdout)["id"] as? String == id)
+        #expect(try stressd.run(["report", "cpu-00000000"]).status == 1)
+        #expect(try stressd.run(["report", "../etc/passwd"]).status == 2)
     }
 
     @Test("bad input exits 2 and starts nothing", arguments: [
