@@ -110,7 +110,7 @@ struct CPUAttackEndToEndTests {
         let outcome = try #require(try decodeJSON(result.stdout)["outcome"] as? [String: Any])
         #expect(outcome["status"] as? String == "guard-tripped")
         #expect(outcome["guard"] as? String == "load-average")
-        #expect(stressd.ledgerFiles.isEmpty)
+        expectCleanedUp(try decodeJSON(result.stdout), stressd)
     }
 
     @Test func totalModeHoldsTheHostAtTheTarget() throws {
@@ -127,5 +127,6 @@ struct CPUAttackEndToEndTests {
         let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
         let mean = busy.reduce(0, +) / Double(busy.count)
         #expect(abs(mean - 0.4 * cores) < 0.3 * cores, "host busy \(mean) cores, target \(0.4 * cores)")
+        expectCleanedUp(report, stressd)
     }
 }

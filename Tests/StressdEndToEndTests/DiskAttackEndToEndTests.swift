@@ -89,6 +89,7 @@ struct DiskAttackEndToEndTests {
         let outcome = try #require(try decodeJSON(result.stdout)["outcome"] as? [String: Any])
         #expect(outcome["guard"] as? String == "disk-floor")
         #expect(fillFolders(in: target).isEmpty)
+        expectCleanedUp(try decodeJSON(result.stdout), stressd)
     }
 
     @Test func badPathsExit2AndCreateNothing() throws {

@@ -48,6 +48,7 @@ struct MemoryAttackEndToEndTests {
         #expect(before > 900 * Self.mebibyte && before < 1024 * Self.mebibyte, "available in the cgroup: \(before)")
         #expect(lowest + 250 * Self.mebibyte <= before, "the hog took its 256 MiB: \(before) → \(lowest)")
         #expect(after + 32 * Self.mebibyte >= before, "and gave it back: \(before) before, \(after) after")
+        expectCleanedUp(try decodeJSON(result.stdout), stressd)
     }
 
     @Test func aRateRampsTheHogUpGradually() throws {
@@ -64,6 +65,7 @@ struct MemoryAttackEndToEndTests {
         let samples = try #require(memory["samples"] as? [[String: Any]])
         let early = samples.first { ($0["elapsed"] as? Double ?? 0) > 0.6 }?["residentBytes"] as? UInt64 ?? 0
         #expect(early < 160 * Self.mebibyte, "still ramping after 0.6 s: \(early)")
+        expectCleanedUp(try decodeJSON(result.stdout), stressd)
     }
 
     @Test func theHogVolunteersForTheOOMKiller() throws {
@@ -86,6 +88,7 @@ struct MemoryAttackEndToEndTests {
         #expect(supervisor <= 0)
         #expect(result.status == 0)
         #expect(!isLive(worker))
+        #expect(stressd.ledgerFiles.isEmpty)
     }
 
     /// In a 1 GiB cgroup, so "available" does not drift with the host's.

@@ -171,6 +171,7 @@ struct ProcessAttackEndToEndTests {
         for comeback in comebacks {
             #expect((comeback["secondsAfterKill"] as? Double ?? 99) < 1)
         }
+        expectCleanedUp(try decodeJSON(result.stdout), stressd)
     }
 
     @Test("the deny list refuses with exit 2", arguments: ["1", "2", "self"])

@@ -96,3 +96,15 @@ func isLive(_ worker: [String: Any]) -> Bool {
 func decodeJSON(_ text: String) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
 }
+
+/// The promise, checked after every attack a test runs: the report's
+/// verification found nothing left, the cgroups and fill folders it removed
+/// are really gone, and the ledger is empty.
+func expectCleanedUp(_ report: [String: Any], _ stressd: StressdBinary, sourceLocation: SourceLocation = #_sourceLocation) {
+    let cleanup = report["cleanup"] as? [String: Any] ?? [:]
+    #expect((cleanup["leftovers"] as? [String]) == [], "leftovers: \(cleanup["leftovers"] ?? "none reported")", sourceLocation: sourceLocation)
+    for path in (cleanup["cgroupsRemoved"] as? [String] ?? []) + (cleanup["fillFoldersRemoved"] as? [String] ?? []) {
+        #expect(!FileManager.default.fileExists(atPath: path), "\(path) still exists", sourceLocation: sourceLocation)
+    }
+    #expect(stressd.ledgerFiles.isEmpty, "ledger records left: \(stressd.ledgerFiles)", sourceLocation: sourceLocation)
+}
