@@ -80,6 +80,25 @@ def time_to_fill(command, directory, target):
             shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
 
 
+def c_release_ms(reference):
+    """Milliseconds from SIGKILL to reaped for the C reference holding MEM_BYTES: the kernel's share."""
+    proc = subprocess.Popen([reference, str(MEM_BYTES)])
+    while rss(proc.pid) < MEM_BYTES:
+        time.sleep(0.001)
+    start = time.monotonic()
+    proc.kill()
+    proc.wait()
+    return (time.monotonic() - start) * 1000
+
+
+def stressd_release_ms(state):
+    """stressd's deadline-to-hog-reaped, from its own report, for MEM_BYTES."""
+    out = subprocess.run([STRESSD, "mem", "--size", str(MEM_BYTES), "--duration", "2s", "--json", "--state-dir", state],
+                         capture_output=True, text=True).stdout
+    import json
+    return json.loads(out)["cleanup"]["reapMilliseconds"]
+
+
 def report(title, results, reference):
     print(title)
     base = statistics.median(results[reference])
@@ -110,6 +129,13 @@ def main():
             results[tool].append(time_to_rss(command, MEM_BYTES))
     report(f"Memory: launch to {MEM_BYTES >> 20} MiB resident (warm, {ROUNDS} interleaved rounds)", results,
            "C mmap(MAP_POPULATE)")
+    kernel, ours = [], []
+    for _ in range(ROUNDS):
+        kernel.append(c_release_ms(reference))
+        ours.append(stressd_release_ms(state))
+    print(f"Memory release of {MEM_BYTES >> 20} MiB: kill-to-reaped of the C reference (the kernel's teardown) "
+          f"median {statistics.median(kernel):.1f} ms; stressd deadline-to-reaped median {statistics.median(ours):.1f} ms; "
+          f"stressd's own share {statistics.median(ours) - statistics.median(kernel):.1f} ms")
 
     target = os.path.join(work, "fill")
     os.mkdir(target)
