@@ -10,6 +10,7 @@ Absolute numbers on a shared VM are noisy; compare the columns.
 """
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -105,6 +106,7 @@ def main():
         times = [stop_latency(state, how) for _ in range(5)]
         print(f"stressd {how} → all workers reaped: median {statistics.median(times):.2f} ms, max {max(times):.2f} ms (5 runs)")
     subprocess.run([STRESSD, "cleanup", "--state-dir", state], stdout=subprocess.DEVNULL)
+    shutil.rmtree(state)
 
 
 if __name__ == "__main__":
