@@ -1,0 +1,70 @@
+extension ProcessSpec {
+    static func parameterNames(kill: Bool) -> Set<String> {
+        let common: Set<String> = ["name", "match", "pid", "unit", "cgroup", "count", "all", "oldest", "newest",
+                                   "allow-none", "allow-protected", "seed"]
+        return kill ? common.union(["signal", "interval"]) : common
+    }
+
+    /// One selector, one pick, and for kills `signal` and `interval`.
+    init(parameters flat: FlatParameters) throws(InputError) {
+        let selectors: [ProcessSelector] = try [
+            flat["name"].map { .name($0) },
+            flat["match"].map { .match($0) },
+            flat["pid"].map { text throws(InputError) -> ProcessSelector in
+                guard let pid = Int32(text) else { throw .malformed(field: "pid", value: text, expected: "a process id") }
+                return .pid(pid)
+            },
+            flat["unit"].map { .unit($0) },
+            flat["cgroup"].map { .cgroup($0) },
+        ].compactMap { $0 }
+        guard selectors.count == 1, let selector = selectors.first else {
+            throw .rejected(field: "name", reason: "give exactly one of --name, --match, --pid, --unit or --cgroup")
+        }
+        let picks = ["all", "oldest", "newest"].filter { (try? flat.flag($0)) == true }
+        guard picks.count + (flat["count"] == nil ? 0 : 1) <= 1 else {
+            throw .rejected(field: "count", reason: "give at most one of --count, --all, --oldest, --newest")
+        }
+        let pick: Pick
+        switch picks.first {
+        case "all": pick = .all
+        case "oldest": pick = .oldest
+        case "newest": pick = .newest
+        default:
+            let text = flat["count"] ?? "1"
+            guard let count = Int(text) else { throw .malformed(field: "count", value: text, expected: "a whole number") }
+            pick = .random(count: count)
+        }
+        self.init(
+            selector: selector, pick: pick,
+            signal: try flat["signal"].map { text throws(InputError) in try ProcessSignal(parsing: text) } ?? .kill,
+            interval: try flat["interval"].map { text throws(InputError) in try Duration.parse(text, field: "interval") },
+            allowNone: try flat.flag("allow-none"), allowProtected: try flat.flag("allow-protected"),
+            seed: try flat["seed"].map { text throws(InputError) -> UInt64 in
+                guard let seed = UInt64(text) else { throw .malformed(field: "seed", value: text, expected: "a whole number") }
+                return seed
+            })
+    }
+
+    func write(to flat: inout FlatParameters, isKill: Bool) {
+        switch selector {
+        case .name(let name): flat["name"] = name
+        case .match(let pattern): flat["match"] = pattern
+        case .pid(let pid): flat["pid"] = String(pid)
+        case .unit(let unit): flat["unit"] = unit
+        case .cgroup(let path): flat["cgroup"] = path
+        }
+        switch pick {
+        case .random(let count): flat["count"] = String(count)
+        case .all: flat["all"] = "true"
+        case .oldest: flat["oldest"] = "true"
+        case .newest: flat["newest"] = "true"
+        }
+        if isKill {
+            flat["signal"] = String(signal.number)
+            flat["interval"] = interval?.humanReadable
+        }
+        flat["allow-none"] = allowNone ? "true" : nil
+        flat["allow-protected"] = allowProtected ? "true" : nil
+        flat["seed"] = seed.map(String.init)
+    }
+}

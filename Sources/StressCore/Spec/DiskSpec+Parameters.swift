@@ -1,0 +1,30 @@
+extension DiskSpec {
+    static let parameterNames: Set<String> = ["path", "size", "fill-to", "leave", "include-reserved"]
+
+    /// `path` and exactly one of `size`, `fill-to`, `leave`; `include-reserved`.
+    init(parameters flat: FlatParameters) throws(InputError) {
+        let path = try flat.required("path", kind: .disk)
+        guard path.hasPrefix("/") else {
+            throw .malformed(field: "path", value: path, expected: "an absolute path such as /var/lib/app")
+        }
+        let amount: Amount
+        switch (flat["size"], flat["fill-to"], flat["leave"]) {
+        case (let size?, nil, nil): amount = .size(try ByteCount(parsing: size, field: "size"))
+        case (nil, let fill?, nil): amount = .fillTo(try Percentage(parsing: fill, field: "fill-to"))
+        case (nil, nil, let left?): amount = .leave(try ByteCount(parsing: left, field: "leave"))
+        default:
+            throw .rejected(field: "size", reason: "give exactly one of --size (e.g. 10G), --fill-to (e.g. 95%) or --leave (e.g. 1G)")
+        }
+        self.init(path: path, amount: amount, includeReserved: try flat.flag("include-reserved"))
+    }
+
+    func write(to flat: inout FlatParameters) {
+        flat["path"] = path
+        switch amount {
+        case .size(let size): flat["size"] = String(size.bytes)
+        case .fillTo(let share): flat["fill-to"] = share.description
+        case .leave(let left): flat["leave"] = String(left.bytes)
+        }
+        flat["include-reserved"] = includeReserved ? "true" : nil
+    }
+}

@@ -1,0 +1,46 @@
+extension MemorySpec {
+    static let parameterNames: Set<String> = ["size", "of", "fill-to", "rate", "lock", "respawn"]
+
+    /// `size` (with `of`) or `fill-to`, and `rate`, `lock`, `respawn`.
+    init(parameters flat: FlatParameters) throws(InputError) {
+        let amount: Amount
+        switch (flat["size"], flat["fill-to"]) {
+        case (let size?, nil):
+            let base = try flat["of"].map { text throws(InputError) -> Base in
+                guard let base = Base(rawValue: text) else {
+                    throw .malformed(field: "of", value: text, expected: "total, available or limit")
+                }
+                return base
+            } ?? .limit
+            amount = .size(try SizeOrShare(parsing: size, field: "size"), of: base)
+        case (nil, let fill?):
+            amount = .fillTo(try Percentage(parsing: fill, field: "fill-to"))
+        case (nil, nil):
+            throw .rejected(field: "size", reason: "a mem attack needs --size (e.g. 2G or 80%) or --fill-to (e.g. 90%)")
+        case (_?, _?):
+            throw .rejected(field: "fill-to", reason: "give --size or --fill-to, not both")
+        }
+        self.init(
+            amount: amount, ratePerSecond: try flat["rate"].map { text throws(InputError) in try Self.parseRate(text) },
+            lock: try flat.flag("lock"), respawn: try flat.flag("respawn"))
+    }
+
+    /// `256M/s` or `256M`: bytes per second.
+    static func parseRate(_ text: String) throws(InputError) -> ByteCount {
+        let body = text.hasSuffix("/s") ? String(text.dropLast(2)) : text
+        return try ByteCount(parsing: body, field: "rate")
+    }
+
+    func write(to flat: inout FlatParameters) {
+        switch amount {
+        case .size(let size, let base):
+            flat["size"] = size.wireValue
+            flat["of"] = base.rawValue
+        case .fillTo(let share):
+            flat["fill-to"] = share.description
+        }
+        flat["rate"] = ratePerSecond.map { "\($0.bytes)/s" }
+        flat["lock"] = lock ? "true" : nil
+        flat["respawn"] = respawn ? "true" : nil
+    }
+}
