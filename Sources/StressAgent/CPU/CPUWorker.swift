@@ -24,17 +24,15 @@ public struct CPUWorker {
     /// Runs the worker. Returns the exit status: 0 at the deadline; the
     /// process exits at once when the supervisor closes the control pipe.
     public func run() -> Int32 {
-        let reader: ControlReader
+        let loadBits = Atomic<UInt64>(initialLoad.bitPattern)
         do {
-            reader = try WorkerTether.waitForGo(parent: parent, deadline: deadline)
+            try WorkerTether.begin(parent: parent, deadline: deadline) { line in
+                if line.hasPrefix("load "), let value = Double(line.dropFirst(5)) {
+                    loadBits.store(value.bitPattern, ordering: .relaxed)
+                }
+            }
         } catch {
             return error.exitStatus
-        }
-        let loadBits = Atomic<UInt64>(initialLoad.bitPattern)
-        WorkerTether.follow(reader) { line in
-            if line.hasPrefix("load "), let value = Double(line.dropFirst(5)) {
-                loadBits.store(value.bitPattern, ordering: .relaxed)
-            }
         }
         burn(loadBits: loadBits)
         return 0

@@ -37,19 +37,17 @@ public struct MemoryWorker {
     /// Exit status: 0 at the deadline, 3 if the supervisor was already gone,
     /// 4 if the memory could not be locked.
     public func run() -> Int32 {
-        let reader: ControlReader
+        let target = Atomic<UInt64>(bytes)
         do {
-            reader = try WorkerTether.waitForGo(parent: parent, deadline: deadline)
+            try WorkerTether.begin(parent: parent, deadline: deadline) { line in
+                if line.hasPrefix("size "), let size = UInt64(line.dropFirst(5)) {
+                    target.store(size, ordering: .relaxed)
+                }
+            }
         } catch {
             return error.exitStatus
         }
         try? ProcFS().setOOMScoreAdjustment(1000)
-        let target = Atomic<UInt64>(bytes)
-        WorkerTether.follow(reader) { line in
-            if line.hasPrefix("size "), let size = UInt64(line.dropFirst(5)) {
-                target.store(size, ordering: .relaxed)
-            }
-        }
 
         let hold = MemoryHold()
         if lock {

@@ -20,9 +20,15 @@ enum WorkerTether {
         }
     }
 
-    /// Arms SIGKILL-on-parent-death and waits for `go`: the supervisor sends
-    /// it once this worker's identity is in the ledger.
-    static func waitForGo(parent: Int32, deadline: UInt64) throws(Refusal) -> ControlReader {
+    /// Arms SIGKILL-on-parent-death, waits for `go` (the supervisor sends it
+    /// once this worker's identity is in the ledger), then hands every later
+    /// control line to `handle` on a thread of its own; end-of-file (the
+    /// supervisor is gone, or wants this worker gone) ends the process.
+    static func begin(parent: Int32, deadline: UInt64, handle: @escaping @Sendable (String) -> Void) throws(Refusal) {
+        follow(try waitForGo(parent: parent, deadline: deadline), handle)
+    }
+
+    private static func waitForGo(parent: Int32, deadline: UInt64) throws(Refusal) -> ControlReader {
         do {
             try ParentDeathSignal.arm(expectedParent: parent)
         } catch {
@@ -33,10 +39,7 @@ enum WorkerTether {
         return reader
     }
 
-    /// Hands every later control line to `handle` on a thread of its own;
-    /// end-of-file (the supervisor is gone, or wants this worker gone) ends
-    /// the process at once.
-    static func follow(_ reader: ControlReader, _ handle: @escaping @Sendable (String) -> Void) {
+    private static func follow(_ reader: ControlReader, _ handle: @escaping @Sendable (String) -> Void) {
         let listener = Thread {
             var reader = reader
             while let line = reader.nextLine() {
