@@ -9,6 +9,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case host(HostError)
     case unknownAttack(AttackID)
     case unknownReport(AttackID)
+    /// The request collides with what runs (HTTP 409).
+    case conflict(String)
     /// A process attack's selector matched nothing (exit 1).
     case noMatch(String)
     /// Input that is only found wrong by looking at the host (exit 2).
@@ -26,6 +28,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
             return "no attack \(id) in the ledger; `stressd status` lists them"
         case .unknownReport(let id):
             return "no report for \(id) in this state directory; attacks print theirs when they end, and `stressd status` lists running ones"
+        case .conflict(let message):
+            return message
         case .noMatch(let message):
             return message
         case .input(let error):

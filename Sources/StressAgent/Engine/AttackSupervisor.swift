@@ -40,8 +40,8 @@ public struct AttackSupervisor: Sendable {
         }
     }
 
-    /// Runs the attack. Cancelling the calling task stops it early (with the
-    /// reason in `stop`); cleanup runs on every path, including errors while
+    /// Runs the attack. A request on `stop` (or cancelling the calling task)
+    /// ends it early; cleanup runs on every path, including errors while
     /// starting, and the report says whether anything was left behind.
     public func run(stop: StopRequest, progress: @Sendable (AttackProgress) -> Void) async throws(AgentError) -> AttackReport {
         switch spec.parameters {
@@ -123,9 +123,9 @@ public struct AttackSupervisor: Sendable {
             let wake = min(rails.isEmpty ? .max : nextGuard, nextSample, nextTimeline, deadline)
             let now = MonotonicClock.now()
             if wake > now {
-                try? await Task.sleep(for: .nanoseconds(Int64(wake - now)), tolerance: .microseconds(200))
+                await session.stop.sleep(for: .nanoseconds(Int64(wake - now)))
             }
-            if Task.isCancelled {
+            if Task.isCancelled || session.stop.requestedReason != nil {
                 return (.stopped(reason: session.stop.requestedReason ?? "cancelled"), session.stop.requestedAt ?? MonotonicClock.now())
             }
             if MonotonicClock.now() >= deadline { return (.completed, deadline) }

@@ -1,26 +1,73 @@
 import LinuxHost
 import Synchronization
 
-/// Why and when an attack was asked to end early. Set from a signal handler
-/// or the API, read by the supervisor when its task is cancelled.
+/// Why and when an attack was asked to end early: from a signal handler,
+/// `stressd stop`, or (later) the API. The supervisor's waits end the
+/// moment a stop is requested, so one request stops one attack at once
+/// without cancelling anything else.
 public final class StopRequest: Sendable {
-    private let state = Mutex<(reason: String, at: UInt64)?>(nil)
+    private struct State {
+        var request: (reason: String, at: UInt64)?
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
-    /// Records the first request; later ones do not overwrite it.
+    /// Records the first request and wakes every waiter; later requests do
+    /// not overwrite the reason.
     public func request(_ why: String) {
         let now = MonotonicClock.now()
-        state.withLock { if $0 == nil { $0 = (why, now) } }
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard state.request == nil else { return [] }
+            state.request = (why, now)
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        waiters.forEach { $0.resume() }
     }
 
     public var requestedReason: String? {
-        state.withLock { $0?.reason }
+        state.withLock { $0.request?.reason }
     }
 
     /// CLOCK_MONOTONIC instant of the first request: cleanup latency is
     /// measured from here, not from when the supervisor noticed.
     public var requestedAt: UInt64? {
-        state.withLock { $0?.at }
+        state.withLock { $0.request?.at }
+    }
+
+    /// Sleeps for `duration`, or less if a stop is requested (or the task
+    /// is cancelled) meanwhile.
+    public func sleep(for duration: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: duration, tolerance: .microseconds(200)) }
+            group.addTask { await self.waitForRequest() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Returns once a stop is requested or the task is cancelled.
+    func waitForRequest() async {
+        let id = state.withLock { state -> Int in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.request != nil || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume()
+        }
     }
 }

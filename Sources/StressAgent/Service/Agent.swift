@@ -1,0 +1,185 @@
+import Foundation
+import LinuxHost
+import StressCore
+
+/// Runs many attacks at once for the long-lived service: starts them,
+/// stops them, expires their leases and keeps their reports. `run()` is the
+/// service body; every attack is a child task of it, so shutting the
+/// service down stops and cleans up every attack before `run()` returns.
+public actor Agent {
+    /// Leases are checked this often: an expired one stops within this.
+    public static let leaseCheckInterval: Duration = .milliseconds(100)
+
+    private struct Running {
+        var spec: AttackSpec
+        var stop: StopRequest
+        var progress: LatestProgress
+        var lease: Duration?
+        var leaseDeadline: ContinuousClock.Instant?
+    }
+
+    private struct Launch: Sendable {
+        var supervisor: AttackSupervisor
+        var stop: StopRequest
+        var progress: LatestProgress
+    }
+
+    private let environment: AgentEnvironment
+    private let hostLimits: @Sendable () throws -> HostLimits
+    public let maxConcurrent: Int
+    private let clock = ContinuousClock()
+    private var running: [AttackID: Running] = [:]
+    private var reports: [AttackID: AttackReport] = [:]
+    private var recovered: [AttackID: UndoResult] = [:]
+    private var waiting: [AttackID: [CheckedContinuation<AttackReport, Never>]] = [:]
+    private let launches: AsyncStream<Launch>
+    private let launchQueue: AsyncStream<Launch>.Continuation
+
+    public init(
+        environment: AgentEnvironment, maxConcurrent: Int = 8,
+        hostLimits: @escaping @Sendable () throws -> HostLimits = { try HostObserver().limits() }
+    ) {
+        self.environment = environment
+        self.maxConcurrent = maxConcurrent
+        self.hostLimits = hostLimits
+        (launches, launchQueue) = AsyncStream.makeStream(of: Launch.self)
+    }
+
+    /// The service body. Replays the ledger (undoing what a crash left),
+    /// calls `ready`, then runs every attack `start` hands it until the
+    /// calling task is cancelled; then every attack is stopped and cleaned
+    /// up before this returns.
+    public func run(ready: @Sendable () -> Void = {}) async throws(AgentError) {
+        for result in try environment.replay.undoOrphans() {
+            recovered[result.id] = result
+        }
+        ready()
+        let launches = self.launches
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.expireLeases() }
+            for await launch in launches {
+                group.addTask {
+                    let report: AttackReport
+                    do {
+                        report = try await launch.supervisor.run(stop: launch.stop) { launch.progress.set($0) }
+                    } catch {
+                        report = AttackReport.failedToStart(launch.supervisor, reason: "\(error)")
+                    }
+                    await self.finish(report)
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// Validates and starts an attack; returns its id at once. With a
+    /// lease, the attack stops unless `renewLease` is called within it: an
+    /// orchestrator that goes away never leaves a host burning.
+    public func start(_ spec: AttackSpec, lease: Duration? = nil) throws(AgentError) -> AttackID {
+        let limits: HostLimits
+        do {
+            var gathered = try hostLimits()
+            if case .disk(let disk) = spec.parameters {
+                gathered.disk = try DiskPathCheck.capacity(of: disk.path)
+            }
+            limits = gathered
+        } catch let error as InputError {
+            throw .input(error)
+        } catch let error as AgentError {
+            throw error
+        } catch {
+            throw .host(error as? HostError ?? .system(call: "host limits", path: nil, errno: .ioError))
+        }
+        do {
+            try spec.validate(host: limits, policy: environment.policy)
+        } catch {
+            throw .input(error)
+        }
+        if let lease, lease <= .zero {
+            throw .input(.outOfRange(field: "lease", value: lease.humanReadable, allowed: "longer than 0s"))
+        }
+        guard running.count < maxConcurrent else {
+            throw .conflict("\(running.count) attacks are running, the most this agent allows; stop one first")
+        }
+        if case .disk(let disk) = spec.parameters,
+           let other = running.first(where: { if case .disk(let d) = $0.value.spec.parameters { d.path == disk.path } else { false } }) {
+            throw .conflict("\(other.key) is already filling \(disk.path); stop it first")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let id = AttackID(kind: spec.kind, using: &generator)
+        let stop = StopRequest()
+        let progress = LatestProgress()
+        running[id] = Running(
+            spec: spec, stop: stop, progress: progress, lease: lease,
+            leaseDeadline: lease.map { clock.now.advanced(by: $0) })
+        launchQueue.yield(Launch(
+            supervisor: AttackSupervisor(id: id, spec: spec, limits: limits, environment: environment),
+            stop: stop, progress: progress))
+        return id
+    }
+
+    /// Extends the lease by its length from now.
+    public func renewLease(_ id: AttackID) throws(AgentError) {
+        guard var attack = running[id] else { throw .unknownAttack(id) }
+        guard let lease = attack.lease else { throw .conflict("\(id) was started without a lease") }
+        attack.leaseDeadline = clock.now.advanced(by: lease)
+        running[id] = attack
+    }
+
+    /// Stops one attack and returns its report once it is cleaned up; a
+    /// finished attack's report is returned as it is.
+    public func stop(_ id: AttackID, reason: String = "stopped through the API") async throws(AgentError) -> AttackReport {
+        if let report = reports[id] { return report }
+        guard let attack = running[id] else { throw .unknownAttack(id) }
+        attack.stop.request(reason)
+        return await withCheckedContinuation { waiting[id, default: []].append($0) }
+    }
+
+    /// The big red button: stops every running attack.
+    public func haltAll(reason: String = "halted through the API") async -> [AttackReport] {
+        var halted: [AttackReport] = []
+        for id in running.keys.sorted() {
+            if let report = try? await stop(id, reason: reason) { halted.append(report) }
+        }
+        return halted
+    }
+
+    public func attack(_ id: AttackID) throws(AgentError) -> AgentAttack {
+        guard let found = attacks().first(where: { $0.id == id }) else { throw .unknownAttack(id) }
+        return found
+    }
+
+    /// Every attack the agent knows: running, finished, recovered.
+    public func attacks() -> [AgentAttack] {
+        let now = clock.now
+        let live = running.map { id, attack in
+            AgentAttack(
+                id: id, state: .running, spec: attack.spec, progress: attack.progress.current?.line,
+                leaseSecondsLeft: attack.leaseDeadline.map { max(0, (($0 - now)).seconds) })
+        }
+        let done = reports.values.map { AgentAttack(id: $0.id, state: .finished, spec: $0.spec, report: $0) }
+        let undone = recovered.values.map { AgentAttack(id: $0.id, state: .recovered, undone: $0) }
+        return (live + done + undone).sorted { $0.id < $1.id }
+    }
+
+    private func finish(_ report: AttackReport) {
+        running[report.id] = nil
+        reports[report.id] = report
+        for waiter in waiting.removeValue(forKey: report.id) ?? [] {
+            waiter.resume(returning: report)
+        }
+    }
+
+    /// Stops attacks whose lease ran out, until the service shuts down.
+    private func expireLeases() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.leaseCheckInterval)
+            let now = clock.now
+            for attack in running.values {
+                if let deadline = attack.leaseDeadline, deadline <= now {
+                    attack.stop.request("lease expired")
+                }
+            }
+        }
+    }
+}

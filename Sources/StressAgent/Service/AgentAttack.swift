@@ -1,0 +1,23 @@
+import Foundation
+import StressCore
+
+/// One attack as the agent reports it: running (with its latest progress
+/// and lease), finished (with its report), or recovered at start-up (what
+/// the replay undid), so a client that lost track never mistakes "unknown"
+/// for "clean".
+public struct AgentAttack: Codable, Sendable {
+    public enum State: String, Codable, Sendable {
+        case running, finished, recovered
+    }
+
+    public var id: AttackID
+    public var state: State
+    public var spec: AttackSpec?
+    /// What the attack achieves right now (running only).
+    public var progress: String?
+    /// Seconds until the lease runs out, if the attack has one.
+    public var leaseSecondsLeft: Double?
+    public var report: AttackReport?
+    /// What the start-up replay undid (recovered only).
+    public var undone: UndoResult?
+}
