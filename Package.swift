@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(name: "StressCore"),
@@ -35,10 +37,18 @@ let package = Package(
             name: "StressAgent",
             dependencies: ["StressCore", "LinuxHost"]
         ),
+        .target(
+            name: "StressServer",
+            dependencies: [
+                "StressCore", "StressAgent",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "stressd",
             dependencies: [
-                "StressCore", "LinuxHost", "StressAgent",
+                "StressCore", "LinuxHost", "StressAgent", "StressServer", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +57,13 @@ let package = Package(
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "StressAgentTests", dependencies: ["StressAgent"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
+        .testTarget(
+            name: "StressServerTests",
+            dependencies: [
+                "StressServer", "StressAgent", "StressCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "StressdEndToEndTests",
             dependencies: ["StressCore", "LinuxHost"]

@@ -49,14 +49,18 @@ public actor Agent {
     /// calls `ready`, then runs every attack `start` hands it until the
     /// calling task is cancelled; then every attack is stopped and cleaned
     /// up before this returns.
-    public func run(ready: @Sendable () -> Void = {}) async throws(AgentError) {
+    ///
+    /// `heartbeat` is called from the agent's own loop every
+    /// `leaseCheckInterval`: a service pings systemd's watchdog from it, so
+    /// an agent whose loop hangs stops pinging and gets restarted.
+    public func run(ready: @Sendable () -> Void = {}, heartbeat: @escaping @Sendable () -> Void = {}) async throws(AgentError) {
         for result in try environment.replay.undoOrphans() {
             recovered[result.id] = result
         }
         ready()
         let launches = self.launches
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.expireLeases() }
+            group.addTask { await self.expireLeases(heartbeat: heartbeat) }
             for await launch in launches {
                 group.addTask {
                     let report: AttackReport
@@ -149,6 +153,9 @@ public actor Agent {
         return found
     }
 
+    /// How many attacks run now (for STATUS= and metrics).
+    public var runningCount: Int { running.count }
+
     /// Every attack the agent knows: running, finished, recovered.
     public func attacks() -> [AgentAttack] {
         let now = clock.now
@@ -171,9 +178,10 @@ public actor Agent {
     }
 
     /// Stops attacks whose lease ran out, until the service shuts down.
-    private func expireLeases() async {
+    private func expireLeases(heartbeat: @Sendable () -> Void) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: Self.leaseCheckInterval)
+            heartbeat()
             let now = clock.now
             for attack in running.values {
                 if let deadline = attack.leaseDeadline, deadline <= now {

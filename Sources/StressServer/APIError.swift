@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import StressAgent
+import StressCore
+
+/// An error as the API answers it: `application/problem+json` (RFC 9457)
+/// with a `detail` a person can act on and, for bad input, the `field`.
+/// The one place that maps agent errors to HTTP statuses.
+public struct APIError: Error, HTTPResponseError {
+    public var status: HTTPResponse.Status
+    public var title: String
+    public var detail: String
+    public var field: String?
+
+    public init(_ status: HTTPResponse.Status, title: String, detail: String, field: String? = nil) {
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.field = field
+    }
+
+    public init(_ error: AgentError) {
+        switch error {
+        case .input(let input):
+            self.init(.unprocessableContent, title: "invalid attack", detail: input.description, field: input.field)
+        case .noMatch(let message):
+            self.init(.unprocessableContent, title: "no target", detail: message, field: "selector")
+        case .unknownAttack, .unknownReport:
+            self.init(.notFound, title: "unknown attack", detail: error.description)
+        case .conflict(let message):
+            self.init(.conflict, title: "conflict", detail: message)
+        case .stateDirectory, .ledger, .host:
+            self.init(.internalServerError, title: "agent failure", detail: error.description)
+        }
+    }
+
+    public init(_ error: InputError) {
+        self.init(AgentError.input(error))
+    }
+
+    private struct Problem: Encodable {
+        var type = "about:blank"
+        var title: String
+        var status: Int
+        var detail: String
+        var field: String?
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let problem = Problem(title: title, status: status.code, detail: detail, field: field)
+        let body = try JSONEncoder().encode(problem)
+        return Response(
+            status: status, headers: [.contentType: "application/problem+json"],
+            body: .init(byteBuffer: ByteBuffer(data: body)))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import StressAgent
+import StressCore
+
+/// `/v1/attacks`: start, list, inspect, renew, stop, halt. A request body
+/// is the CLI's vocabulary, flat (`{"kind": "cpu", "load": "30%", "cores":
+/// 1, "duration": "60s", "lease": "10s"}`), decoded by the same parsers.
+public struct AttackRoutes: Sendable {
+    let agent: Agent
+    /// Larger bodies are refused (413): a spec is a few hundred bytes.
+    public static let maxBodyBytes = 16 << 10
+
+    public init(agent: Agent) {
+        self.agent = agent
+    }
+
+    public func add<Context: RequestContext>(to router: Router<Context>) {
+        let attacks = router.group("v1/attacks")
+        attacks.post { request, context in try await start(request, context) }
+        attacks.get { _, _ in try JSONResponse.make(await agent.attacks()) }
+        attacks.delete { _, _ in try JSONResponse.make(await agent.haltAll()) }
+        attacks.get(":id") { _, context in
+            try await guarded { try JSONResponse.make(try await agent.attack(id(context))) }
+        }
+        attacks.delete(":id") { _, context in
+            try await guarded { try JSONResponse.make(try await agent.stop(id(context))) }
+        }
+        attacks.post(":id/lease") { _, context in
+            try await guarded {
+                let attack = try id(context)
+                try await agent.renewLease(attack)
+                return try JSONResponse.make(try await agent.attack(attack))
+            }
+        }
+    }
+
+    private func start(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: Self.maxBodyBytes)
+        } catch {
+            throw APIError(.contentTooLarge, title: "body too large", detail: "attack requests are at most \(Self.maxBodyBytes) bytes")
+        }
+        var flat: FlatParameters
+        do {
+            flat = try JSONDecoder().decode(FlatParameters.self, from: Data(buffer: body))
+        } catch let error as InputError {
+            throw APIError(error)
+        } catch {
+            throw APIError(.badRequest, title: "not a JSON object", detail: "send a flat JSON object such as {\"kind\": \"cpu\", \"load\": \"30%\", \"duration\": \"60s\"}")
+        }
+        return try await guarded {
+            let lease = try flat.remove("lease").map { text throws(InputError) in try Duration.parse(text, field: "lease") }
+            let spec = try AttackSpec(flat: &flat)
+            let id = try await agent.start(spec, lease: lease)
+            return try JSONResponse.make(try await agent.attack(id), status: .created)
+        }
+    }
+
+    private func id(_ context: some RequestContext) throws -> AttackID {
+        try AttackID(validating: context.parameters.get("id") ?? "")
+    }
+
+    /// Maps the agent's and the parsers' errors to problem+json.
+    private func guarded(_ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as AgentError {
+            throw APIError(error)
+        } catch let error as InputError {
+            throw APIError(error)
+        }
+    }
+}

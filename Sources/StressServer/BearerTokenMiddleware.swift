@@ -1,0 +1,30 @@
+import Hummingbird
+
+/// Requires `Authorization: Bearer <token>` on every route but `/healthz`.
+/// The comparison takes the same time whatever the token, so a caller
+/// cannot learn it byte by byte from response times.
+public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: [UInt8]
+
+    public init(token: String) {
+        self.token = Array(token.utf8)
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.uri.path == "/healthz" { return try await next(request, context) }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+              Self.constantTimeEqual(Array(header.dropFirst(7).utf8), token)
+        else {
+            throw APIError(.unauthorized, title: "unauthorized", detail: "send the agent's token as `Authorization: Bearer <token>`")
+        }
+        return try await next(request, context)
+    }
+
+    static func constantTimeEqual(_ given: [UInt8], _ expected: [UInt8]) -> Bool {
+        var difference = UInt8(given.count == expected.count ? 0 : 1)
+        for index in 0..<expected.count {
+            difference |= (index < given.count ? given[index] : 0) ^ expected[index]
+        }
+        return difference == 0
+    }
+}

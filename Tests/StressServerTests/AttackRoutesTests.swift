@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import StressAgent
+import StressCore
+import StressServer
+import Testing
+
+/// The API as an orchestrator uses it, through Hummingbird's router test
+/// client, over an agent running disk fills in a temp folder.
+@Suite("HTTP API: /v1/attacks", .serialized)
+struct AttackRoutesTests {
+    static let token = "s3cret-token"
+
+    func withAPI(_ body: @Sendable (any TestClientProtocol, String) async throws -> Void) async throws {
+        let state = NSTemporaryDirectory() + "stressd-api-\(UInt32.random(in: 0 ... .max))"
+        let target = state + "/target"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
+        let app = Application(router: StressAPI.router(agent: agent, token: Self.token))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await agent.run() }
+            try await app.test(.router) { client in try await body(client, target) }
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: state + "/ledger")) ?? []).filter { $0.hasSuffix(".json") }.isEmpty)
+    }
+
+    var auth: HTTPFields { [.authorization: "Bearer \(Self.token)"] }
+
+    func json(_ response: TestResponse) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+    }
+
+    @Test func startListInspectRenewAndStop() async throws {
+        try await withAPI { client, target in
+            let body = #"{"kind": "disk", "path": "\#(target)", "size": "4M", "duration": "30s", "lease": "5s"}"#
+            let created = try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: ByteBuffer(string: body))
+            #expect(created.status == .created)
+            let id = try #require(try json(created)["id"] as? String)
+            #expect(id.hasPrefix("disk-"))
+
+            let list = try await client.execute(uri: "/v1/attacks", method: .get, headers: auth)
+            #expect(list.status == .ok)
+            #expect(String(buffer: list.body).contains(id))
+
+            let renewed = try await client.execute(uri: "/v1/attacks/\(id)/lease", method: .post, headers: auth)
+            #expect(renewed.status == .ok)
+            #expect((try json(renewed)["leaseSecondsLeft"] as? Double ?? 0) > 4)
+
+            let stopped = try await client.execute(uri: "/v1/attacks/\(id)", method: .delete, headers: auth)
+            #expect(stopped.status == .ok)
+            #expect((try json(stopped)["outcome"] as? [String: Any])?["status"] as? String == "stopped")
+
+            let finished = try await client.execute(uri: "/v1/attacks/\(id)", method: .get, headers: auth)
+            #expect(try json(finished)["state"] as? String == "finished")
+        }
+    }
+
+    @Test func theTokenIsRequiredEverywhereButHealth() async throws {
+        try await withAPI { client, _ in
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            let none = try await client.execute(uri: "/v1/attacks", method: .get)
+            #expect(none.status == .unauthorized)
+            #expect(none.headers[.contentType] == "application/problem+json")
+            let wrong = try await client.execute(uri: "/v1/attacks", method: .get, headers: [.authorization: "Bearer s3cret-tokeN"])
+            #expect(wrong.status == .unauthorized)
+        }
+    }
+
+    @Test func errorsAreProblemDetailsWithTheRightStatus() async throws {
+        try await withAPI { client, target in
+            let invalid = try await client.execute(
+                uri: "/v1/attacks", method: .post, headers: auth,
+                body: ByteBuffer(string: #"{"kind": "cpu", "load": "150%", "duration": "10s"}"#))
+            #expect(invalid.status == .unprocessableContent)
+            let problem = try json(invalid)
+            #expect(problem["field"] as? String == "load")
+            #expect((problem["detail"] as? String)?.contains("from 1% to 100%") == true)
+
+            let unknownKey = try await client.execute(
+                uri: "/v1/attacks", method: .post, headers: auth,
+                body: ByteBuffer(string: #"{"kind": "cpu", "lod": "50%", "duration": "10s"}"#))
+            #expect(unknownKey.status == .unprocessableContent)
+            #expect(try json(unknownKey)["field"] as? String == "lod")
+
+            let missing = try await client.execute(uri: "/v1/attacks/disk-00000000", method: .get, headers: auth)
+            #expect(missing.status == .notFound)
+
+            let fill = #"{"kind": "disk", "path": "\#(target)", "size": "4M", "duration": "30s"}"#
+            #expect(try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: ByteBuffer(string: fill)).status == .created)
+            let again = try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: ByteBuffer(string: fill))
+            #expect(again.status == .conflict)
+
+            let huge = ByteBuffer(string: "{\"kind\": \"cpu\", \"pad\": \"" + String(repeating: "x", count: 64 << 10) + "\"}")
+            #expect(try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: huge).status == .contentTooLarge)
+
+            let halted = try await client.execute(uri: "/v1/attacks", method: .delete, headers: auth)
+            #expect(halted.status == .ok)
+            #expect(String(buffer: halted.body).contains("halted through the API"))
+        }
+    }
+
+    @Test func anUnrenewedLeaseStopsTheAttack() async throws {
+        try await withAPI { client, target in
+            let body = #"{"kind": "disk", "path": "\#(target)", "size": "4M", "duration": "30s", "lease": "300ms"}"#
+            let created = try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: ByteBuffer(string: body))
+            let id = try #require(try json(created)["id"] as? String)
+            try await Task.sleep(for: .milliseconds(900))
+            let after = try json(try await client.execute(uri: "/v1/attacks/\(id)", method: .get, headers: auth))
+            #expect(after["state"] as? String == "finished")
+            let outcome = (after["report"] as? [String: Any])?["outcome"] as? [String: Any]
+            #expect(outcome?["reason"] as? String == "lease expired")
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Glibc
+import Testing
+
+/// `stressd serve` on loopback, driven over real HTTP.
+@Suite("stressd serve, end to end", .serialized)
+struct ServeEndToEndTests {
+    func request(_ method: String, _ url: String, token: String?, body: String? = nil) async throws -> (Int, String) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        request.httpBody = body.map { Data($0.utf8) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func servesAttacksAndCleansThemUpOnSIGTERM() async throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let token = String(repeating: "ab12", count: 8)
+        let tokenFile = stressd.stateDirectory + "/token"
+        try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let port = Int.random(in: 20_000...40_000)
+        let base = "http://127.0.0.1:\(port)"
+        let (server, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile])
+        var healthy = false
+        for _ in 0..<100 where !healthy {
+            healthy = (try? await request("GET", base + "/healthz", token: nil).0) == 200
+            if !healthy { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(healthy)
+
+        #expect(try await request("GET", base + "/v1/attacks", token: nil).0 == 401)
+        let (status, body) = try await request("POST", base + "/v1/attacks", token: token, body: #"{"kind": "cpu", "load": "20%", "duration": "20s"}"#)
+        #expect(status == 201, "\(body)")
+        let record = try stressd.waitForRecord(workers: 1)
+        let workers = try #require(record["workers"] as? [[String: Any]])
+
+        kill(server.processIdentifier, SIGTERM)
+        let result = StressdBinary.finish(server, out, err)
+
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!workers.contains(where: isLive), "SIGTERM stopped the attack's workers")
+        #expect(stressd.ledgerFiles.isEmpty, "and cleaned up before exiting")
+    }
+
+    @Test("refuses unsafe or bad listen settings with exit 2", arguments: [
+        ["--listen", "0.0.0.0:7070"], ["--listen", "nonsense"], ["--listen", "127.0.0.1:99999"], ["--token-file", "/nonexistent/token"],
+    ])
+    func refusesUnsafeSettings(arguments: [String]) throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let result = try stressd.run(["serve"] + arguments)
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+    }
+}
