@@ -6,7 +6,7 @@
 
 SWIFT        ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 CONFIG       ?= debug
-APT_PACKAGES := libsystemd-dev pkg-config procps
+APT_PACKAGES := libsystemd-dev pkg-config procps systemd
 BENCH_PACKAGES := stress-ng gcc
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # Release builds link the Swift runtime statically: half the start-up time
@@ -15,7 +15,11 @@ RELEASE      := -c release --static-swift-stdlib
 # Tests and demo keep their ledger out of /var/lib/stressd.
 DEMO_STATE   ?= /tmp/stressd-demo-state
 
-.PHONY: deps bench-deps build demo check bench clean
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+UNIT_DIR     ?= /etc/systemd/system
+
+.PHONY: deps bench-deps build demo check bench install uninstall clean
 
 # Installs the Debian packages the build and tests need, only when missing.
 deps:
@@ -48,6 +52,20 @@ bench: bench-deps
 	$(SWIFT) build $(RELEASE)
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/cpu_precision.py
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/mem_disk.py
+
+# Installs the static binary, the unit (its paths rewritten to PREFIX) and
+# the README; `systemctl daemon-reload && systemctl enable --now stressd` next.
+install: deps
+	$(SWIFT) build $(RELEASE)
+	install -D -m 0755 "$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" $(DESTDIR)$(PREFIX)/bin/stressd
+	install -d $(DESTDIR)$(UNIT_DIR)
+	sed 's#/usr/local/#$(PREFIX)/#g' units/stressd.service > $(DESTDIR)$(UNIT_DIR)/stressd.service
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/stressd/README.md
+	install -d -m 0700 $(DESTDIR)/etc/stressd
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/stressd $(DESTDIR)$(UNIT_DIR)/stressd.service
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/stressd
 
 clean:
 	rm -rf .build
