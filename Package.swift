@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "StressServer",
             dependencies: [
-                "StressCore", "StressAgent",
+                "StressCore", "LinuxHost", "StressAgent",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -1,15 +1,30 @@
 import Hummingbird
+import LinuxHost
 import StressAgent
+import StressCore
 
-/// The agent's HTTP API, assembled: health, the token check, the attack routes.
+/// The agent's HTTP API, assembled: health, the token check, the attack
+/// routes, saved reports and the host snapshot.
 public enum StressAPI {
-    public static func router(agent: Agent, token: String?) -> Router<BasicRequestContext> {
+    public static func router(agent: Agent, reports: ReportStore, token: String?) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("healthz") { _, _ in "ok\n" }
         if let token {
             router.add(middleware: BearerTokenMiddleware(token: token))
         }
         AttackRoutes(agent: agent).add(to: router)
+        router.get("v1/reports/:id") { _, context in
+            do {
+                return try JSONResponse.make(try reports.load(try AttackID(validating: context.parameters.get("id") ?? "")))
+            } catch let error as AgentError {
+                throw APIError(error)
+            } catch let error as InputError {
+                throw APIError(error)
+            }
+        }
+        router.get("v1/host") { _, _ in
+            try JSONResponse.make(try await HostObserver(interval: .milliseconds(250)).snapshot())
+        }
         return router
     }
 }

@@ -50,7 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
             ready: { notifier.ready(status: "serving on \(host):\(port)") },
             heartbeat: { if watchdog.due() { notifier.watchdog() } })
         let app = Application(
-            router: StressAPI.router(agent: agent, token: token),
+            router: StressAPI.router(
+                agent: agent, reports: ReportStore(stateDirectory: state.resolvedStateDirectory), token: token),
             configuration: .init(address: .hostname(host, port: port), serverName: "stressd"),
             services: [service])
         try await app.runService()

@@ -18,7 +18,8 @@ struct AttackRoutesTests {
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: state) }
         let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
-        let app = Application(router: StressAPI.router(agent: agent, token: Self.token))
+        let app = Application(router: StressAPI.router(
+            agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: Self.token))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await agent.run() }
             try await app.test(.router) { client in try await body(client, target) }
@@ -56,6 +57,14 @@ struct AttackRoutesTests {
 
             let finished = try await client.execute(uri: "/v1/attacks/\(id)", method: .get, headers: auth)
             #expect(try json(finished)["state"] as? String == "finished")
+
+            let host = try await client.execute(uri: "/v1/host", method: .get, headers: auth)
+            #expect(host.status == .ok)
+            #expect((try json(host)["memory"] as? [String: Any])?["totalBytes"] != nil)
+            #expect(try await client.execute(uri: "/v1/reports/disk-00000000", method: .get, headers: auth).status == .notFound)
+            let saved = try await client.execute(uri: "/v1/reports/\(id)", method: .get, headers: auth)
+            #expect(saved.status == .ok)
+            #expect(try json(saved)["id"] as? String == id)
         }
     }
 

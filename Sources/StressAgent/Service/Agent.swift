@@ -170,6 +170,8 @@ public actor Agent {
     }
 
     private func finish(_ report: AttackReport) {
+        // Kept on disk too, so `stressd report ID` and /v1/reports outlive the agent.
+        _ = try? ReportStore(stateDirectory: environment.stateDirectory).save(report)
         running[report.id] = nil
         reports[report.id] = report
         for waiter in waiting.removeValue(forKey: report.id) ?? [] {
