@@ -4,7 +4,7 @@ import StressAgent
 import StressCore
 
 /// The agent's HTTP API, assembled: health, the token check, the attack
-/// routes, saved reports and the host snapshot.
+/// routes, saved reports, the host snapshot and Prometheus metrics.
 public enum StressAPI {
     public static func router(agent: Agent, reports: ReportStore, token: String?) -> Router<BasicRequestContext> {
         let router = Router()
@@ -21,6 +21,11 @@ public enum StressAPI {
             } catch let error as InputError {
                 throw APIError(error)
             }
+        }
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: await MetricsText.render(agent: agent))))
         }
         router.get("v1/host") { _, _ in
             try JSONResponse.make(try await HostObserver(interval: .milliseconds(250)).snapshot())

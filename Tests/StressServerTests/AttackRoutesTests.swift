@@ -62,6 +62,14 @@ struct AttackRoutesTests {
             #expect(host.status == .ok)
             #expect((try json(host)["memory"] as? [String: Any])?["totalBytes"] != nil)
             #expect(try await client.execute(uri: "/v1/reports/disk-00000000", method: .get, headers: auth).status == .notFound)
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: auth).body)
+            #expect(metrics.contains(#"stressd_attacks_total{kind="disk",outcome="stopped"} 1"#))
+            #expect(metrics.contains(#"stressd_attacks_active{kind="disk"} 0"#))
+            #expect(metrics.contains(#"stressd_cleanup_duration_seconds_count 1"#))
+            let sample = try Regex(#"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?[0-9.e+]+$"#)
+            for line in metrics.split(separator: "\n") where !line.hasPrefix("#") {
+                #expect(line.wholeMatch(of: sample) != nil, "not Prometheus text: \(line)")
+            }
             let saved = try await client.execute(uri: "/v1/reports/\(id)", method: .get, headers: auth)
             #expect(saved.status == .ok)
             #expect(try json(saved)["id"] as? String == id)
@@ -122,6 +130,8 @@ struct AttackRoutesTests {
             #expect(after["state"] as? String == "finished")
             let outcome = (after["report"] as? [String: Any])?["outcome"] as? [String: Any]
             #expect(outcome?["reason"] as? String == "lease expired")
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: auth).body)
+            #expect(metrics.contains("stressd_lease_expiries_total 1"))
         }
     }
 }

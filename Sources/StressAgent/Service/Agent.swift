@@ -31,6 +31,7 @@ public actor Agent {
     private var running: [AttackID: Running] = [:]
     private var reports: [AttackID: AttackReport] = [:]
     private var recovered: [AttackID: UndoResult] = [:]
+    public private(set) var metrics = AgentMetrics()
     private var waiting: [AttackID: [CheckedContinuation<AttackReport, Never>]] = [:]
     private let launches: AsyncStream<Launch>
     private let launchQueue: AsyncStream<Launch>.Continuation
@@ -153,8 +154,10 @@ public actor Agent {
         return found
     }
 
-    /// How many attacks run now (for STATUS= and metrics).
-    public var runningCount: Int { running.count }
+    /// How many attacks of each kind run now (for STATUS= and metrics).
+    public var runningByKind: [AttackKind: Int] {
+        running.values.reduce(into: [:]) { $0[$1.spec.kind, default: 0] += 1 }
+    }
 
     /// Every attack the agent knows: running, finished, recovered.
     public func attacks() -> [AgentAttack] {
@@ -172,6 +175,7 @@ public actor Agent {
     private func finish(_ report: AttackReport) {
         // Kept on disk too, so `stressd report ID` and /v1/reports outlive the agent.
         _ = try? ReportStore(stateDirectory: environment.stateDirectory).save(report)
+        metrics.record(report)
         running[report.id] = nil
         reports[report.id] = report
         for waiter in waiting.removeValue(forKey: report.id) ?? [] {
