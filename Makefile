@@ -19,7 +19,7 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 UNIT_DIR     ?= /etc/systemd/system
 
-.PHONY: deps bench-deps build demo check bench install uninstall clean
+.PHONY: deps bench-deps build demo check systemd-check bench install uninstall clean
 
 # Installs the Debian packages the build and tests need, only when missing.
 deps:
@@ -47,6 +47,14 @@ demo: build
 check: deps
 	$(SWIFT) build --build-tests
 	STRESSD_BIN="$(BIN_DIR)/stressd" $(SWIFT) test --skip-build --no-parallel
+	@$(MAKE) --no-print-directory systemd-check
+
+# The unit under a real systemd: a Debian rootfs booted with systemd-nspawn
+# (READY, STATUS, the API, watchdog restart, ExecStopPost cleanup, replay).
+systemd-check:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(APT_PACKAGES) systemd-container debootstrap"
+	$(SWIFT) build $(RELEASE)
+	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" bash tests/systemd/nspawn-check.sh
 
 bench: bench-deps
 	$(SWIFT) build $(RELEASE)

@@ -4,7 +4,6 @@ import Hummingbird
 import StressAgent
 import StressCore
 import StressServer
-import Synchronization
 import Systemd
 
 /// `stressd serve`: the agent for orchestrators, on loopback by default.
@@ -45,36 +44,18 @@ struct ServeCommand: AsyncParsableCommand {
         let agent = Agent(environment: try state.environment(), maxConcurrent: maxAttacks)
         let notifier = ServiceNotifier()
         let watchdog = WatchdogPacer(interval: notifier.watchdogInterval)
+        // READY only once both the replay is done and the port is open.
+        let ready = ReadyGate(parts: 2) { notifier.ready(status: "serving on \(host):\(port)") }
         let service = AgentService(
-            agent: agent,
-            ready: { notifier.ready(status: "serving on \(host):\(port)") },
+            agent: agent, ready: { ready.arrive() },
             heartbeat: { if watchdog.due() { notifier.watchdog() } })
         let app = Application(
             router: StressAPI.router(
                 agent: agent, reports: ReportStore(stateDirectory: state.resolvedStateDirectory), token: token),
             configuration: .init(address: .hostname(host, port: port), serverName: "stressd"),
-            services: [service])
+            services: [service],
+            onServerRunning: { _ in ready.arrive() })
         try await app.runService()
         notifier.stopping()
-    }
-}
-
-/// Paces watchdog pings to the interval systemd asked for.
-final class WatchdogPacer: Sendable {
-    private let interval: Duration?
-    private let last = Mutex(ContinuousClock.now)
-
-    init(interval: Duration?) {
-        self.interval = interval
-    }
-
-    func due() -> Bool {
-        guard let interval else { return false }
-        let now = ContinuousClock.now
-        return last.withLock { last in
-            guard now - last >= interval else { return false }
-            last = now
-            return true
-        }
     }
 }
