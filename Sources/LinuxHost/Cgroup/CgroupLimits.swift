@@ -1,3 +1,4 @@
+import StressCore
 import SystemPackage
 
 /// The memory and CPU limits that cgroups put on a process, read from the
@@ -34,7 +35,7 @@ public struct CgroupLimits: Hashable, Sendable {
 
     /// Parses `memory.max` or `memory.limit_in_bytes`; nil means unlimited.
     public static func memoryLimit(parsing text: String, file: String) throws(HostError) -> UInt64? {
-        let body = text.trimmingWhitespaceAndNewlines()
+        let body = text.trimmingWhitespace()
         if body == "max" || body == "-1" { return nil }
         guard let bytes = UInt64(body) else {
             throw .unparsable(file: file, text: text, reason: "expected a number of bytes or 'max'")
@@ -44,7 +45,7 @@ public struct CgroupLimits: Hashable, Sendable {
 
     /// Parses `memory.current` or `memory.usage_in_bytes`.
     public static func memoryUsage(parsing text: String, file: String) throws(HostError) -> UInt64 {
-        guard let bytes = UInt64(text.trimmingWhitespaceAndNewlines()) else {
+        guard let bytes = UInt64(text.trimmingWhitespace()) else {
             throw .unparsable(file: file, text: text, reason: "expected a number of bytes")
         }
         return bytes
@@ -66,11 +67,11 @@ public struct CgroupLimits: Hashable, Sendable {
     /// Parses v1 `cpu.cfs_quota_us` and `cpu.cfs_period_us` into cores; a
     /// quota of -1 means none.
     public static func cfsQuota(parsing quotaText: String, period periodText: String, file: String) throws(HostError) -> Double? {
-        guard let quota = Int64(quotaText.trimmingWhitespaceAndNewlines()) else {
+        guard let quota = Int64(quotaText.trimmingWhitespace()) else {
             throw .unparsable(file: file, text: quotaText, reason: "cfs_quota_us is not a number")
         }
         if quota < 0 { return nil }
-        guard let period = Int64(periodText.trimmingWhitespaceAndNewlines()), period > 0 else {
+        guard let period = Int64(periodText.trimmingWhitespace()), period > 0 else {
             throw .unparsable(file: file, text: periodText, reason: "cfs_period_us is not a positive number")
         }
         guard quota > 0 else {

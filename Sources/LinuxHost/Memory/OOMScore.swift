@@ -1,3 +1,4 @@
+import StressCore
 import SystemPackage
 
 extension ProcFS {
@@ -26,7 +27,7 @@ extension ProcFS {
     /// Reads `/proc/<pid|self>/oom_score_adj`: a decimal in -1000...1000.
     public func oomScoreAdjustment(pid: Int32? = nil) throws(HostError) -> Int32 {
         let path = oomScoreAdjustmentPath(pid)
-        let text = try read(path).trimmingWhitespaceAndNewlines()
+        let text = try read(path).trimmingWhitespace()
         guard let value = Int32(text), Self.oomScoreAdjustmentRange.contains(value) else {
             throw .unparsable(file: path.string, text: text, reason: "not a number in -1000...1000")
         }

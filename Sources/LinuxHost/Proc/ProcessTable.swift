@@ -7,7 +7,7 @@ extension ProcFS {
     public func commandLine(_ pid: Int32) throws(HostError) -> String {
         let bytes = try TextFile.readBytes(process(pid, "cmdline"), limit: 64 << 10)
         let arguments = bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        return arguments.joined(separator: " ").trimmingWhitespaceAndNewlines()
+        return arguments.joined(separator: " ").trimmingWhitespace()
     }
 
     /// Every process a process attack could aim at, with what selection

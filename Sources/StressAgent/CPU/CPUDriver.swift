@@ -15,6 +15,9 @@ struct CPUDriver: AttackDriver {
 
     private var workers: [WorkerProcess] = []
     private var controller: TotalLoadController
+    /// The load each worker starts at: the request, scaled to a quota; in
+    /// `total` mode, as if the rest of the scope were idle.
+    let requestedLoadPerWorker: Double
     private var target: Double
     /// CPU ticks at `go` and at the previous sample, per worker.
     private var startTicks: [UInt64] = []
@@ -31,16 +34,10 @@ struct CPUDriver: AttackDriver {
         controller = TotalLoadController(
             target: spec.load.fraction, capacity: capacity.cores, workers: spec.workerCount(capacity: capacity))
         switch spec.mode {
-        case .added: target = spec.loadPerWorker(capacity: capacity)
-        case .total: target = controller.initialLoadPerWorker
+        case .added: requestedLoadPerWorker = spec.loadPerWorker(capacity: capacity)
+        case .total: requestedLoadPerWorker = controller.initialLoadPerWorker
         }
-    }
-
-    var requestedLoadPerWorker: Double {
-        switch spec.mode {
-        case .added: return spec.loadPerWorker(capacity: capacity)
-        case .total: return controller.initialLoadPerWorker
-        }
+        target = requestedLoadPerWorker
     }
 
     mutating func start(_ session: AttackSession) async throws(AgentError) {

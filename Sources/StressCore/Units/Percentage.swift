@@ -28,8 +28,9 @@ public struct Percentage: Hashable, Sendable, Comparable, CustomStringConvertibl
 }
 
 extension StringProtocol {
-    /// Drops leading and trailing spaces, tabs and newlines without Foundation.
-    func trimmingWhitespace() -> String {
+    /// Drops leading and trailing spaces, tabs and newlines without
+    /// Foundation: what user input and one-value kernel files both need.
+    public func trimmingWhitespace() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let first = firstIndex(where: { !isSpace($0) }),
               let last = lastIndex(where: { !isSpace($0) }) else { return "" }
