@@ -9,6 +9,9 @@ slower), then rounds interleaved tool by tool, and the median is reported.
 
 Disk: each command is launched in a temp dir and statvfs is polled until the
 space is taken; the time from launch to taken, median of interleaved rounds.
+Beside the commands, the same fill asked of a running agent over the API
+(request sent to space taken: no process start-up), and `stressd --version`
+alone, which shows how much of the command's time is start-up.
 """
 import os
 import shutil
@@ -16,8 +19,10 @@ import signal
 import statistics
 import subprocess
 import sys
+import json
 import tempfile
 import time
+import urllib.request
 
 STRESSD = os.environ.get("STRESSD_BIN", ".build/release/stressd")
 PAGE = os.sysconf("SC_PAGESIZE")
@@ -80,6 +85,49 @@ def time_to_fill(command, directory, target):
             shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
 
 
+def time_to_fill_through_agent(agent, directory, target):
+    """Seconds from POST /v1/attacks until statvfs shows `target` bytes taken, then DELETE."""
+    before = shutil.disk_usage(directory).free
+    body = json.dumps({"kind": "disk", "path": directory, "size": str(target), "duration": "30s"}).encode()
+    request = urllib.request.Request(f"{agent}/v1/attacks", data=body, headers={"Content-Type": "application/json"})
+    start = time.monotonic()
+    with urllib.request.urlopen(request) as response:
+        attack = json.load(response)["id"]
+    try:
+        while time.monotonic() - start < 60:
+            if before - shutil.disk_usage(directory).free >= target * 0.99:
+                return time.monotonic() - start
+            time.sleep(0.0005)
+        raise RuntimeError("the agent never filled the disk")
+    finally:
+        urllib.request.urlopen(urllib.request.Request(f"{agent}/v1/attacks/{attack}", method="DELETE")).read()
+
+
+def start_agent(state, port):
+    """`stressd serve` on loopback, once /healthz answers."""
+    proc = subprocess.Popen([STRESSD, "serve", "--listen", f"127.0.0.1:{port}", "--state-dir", state],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz").read()
+            return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("stressd serve did not answer /healthz")
+
+
+def startup_ms():
+    """Median milliseconds of `stressd --version` beside /bin/true: the start-up every command pays."""
+    def once(command):
+        start = time.monotonic()
+        subprocess.run(command, stdout=subprocess.DEVNULL)
+        return (time.monotonic() - start) * 1000
+    pairs = [(once(["true"]), once([STRESSD, "--version"])) for _ in range(20)]
+    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+
+
 def c_release_ms(reference):
     """Milliseconds from SIGKILL to reaped for the C reference holding MEM_BYTES: the kernel's share."""
     proc = subprocess.Popen([reference, str(MEM_BYTES)])
@@ -114,6 +162,13 @@ def main():
     reference = os.path.join(work, "mem_populate")
     subprocess.run(["cc", "-O2", "-o", reference, os.path.join(os.path.dirname(__file__), "mem_populate.c")], check=True)
     state = os.path.join(work, "state")
+    memory_bench(reference, state)
+    disk_bench(work, state)
+    subprocess.run([STRESSD, "cleanup", "--state-dir", state], stdout=subprocess.DEVNULL)
+    shutil.rmtree(work)
+
+
+def memory_bench(reference, state):
     mem = {
         "C mmap(MAP_POPULATE)": [reference, str(MEM_BYTES)],
         "stressd mem": [STRESSD, "mem", "--size", str(MEM_BYTES), "--duration", "30s", "--state-dir", state],
@@ -137,6 +192,8 @@ def main():
           f"median {statistics.median(kernel):.1f} ms; stressd deadline-to-reaped median {statistics.median(ours):.1f} ms; "
           f"stressd's own share {statistics.median(ours) - statistics.median(kernel):.1f} ms")
 
+
+def disk_bench(work, state):
     target = os.path.join(work, "fill")
     os.mkdir(target)
     disk = {
@@ -147,12 +204,21 @@ def main():
                      f"count={DISK_BYTES >> 22}", "conv=fdatasync"],
     }
     results = {tool: [] for tool in disk}
-    for _ in range(ROUNDS):
-        for tool, command in disk.items():
-            results[tool].append(time_to_fill(command, target, DISK_BYTES))
-    report(f"Disk: launch to {DISK_BYTES >> 20} MiB taken ({ROUNDS} interleaved rounds)", results, "fallocate -l")
-    subprocess.run([STRESSD, "cleanup", "--state-dir", state], stdout=subprocess.DEVNULL)
-    shutil.rmtree(work)
+    agent = start_agent(os.path.join(work, "agent-state"), 17171)
+    results["stressd agent: POST /v1/attacks"] = []
+    try:
+        for _ in range(ROUNDS):
+            for tool, command in disk.items():
+                results[tool].append(time_to_fill(command, target, DISK_BYTES))
+            results["stressd agent: POST /v1/attacks"].append(
+                time_to_fill_through_agent("http://127.0.0.1:17171", target, DISK_BYTES))
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        agent.wait()
+    report(f"Disk: launch (or request) to {DISK_BYTES >> 20} MiB taken ({ROUNDS} interleaved rounds)", results,
+           "fallocate -l")
+    true_ms, stressd_ms = startup_ms()
+    print(f"Start-up alone: /bin/true median {true_ms:.1f} ms, stressd --version median {stressd_ms:.1f} ms")
 
 
 if __name__ == "__main__":
