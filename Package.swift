@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Already in the graph through Hummingbird; the client uses it directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "StressCore"),
@@ -45,10 +47,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The API from the other side, for `--agent URL`: a few lines of NIO.
+        .target(
+            name: "StressClient",
+            dependencies: [
+                "StressCore", "StressAgent",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "stressd",
             dependencies: [
-                "StressCore", "LinuxHost", "StressAgent", "StressServer", "Systemd",
+                "StressCore", "LinuxHost", "StressAgent", "StressServer", "StressClient", "Systemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +73,13 @@ let package = Package(
             name: "StressServerTests",
             dependencies: [
                 "StressServer", "StressAgent", "StressCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "StressClientTests",
+            dependencies: [
+                "StressClient", "StressServer", "StressAgent", "StressCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LinuxHost
 import StressAgent
+import StressClient
 import StressCore
 
 /// The flags every attack command shares: its time box, the safety policy's
@@ -10,8 +11,8 @@ struct AttackOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How long: 30s, 5m, 1h30m (default: 60s; 10s for kill, 30s for pause).", valueName: "duration"))
     var duration: String?
 
-    @Option(name: .customLong("max-duration"), help: ArgumentHelp("Refuse attacks longer than this (safety policy).", valueName: "duration"))
-    var maxDuration: String = "1h"
+    @Option(name: .customLong("max-duration"), help: ArgumentHelp("Refuse attacks longer than this (safety policy; default 1h).", valueName: "duration"))
+    var maxDuration: String?
 
     @Flag(help: "Print the report as JSON on stdout (progress still goes to stderr).")
     var json = false
@@ -20,6 +21,8 @@ struct AttackOptions: ParsableArguments {
     var report: String?
 
     @OptionGroup var state: StateOptions
+
+    @OptionGroup var remote: AgentOptions
 
     static func defaultDuration(of kind: AttackKind) -> String {
         switch kind {
@@ -39,8 +42,12 @@ struct AttackOptions: ParsableArguments {
         var flat = parameters
         flat["duration"] = duration ?? Self.defaultDuration(of: kind)
         let spec = try AttackSpec(kind: kind, parameters: flat)
-        var policy = SafetyPolicy(maxDuration: try Duration.parse(maxDuration, field: "max-duration"))
+        var policy = SafetyPolicy(maxDuration: try Duration.parse(maxDuration ?? "1h", field: "max-duration"))
         try adjust(&policy)
+        if let client = try remote.client() {
+            try await launchRemotely(kind: kind, parameters: flat, client: client, dryRun: dryRun, policy: policy)
+            return
+        }
         var limits = try HostObserver().limits()
         if case .disk(let disk) = spec.parameters {
             limits.disk = try DiskPathCheck.capacity(of: disk.path)
@@ -71,7 +78,28 @@ struct AttackOptions: ParsableArguments {
             try await supervisor.run(stop: stop) { terminal.progress($0) }
         }
         terminal.endProgress()
-        try ReportOutput(json: json, file: report, stateDirectory: state.resolvedStateDirectory).emit(result)
+        try finish(result, keeper: .stateDirectory(state.resolvedStateDirectory))
+    }
+
+    /// The same attack on the agent at `--agent`: validated there, watched
+    /// from here. The safety policy is the agent's own, so flags that would
+    /// change it here are refused rather than silently ignored.
+    private func launchRemotely(
+        kind: AttackKind, parameters: FlatParameters, client: AgentClient, dryRun: Bool, policy: SafetyPolicy
+    ) async throws {
+        let policyFixedByAgent = "the agent's safety policy applies to its attacks"
+        try AgentOptions.refuseLocalOnly("max-duration", given: maxDuration != nil, why: policyFixedByAgent)
+        try AgentOptions.refuseLocalOnly("floor", given: policy.memoryFloor != nil || policy.diskFloor != nil, why: policyFixedByAgent)
+        try AgentOptions.refuseLocalOnly("max-load-avg", given: policy.maxLoadAverage != nil, why: policyFixedByAgent)
+        try AgentOptions.refuseLocalOnly("dry-run", given: dryRun, why: "a dry run surveys this host's processes")
+        try AgentOptions.refuseLocalOnly("state-dir", given: state.stateDirectory != nil, why: "the agent keeps its own ledger and reports")
+        let result = try await RemoteAttack(client: client).run(kind: kind, parameters: parameters)
+        try finish(result, keeper: .agent(client.endpoint.description))
+    }
+
+    /// Prints the report; exits 1 if the attack failed or left anything behind.
+    private func finish(_ result: AttackReport, keeper: ReportOutput.Keeper) throws {
+        try ReportOutput(json: json, file: report, keeper: keeper).emit(result)
         guard result.outcome.isSuccess, result.cleanup.isClean else { throw AttackFailed() }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LinuxHost
 import StressAgent
+import StressClient
 import StressCore
 
 /// stressd's exit codes, documented in `--help` and the README.
@@ -35,6 +36,9 @@ enum ExitStatus {
         case let error as HostError:
             printError("error: \(error)")
             return failure
+        case let error as ClientError:
+            printError("error: \(error)")
+            return error.isRefusal ? usage : failure
         default:
             let code = Stressd.exitCode(for: error)
             let message = Stressd.fullMessage(for: error)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LinuxHost
 import StressAgent
+import StressClient
 import StressCore
 
 /// `stressd host`: what an attack would see before it starts — CPU, memory,
@@ -19,20 +20,31 @@ struct HostCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document (sorted keys) instead of text.")
     var json = false
 
-    @Option(help: ArgumentHelp("How long to measure CPU usage over: 500ms, 1s, 5s.", valueName: "duration"))
-    var interval: String = "1s"
+    @Option(help: ArgumentHelp("How long to measure CPU usage over: 500ms, 1s, 5s (default 1s).", valueName: "duration"))
+    var interval: String?
+
+    @OptionGroup var remote: AgentOptions
 
     func run() async throws {
+        if let client = try remote.client() {
+            try AgentOptions.refuseLocalOnly("interval", given: interval != nil, why: "the agent measures over its own interval")
+            try show(try await client.host(), cgroupRoot: "/sys/fs/cgroup")
+            return
+        }
+        let interval = self.interval ?? "1s"
         let measured = try Duration.parse(interval, field: "--interval")
         guard measured >= .milliseconds(10), measured <= .seconds(60) else {
             throw InputError.outOfRange(field: "--interval", value: interval, allowed: "from 10ms to 60s")
         }
-        let snapshot = try await HostObserver(interval: measured).snapshot()
+        try show(try await HostObserver(interval: measured).snapshot(), cgroupRoot: CgroupFS().root.string)
+    }
+
+    private func show(_ snapshot: HostSnapshot, cgroupRoot: String) throws {
         if json {
             let data = try JSONCoding.encoder.encode(snapshot)
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         } else {
-            print(Self.text(snapshot, cgroupRoot: CgroupFS().root.string), terminator: "")
+            print(Self.text(snapshot, cgroupRoot: cgroupRoot), terminator: "")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StressAgent
+import StressClient
 import StressCore
 
 /// `stressd report ID`: a finished attack's report, again.
@@ -17,13 +18,25 @@ struct ReportCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateOptions
 
+    @OptionGroup var remote: AgentOptions
+
     func run() async throws {
-        let store = ReportStore(stateDirectory: state.resolvedStateDirectory)
-        let report = try store.load(try AttackID(validating: id))
+        let attack = try AttackID(validating: id)
+        let report: AttackReport
+        let savedAt: String
+        if let client = try remote.client() {
+            try AgentOptions.refuseLocalOnly("state-dir", given: state.stateDirectory != nil, why: "the agent keeps its own reports")
+            report = try await client.report(attack)
+            savedAt = "kept by the agent at \(client.endpoint)"
+        } else {
+            let store = ReportStore(stateDirectory: state.resolvedStateDirectory)
+            report = try store.load(attack)
+            savedAt = store.path(of: report.id).string
+        }
         if json {
             FileHandle.standardOutput.write(try ReportStore.encode(report) + Data("\n".utf8))
         } else {
-            print(ReportOutput.summary(report, savedAt: store.path(of: report.id).string))
+            print(ReportOutput.summary(report, savedAt: savedAt))
         }
     }
 }

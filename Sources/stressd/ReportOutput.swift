@@ -3,15 +3,28 @@ import StressAgent
 import StressCore
 import SystemPackage
 
-/// Where a finished attack's report goes: the state directory always,
-/// `--report FILE` when asked, and stdout as JSON or as a short summary.
+/// Where a finished attack's report goes: the state directory always (or
+/// the remote agent's, which keeps its own), `--report FILE` when asked,
+/// and stdout as JSON or as a short summary.
 struct ReportOutput {
+    /// Who keeps the report for `stressd report ID` later.
+    enum Keeper {
+        case stateDirectory(FilePath)
+        case agent(String)
+    }
+
     let json: Bool
     let file: String?
-    let stateDirectory: FilePath
+    let keeper: Keeper
 
     func emit(_ report: AttackReport) throws {
-        let saved = try ReportStore(stateDirectory: stateDirectory).save(report)
+        let savedAt: String
+        switch keeper {
+        case .stateDirectory(let directory):
+            savedAt = try ReportStore(stateDirectory: directory).save(report).string
+        case .agent(let url):
+            savedAt = "kept by the agent: stressd report \(report.id) --agent \(url)"
+        }
         let data = try ReportStore.encode(report)
         if let file {
             try data.write(to: URL(fileURLWithPath: file))
@@ -19,7 +32,7 @@ struct ReportOutput {
         if json {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         } else {
-            print(Self.summary(report, savedAt: saved.string))
+            print(Self.summary(report, savedAt: savedAt))
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StressAgent
+import StressClient
 import StressCore
 
 /// `stressd status`: what the ledger holds, running or left over.
@@ -14,7 +15,14 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateOptions
 
+    @OptionGroup var remote: AgentOptions
+
     func run() async throws {
+        if let client = try remote.client() {
+            try AgentOptions.refuseLocalOnly("state-dir", given: state.stateDirectory != nil, why: "the agent keeps its own ledger")
+            try Self.show(try await client.attacks(), json: json)
+            return
+        }
         let statuses = try state.environment().replay.statuses()
         if json {
             let data = try JSONCoding.encoder.encode(statuses)
@@ -38,6 +46,33 @@ struct StatusCommand: AsyncParsableCommand {
             }
             holds += record.fillDirectories.map { "fill \($0)" }
             print("\(record.id)  \(status.state.rawValue)  \(record.spec.kind.rawValue)  \(holds.joined(separator: "  "))  \(detail)")
+        }
+    }
+
+    /// A remote agent's attacks: running ones with their progress and lease,
+    /// finished ones with their outcome, recovered ones with what was undone.
+    static func show(_ attacks: [AgentAttack], json: Bool) throws {
+        if json {
+            FileHandle.standardOutput.write(try JSONCoding.encoder.encode(attacks) + Data("\n".utf8))
+            return
+        }
+        guard !attacks.isEmpty else {
+            print("the agent has no attacks running, finished or recovered")
+            return
+        }
+        for attack in attacks {
+            let kind = attack.spec?.kind.rawValue ?? "?"
+            var detail: [String] = []
+            switch attack.state {
+            case .running:
+                if let progress = attack.progress, !progress.isEmpty { detail.append(progress) }
+                if let lease = attack.leaseSecondsLeft { detail.append(String(format: "lease %.1fs left", lease)) }
+            case .finished:
+                if let report = attack.report { detail.append(report.outcome.description) }
+            case .recovered:
+                if let undone = attack.undone { detail.append(Terminal.describe(undone)) }
+            }
+            print("\(attack.id)  \(attack.state.rawValue)  \(kind)  \(detail.joined(separator: "  "))")
         }
     }
 }

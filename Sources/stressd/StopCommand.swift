@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StressAgent
+import StressClient
 import StressCore
 
 /// `stressd stop ID|--all`: end attacks now and undo them.
@@ -21,6 +22,8 @@ struct StopCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateOptions
 
+    @OptionGroup var remote: AgentOptions
+
     func validate() throws {
         if (id == nil) == !all {
             throw ValidationError("give an attack id or --all (not both)")
@@ -28,6 +31,17 @@ struct StopCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let client = try remote.client() {
+            try AgentOptions.refuseLocalOnly("state-dir", given: state.stateDirectory != nil, why: "the agent keeps its own ledger")
+            let reports: [AttackReport]
+            if let id {
+                reports = [try await client.stop(try AttackID(validating: id))]
+            } else {
+                reports = try await client.haltAll()
+            }
+            try Self.show(reports, json: json, agent: client.endpoint.description)
+            return
+        }
         let replay = try state.environment().replay
         let results: [UndoResult]
         if let id {
@@ -36,6 +50,22 @@ struct StopCommand: AsyncParsableCommand {
             results = try await replay.cleanup()
         }
         try UndoOutput(json: json).emit(results, nothingMessage: "no attacks to stop")
+    }
+}
+
+extension StopCommand {
+    /// What the agent stopped: each attack's report, as it ends one run locally.
+    static func show(_ reports: [AttackReport], json: Bool, agent: String) throws {
+        if json {
+            FileHandle.standardOutput.write(try JSONCoding.encoder.encode(reports) + Data("\n".utf8))
+        } else if reports.isEmpty {
+            print("no attacks to stop")
+        } else {
+            for report in reports {
+                print(ReportOutput.summary(report, savedAt: "kept by the agent: stressd report \(report.id) --agent \(agent)"))
+            }
+        }
+        if reports.contains(where: { !$0.cleanup.isClean }) { throw AttackFailed() }
     }
 }
 

@@ -31,12 +31,13 @@ struct StressdBinary {
     }
 
     /// Starts stressd without waiting; the caller owns the process.
-    /// `inside` wraps the command, e.g. to run it in a test cgroup.
+    /// `inside` wraps the command, e.g. to run it in a test cgroup;
+    /// `local: false` leaves out `--state-dir`, for `--agent` commands.
     func start(
-        _ arguments: [String], inside wrap: ((String, [String]) -> (String, [String]))? = nil
+        _ arguments: [String], local: Bool = true, inside wrap: ((String, [String]) -> (String, [String]))? = nil
     ) throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        let full = arguments + ["--state-dir", stateDirectory]
+        let full = arguments + (local ? ["--state-dir", stateDirectory] : [])
         let (executable, finalArguments) = wrap?(Self.path, full) ?? (Self.path, full)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = finalArguments
@@ -49,8 +50,10 @@ struct StressdBinary {
     }
 
     /// Runs stressd to completion.
-    func run(_ arguments: [String], inside wrap: ((String, [String]) -> (String, [String]))? = nil) throws -> Result {
-        let (process, out, err) = try start(arguments, inside: wrap)
+    func run(
+        _ arguments: [String], local: Bool = true, inside wrap: ((String, [String]) -> (String, [String]))? = nil
+    ) throws -> Result {
+        let (process, out, err) = try start(arguments, local: local, inside: wrap)
         return Self.finish(process, out, err)
     }
 

@@ -1,0 +1,86 @@
+import Foundation
+import NIOHTTP1
+import StressAgent
+import StressCore
+
+/// The agent's HTTP API from the other side: what `--agent URL` uses to
+/// start, watch and stop attacks on another host with the same vocabulary
+/// and the same types the agent encodes.
+public struct AgentClient: Sendable {
+    public let endpoint: AgentEndpoint
+    /// How long one request may take, connection included.
+    public var timeout: Duration = .seconds(10)
+
+    public init(endpoint: AgentEndpoint) {
+        self.endpoint = endpoint
+    }
+
+    /// Starts an attack from the CLI's flat parameters (`kind` included);
+    /// with a lease, it stops unless `renewLease` comes in time.
+    public func start(_ parameters: FlatParameters, lease: Duration? = nil) async throws(ClientError) -> AgentAttack {
+        var body = parameters.values
+        if let lease { body["lease"] = lease.humanReadable }
+        return try await call(.POST, "/v1/attacks", body: body)
+    }
+
+    public func attacks() async throws(ClientError) -> [AgentAttack] {
+        try await call(.GET, "/v1/attacks")
+    }
+
+    public func attack(_ id: AttackID) async throws(ClientError) -> AgentAttack {
+        try await call(.GET, "/v1/attacks/\(id)")
+    }
+
+    /// Extends the attack's lease; answers with its current state.
+    public func renewLease(_ id: AttackID) async throws(ClientError) -> AgentAttack {
+        try await call(.POST, "/v1/attacks/\(id)/lease")
+    }
+
+    /// Stops the attack now and waits for its report (cleanup included).
+    public func stop(_ id: AttackID) async throws(ClientError) -> AttackReport {
+        try await call(.DELETE, "/v1/attacks/\(id)")
+    }
+
+    /// Stops every running attack: the big red button.
+    public func haltAll() async throws(ClientError) -> [AttackReport] {
+        try await call(.DELETE, "/v1/attacks")
+    }
+
+    public func report(_ id: AttackID) async throws(ClientError) -> AttackReport {
+        try await call(.GET, "/v1/reports/\(id)")
+    }
+
+    public func host() async throws(ClientError) -> HostSnapshot {
+        try await call(.GET, "/v1/host")
+    }
+
+    private struct Problem: Decodable {
+        var title: String?
+        var detail: String?
+        var field: String?
+    }
+
+    private func call<Answer: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: [String: String]? = nil
+    ) async throws(ClientError) -> Answer {
+        let encoded: [UInt8]?
+        do {
+            encoded = try body.map { Array(try JSONEncoder().encode($0)) }
+        } catch {
+            throw .badResponse(endpoint: endpoint.description, reason: "cannot encode the request: \(error)")
+        }
+        let response = try await HTTPExchange.send(method, path, body: encoded, to: endpoint, timeout: timeout)
+        guard (200..<300).contains(response.status) else {
+            let problem = try? JSONCoding.decoder.decode(Problem.self, from: Data(response.body))
+            throw .problem(
+                status: response.status, title: problem?.title ?? "error",
+                detail: problem?.detail ?? String(decoding: response.body.prefix(200), as: UTF8.self),
+                field: problem?.field)
+        }
+        do {
+            return try JSONCoding.decoder.decode(Answer.self, from: Data(response.body))
+        } catch {
+            throw .badResponse(endpoint: endpoint.description, reason: "\(method) \(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Glibc
+import Testing
+
+/// `--agent URL`: the CLI driving a real `stressd serve` on loopback, with
+/// the output of a local run, and the lease that stops an attack whose
+/// CLI died.
+@Suite("stressd --agent, end to end", .serialized)
+struct AgentClientEndToEndTests {
+    /// A serving agent with a token, its URL and token file, and a folder to fill.
+    struct Agent {
+        let stressd: StressdBinary
+        let process: Process
+        let out: Pipe
+        let err: Pipe
+        let url: String
+        let tokenFile: String
+        let target: String
+
+        init() async throws {
+            stressd = try StressdBinary()
+            tokenFile = stressd.stateDirectory + "/token"
+            try String(repeating: "cd34", count: 8).write(toFile: tokenFile, atomically: true, encoding: .utf8)
+            target = stressd.stateDirectory + "/target"
+            try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+            let port = Int.random(in: 20_000...40_000)
+            url = "http://127.0.0.1:\(port)"
+            (process, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile])
+            for _ in 0..<100 {
+                if try stressd.run(["status", "--agent", url, "--token-file", tokenFile], local: false).status == 0 { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("the agent never answered")
+        }
+
+        func client(_ arguments: [String]) throws -> StressdBinary.Result {
+            try stressd.run(arguments + ["--agent", url, "--token-file", tokenFile], local: false)
+        }
+
+        var fills: [String] { (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? [] }
+
+        /// Stops the agent and proves it left nothing: no record, no fill.
+        func finish() {
+            kill(process.processIdentifier, SIGTERM)
+            let result = StressdBinary.finish(process, out, err)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(stressd.ledgerFiles.isEmpty)
+            #expect(fills.isEmpty)
+            stressd.remove()
+        }
+    }
+
+    func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    @Test func runsAnAttackOnTheAgentWithTheLocalOutput() async throws {
+        let agent = try await Agent()
+        defer { agent.finish() }
+        let run = try agent.client(["disk", "--path", agent.target, "--size", "8M", "--duration", "1s", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try #require(try json(run.stdout) as? [String: Any])
+        #expect((report["outcome"] as? [String: Any])?["status"] as? String == "completed")
+        let id = try #require(report["id"] as? String)
+        #expect(run.stderr.contains("\(id) on \(agent.url)"), "the start line names the agent")
+        #expect(agent.fills.isEmpty)
+
+        let status = try agent.client(["status"])
+        #expect(status.status == 0 && status.stdout.contains("\(id)  finished  disk  completed"), "\(status.stdout)")
+        let again = try agent.client(["report", id])
+        #expect(again.status == 0 && again.stdout.contains("\(id) completed"), "\(again.stdout)")
+        let host = try agent.client(["host"])
+        #expect(host.status == 0 && host.stdout.hasPrefix("cpu:"))
+    }
+
+    @Test func sigtermToTheCLIStopsTheRemoteAttack() async throws {
+        let agent = try await Agent()
+        defer { agent.finish() }
+        let (cli, out, err) = try agent.stressd.start(
+            ["disk", "--path", agent.target, "--size", "8M", "--duration", "30s", "--json",
+             "--agent", agent.url, "--token-file", agent.tokenFile], local: false)
+        let deadline = Date().addingTimeInterval(10)
+        while agent.stressd.ledgerFiles.isEmpty, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!agent.stressd.ledgerFiles.isEmpty, "the agent started the attack")
+        try await Task.sleep(for: .milliseconds(300))
+        kill(cli.processIdentifier, SIGTERM)
+        let result = StressdBinary.finish(cli, out, err)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try json(result.stdout) as? [String: Any])
+        #expect((report["outcome"] as? [String: Any])?["status"] as? String == "stopped")
+        #expect(agent.stressd.ledgerFiles.isEmpty && agent.fills.isEmpty, "stopped and cleaned up before the CLI exited")
+    }
+
+    @Test func aKilledCLIsAttackEndsWhenItsLeaseRunsOut() async throws {
+        let agent = try await Agent()
+        defer { agent.finish() }
+        let (cli, out, err) = try agent.stressd.start(
+            ["disk", "--path", agent.target, "--size", "8M", "--duration", "60s",
+             "--agent", agent.url, "--token-file", agent.tokenFile], local: false)
+        var deadline = Date().addingTimeInterval(10)
+        while agent.stressd.ledgerFiles.isEmpty, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!agent.stressd.ledgerFiles.isEmpty)
+        kill(cli.processIdentifier, SIGKILL)
+        _ = StressdBinary.finish(cli, out, err)
+        let killed = Date()
+        deadline = killed.addingTimeInterval(15)
+        while !agent.stressd.ledgerFiles.isEmpty, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(agent.stressd.ledgerFiles.isEmpty, "the lease (10 s) stopped the attack")
+        #expect(Date().timeIntervalSince(killed) > 8, "not before the lease ran out")
+        let status = try agent.client(["status"])
+        #expect(status.stdout.contains("lease expired"), "\(status.stdout)")
+    }
+
+    @Test func refusalsExit2AndStartNothing() async throws {
+        let agent = try await Agent()
+        defer { agent.finish() }
+        let wrongToken = agent.stressd.stateDirectory + "/wrong-token"
+        try String(repeating: "x", count: 20).write(toFile: wrongToken, atomically: true, encoding: .utf8)
+        let cases: [[String]] = [
+            ["disk", "--path", agent.target, "--size", "12XB", "--agent", agent.url, "--token-file", agent.tokenFile],
+            ["disk", "--path", agent.target, "--size", "8M", "--floor", "1G", "--agent", agent.url, "--token-file", agent.tokenFile],
+            ["disk", "--path", "/nonexistent/dir", "--size", "8M", "--agent", agent.url, "--token-file", agent.tokenFile],
+            ["status", "--agent", agent.url, "--token-file", wrongToken],
+            ["status", "--agent", "ftp://127.0.0.1"],
+            ["status", "--token-file", agent.tokenFile],
+        ]
+        for arguments in cases {
+            let result = try agent.stressd.run(arguments, local: false)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("error: "), "\(arguments): \(result.stderr)")
+        }
+        #expect(try agent.client(["status"]).stdout.contains("no attacks"), "nothing was started")
+        let unreachable = try agent.stressd.run(["status", "--agent", "http://127.0.0.1:9"], local: false)
+        #expect(unreachable.status == 1 && unreachable.stderr.contains("Connection refused"), "\(unreachable.stderr)")
+    }
+}
