@@ -61,8 +61,8 @@ bench: bench-deps
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/cpu_precision.py
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/mem_disk.py
 
-# Installs the static binary, the unit (its paths rewritten to PREFIX) and
-# the README; `systemctl daemon-reload && systemctl enable --now stressd` next.
+# Installs the static binary, the unit (its paths rewritten to PREFIX), the
+# default config (unless one is there) and the README; `systemctl daemon-reload && systemctl enable --now stressd` next.
 install: deps
 	$(SWIFT) build $(RELEASE)
 	install -D -m 0755 "$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" $(DESTDIR)$(PREFIX)/bin/stressd
@@ -70,10 +70,14 @@ install: deps
 	sed 's#/usr/local/#$(PREFIX)/#g' units/stressd.service > $(DESTDIR)$(UNIT_DIR)/stressd.service
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/stressd/README.md
 	install -d -m 0700 $(DESTDIR)/etc/stressd
+	@# An operator's edited config is never overwritten.
+	[ -e $(DESTDIR)/etc/stressd/stressd.toml ] || install -m 0644 config/stressd.toml $(DESTDIR)/etc/stressd/stressd.toml
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/stressd $(DESTDIR)$(UNIT_DIR)/stressd.service
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/stressd
+	@# The config goes only if it is still the shipped one; an edited one stays.
+	if cmp -s config/stressd.toml $(DESTDIR)/etc/stressd/stressd.toml; then rm -f $(DESTDIR)/etc/stressd/stressd.toml; fi
 
 clean:
 	rm -rf .build

@@ -42,12 +42,18 @@ struct AttackOptions: ParsableArguments {
         var flat = parameters
         flat["duration"] = duration ?? Self.defaultDuration(of: kind)
         let spec = try AttackSpec(kind: kind, parameters: flat)
-        var policy = SafetyPolicy(maxDuration: try Duration.parse(maxDuration ?? "1h", field: "max-duration"))
-        try adjust(&policy)
         if let client = try remote.client() {
-            try await launchRemotely(kind: kind, parameters: flat, client: client, dryRun: dryRun, policy: policy)
+            var flagged = SafetyPolicy.default
+            try adjust(&flagged)
+            try await launchRemotely(kind: kind, parameters: flat, client: client, dryRun: dryRun, flagged: flagged)
             return
         }
+        // The config file's policy, then the flags over it.
+        var policy = try state.config().policy
+        if let maxDuration {
+            policy.maxDuration = try Duration.parse(maxDuration, field: "max-duration")
+        }
+        try adjust(&policy)
         var limits = try HostObserver().limits()
         if case .disk(let disk) = spec.parameters {
             limits.disk = try DiskPathCheck.capacity(of: disk.path)
@@ -78,19 +84,21 @@ struct AttackOptions: ParsableArguments {
             try await supervisor.run(stop: stop) { terminal.progress($0) }
         }
         terminal.endProgress()
-        try finish(result, keeper: .stateDirectory(state.resolvedStateDirectory))
+        try finish(result, keeper: .stateDirectory(try state.resolvedStateDirectory()))
     }
 
     /// The same attack on the agent at `--agent`: validated there, watched
     /// from here. The safety policy is the agent's own, so flags that would
-    /// change it here are refused rather than silently ignored.
+    /// change it here (`flagged` holds what they set) are refused rather
+    /// than silently ignored.
     private func launchRemotely(
-        kind: AttackKind, parameters: FlatParameters, client: AgentClient, dryRun: Bool, policy: SafetyPolicy
+        kind: AttackKind, parameters: FlatParameters, client: AgentClient, dryRun: Bool, flagged: SafetyPolicy
     ) async throws {
         let policyFixedByAgent = "the agent's safety policy applies to its attacks"
         try AgentOptions.refuseLocalOnly("max-duration", given: maxDuration != nil, why: policyFixedByAgent)
-        try AgentOptions.refuseLocalOnly("floor", given: policy.memoryFloor != nil || policy.diskFloor != nil, why: policyFixedByAgent)
-        try AgentOptions.refuseLocalOnly("max-load-avg", given: policy.maxLoadAverage != nil, why: policyFixedByAgent)
+        try AgentOptions.refuseLocalOnly("floor", given: flagged.memoryFloor != nil || flagged.diskFloor != nil, why: policyFixedByAgent)
+        try AgentOptions.refuseLocalOnly("max-load-avg", given: flagged.maxLoadAverage != nil, why: policyFixedByAgent)
+        try AgentOptions.refuseLocalOnly("config", given: state.configPath != nil, why: "the agent reads its own config file")
         try AgentOptions.refuseLocalOnly("dry-run", given: dryRun, why: "a dry run surveys this host's processes")
         try AgentOptions.refuseLocalOnly("state-dir", given: state.stateDirectory != nil, why: "the agent keeps its own ledger and reports")
         let result = try await RemoteAttack(client: client).run(kind: kind, parameters: parameters)

@@ -29,7 +29,7 @@ struct ReportCommand: AsyncParsableCommand {
             report = try await client.report(attack)
             savedAt = "kept by the agent at \(client.endpoint)"
         } else {
-            let store = ReportStore(stateDirectory: state.resolvedStateDirectory)
+            let store = ReportStore(stateDirectory: try state.resolvedStateDirectory())
             report = try store.load(attack)
             savedAt = store.path(of: report.id).string
         }

@@ -21,20 +21,22 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Address to listen on.", valueName: "host:port"))
-    var listen: String = "127.0.0.1:7070"
+    @Option(help: ArgumentHelp("Address to listen on (default: the config's listen, or 127.0.0.1:7070).", valueName: "host:port"))
+    var listen: String?
 
     @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the bearer token clients must send.", valueName: "path"))
     var tokenFile: String?
 
-    @Option(name: .customLong("max-attacks"), help: ArgumentHelp("Attacks allowed at once.", valueName: "n"))
-    var maxAttacks: Int = 8
+    @Option(name: .customLong("max-attacks"), help: ArgumentHelp("Attacks allowed at once (default: the config's max-attacks, or 8).", valueName: "n"))
+    var maxAttacks: Int?
 
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        let (host, port) = try ListenAddress.parse(listen)
-        let token = try tokenFile.map { path throws(InputError) in try TokenFile.read(path) }
+        let config = try state.config()
+        let (host, port) = try ListenAddress.parse(listen ?? config.listen ?? "127.0.0.1:7070")
+        let token = try (tokenFile ?? config.tokenFile).map { path throws(InputError) in try TokenFile.read(path) }
+        let maxAttacks = self.maxAttacks ?? config.maxAttacks ?? 8
         if token == nil, !ListenAddress.isLoopback(host) {
             throw InputError.rejected(field: "listen", reason: "\(host) is not a loopback address; give --token-file to listen there")
         }
@@ -51,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
             heartbeat: { if watchdog.due() { notifier.watchdog() } })
         let app = Application(
             router: StressAPI.router(
-                agent: agent, reports: ReportStore(stateDirectory: state.resolvedStateDirectory), token: token),
+                agent: agent, reports: ReportStore(stateDirectory: try state.resolvedStateDirectory()), token: token),
             configuration: .init(address: .hostname(host, port: port), serverName: "stressd"),
             services: [service],
             onServerRunning: { _ in ready.arrive() })

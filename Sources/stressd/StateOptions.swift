@@ -5,27 +5,51 @@ import StressAgent
 import StressCore
 import SystemPackage
 
-/// Where the ledger and reports live; shared by every command that touches them.
+/// Where the ledger and reports live, and the config file that sets the
+/// host's defaults; shared by every command that touches them.
 struct StateOptions: ParsableArguments {
     @Option(
         name: .customLong("state-dir"),
         help: ArgumentHelp(
-            "Directory for the ledger and reports (default: $STRESSD_STATE_DIR or /var/lib/stressd).",
+            "Directory for the ledger and reports (default: $STRESSD_STATE_DIR, the config's state-dir, or /var/lib/stressd).",
             valueName: "path"))
     var stateDirectory: String?
 
-    var resolvedStateDirectory: FilePath {
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "Config file with the safety policy and agent settings (default: \(StressdConfig.defaultPath), if it exists); flags override it.",
+            valueName: "path"))
+    var configPath: String?
+
+    /// The config file's settings; none when the default file does not exist.
+    func config() throws(InputError) -> StressdConfig {
+        let path = configPath ?? ProcessInfo.processInfo.environment["STRESSD_CONFIG"] ?? StressdConfig.defaultPath
+        guard FileManager.default.fileExists(atPath: path) else {
+            if path == StressdConfig.defaultPath { return StressdConfig() }
+            throw .rejected(field: "config", reason: "\(path) does not exist")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw .rejected(field: "config", reason: "cannot read \(path) as UTF-8 text")
+        }
+        return try StressdConfig(parsing: text, source: path)
+    }
+
+    /// --state-dir, else $STRESSD_STATE_DIR, else the config's, else /var/lib/stressd.
+    func resolvedStateDirectory() throws(InputError) -> FilePath {
         if let stateDirectory { return FilePath(stateDirectory) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["STRESSD_STATE_DIR"], !fromEnvironment.isEmpty {
             return FilePath(fromEnvironment)
         }
-        return "/var/lib/stressd"
+        return FilePath(try config().stateDirectory ?? "/var/lib/stressd")
     }
 
-    /// The environment for attacks, re-executing this very binary for workers.
-    func environment(policy: SafetyPolicy = .default) throws(AgentError) -> AgentEnvironment {
+    /// The environment for attacks, re-executing this very binary for
+    /// workers, under `policy` (default: the config file's).
+    func environment(policy: SafetyPolicy? = nil) throws -> AgentEnvironment {
         try AgentEnvironment(
-            stateDirectory: resolvedStateDirectory, workerExecutable: Self.currentExecutable, policy: policy)
+            stateDirectory: try resolvedStateDirectory(), workerExecutable: Self.currentExecutable,
+            policy: try policy ?? config().policy)
     }
 
     /// The binary that is running (/proc/self/exe), wherever it was started from.

@@ -117,6 +117,8 @@ install -D -m 0755 "$STRESSD_BIN" "$rootfs/usr/local/bin/stressd"
 sed -E "s/^WatchdogSec=.*/WatchdogSec=${WATCHDOG_SEC}s/" "$UNIT_SRC" >"$rootfs/etc/systemd/system/stressd.service"
 grep -q "^WatchdogSec=${WATCHDOG_SEC}s$" "$rootfs/etc/systemd/system/stressd.service" || die "could not set WatchdogSec"
 install -d -m 0755 "$rootfs/etc/stressd"
+# The shipped config, as `make install` puts it: the agent must start with it.
+install -m 0644 "$(dirname "$UNIT_SRC")/../config/stressd.toml" "$rootfs/etc/stressd/stressd.toml"
 token=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 [[ ${#token} -eq 64 ]] || die "token generation failed"
 (umask 077 && printf '%s\n' "$token" >"$rootfs/etc/stressd/token")

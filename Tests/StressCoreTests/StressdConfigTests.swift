@@ -1,0 +1,64 @@
+import Foundation
+import StressCore
+import Testing
+
+@Suite("stressd.toml")
+struct StressdConfigTests {
+    @Test func everyKeyLandsInItsSetting() throws {
+        let config = try StressdConfig(parsing: """
+            listen = "0.0.0.0:7443"
+            token-file = "/etc/stressd/token"
+            max-attacks = 3
+            state-dir = "/srv/stressd"
+            [policy]
+            max-duration = "10m"
+            memory-floor = "1G"
+            disk-floor = "5%"
+            max-load-avg = 12
+            """, source: "test.toml")
+        #expect(config.listen == "0.0.0.0:7443" && config.tokenFile == "/etc/stressd/token")
+        #expect(config.maxAttacks == 3 && config.stateDirectory == "/srv/stressd")
+        #expect(config.policy == SafetyPolicy(
+            maxDuration: .seconds(600), memoryFloor: .bytes(ByteCount(bytes: 1 << 30)),
+            diskFloor: .share(try Percentage(parsing: "5%", field: "x")), maxLoadAverage: 12))
+    }
+
+    @Test func anEmptyFileIsTheDefaults() throws {
+        #expect(try StressdConfig(parsing: "# nothing set\n", source: "test.toml") == StressdConfig())
+    }
+
+    @Test(arguments: [
+        ("[policy]\nmemory-flor = \"1G\"", "unknown key policy.memory-flor"),
+        ("max-attacks = 0", "max-attacks (test.toml line 1)"),
+        ("max-attacks = \"8\"", "a whole number"),
+        ("[policy]\nmax-duration = \"forever\"", "max-duration (test.toml line 2)"),
+        ("[policy]\ndisk-floor = \"120%\"", "disk-floor"),
+        ("[policy]\nmax-load-avg = -1", "above 0"),
+        ("listen = 7070", "a quoted string"),
+        ("listen = \"x\"\nlisten = \"y\"", "test.toml line 2: listen is set twice"),
+    ])
+    func mistakesAreInputErrorsNamingFileLineAndKey(text: String, words: String) {
+        #expect {
+            try StressdConfig(parsing: text, source: "test.toml")
+        } throws: { error in
+            (error as? InputError)?.description.contains(words) == true
+        }
+    }
+
+    /// The file `make install` puts in /etc/stressd: what it sets is the
+    /// built-in default, and every commented-out example is valid too.
+    @Test func theShippedFileMatchesTheDefaultsAndItsExamplesParse() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("config/stressd.toml"), encoding: .utf8)
+        let shipped = try StressdConfig(parsing: text, source: "config/stressd.toml")
+        #expect(shipped.policy == .default)
+        #expect(shipped.listen == "127.0.0.1:7070" && shipped.maxAttacks == 8)
+        let example = try Regex("^# [a-z-]+ = ")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.filter { $0.firstMatch(of: example) != nil }.count >= 5)
+        let uncommented = lines.map { $0.firstMatch(of: example) != nil ? String($0.dropFirst(2)) : $0 }.joined(separator: "\n")
+        let everything = try StressdConfig(parsing: uncommented, source: "config/stressd.toml, uncommented")
+        #expect(everything.tokenFile != nil && everything.stateDirectory != nil)
+        #expect(everything.policy.memoryFloor != nil && everything.policy.diskFloor != nil && everything.policy.maxLoadAverage != nil)
+    }
+}
