@@ -43,7 +43,10 @@ let package = Package(
                 "StressCore", "LinuxHost", "StressAgent",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // Compiled into the binary as bytes: the agent serves its own
+            // OpenAPI document with no file to install beside it.
+            resources: [.embedInCode("openapi.yaml")]
         ),
         .executableTarget(
             name: "stressd",
