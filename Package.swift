@@ -45,7 +45,10 @@ let package = Package(
                 "StressCore", "LinuxHost", "StressAgent",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // Compiled into the binary as bytes: the agent serves its own
+            // OpenAPI document with no file to install beside it.
+            resources: [.embedInCode("openapi.yaml")]
         ),
         // The API from the other side, for `--agent URL`: a few lines of NIO.
         .target(

@@ -4,7 +4,8 @@ import StressAgent
 import StressCore
 
 /// The agent's HTTP API, assembled: health, the token check, the attack
-/// routes, saved reports, the host snapshot and Prometheus metrics.
+/// routes, saved reports, the host snapshot, Prometheus metrics and the
+/// OpenAPI document that describes them all.
 public enum StressAPI {
     public static func router(agent: Agent, reports: ReportStore, token: String?) -> Router<BasicRequestContext> {
         let router = Router()
@@ -30,6 +31,7 @@ public enum StressAPI {
         router.get("v1/host") { _, _ in
             try JSONResponse.make(try await HostObserver(interval: .milliseconds(250)).snapshot())
         }
+        OpenAPIDocument.add(to: router)
         return router
     }
 }

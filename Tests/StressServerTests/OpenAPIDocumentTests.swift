@@ -1,0 +1,136 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import StressAgent
+@testable import StressCore
+import StressServer
+import Testing
+
+/// The served OpenAPI document against the server it describes: the
+/// router's own route list, the token middleware, and the parsers request
+/// bodies go through. So adding a route, an exemption or a parameter
+/// without documenting it fails here, and so does documenting one that
+/// does not exist.
+@Suite("HTTP API: the OpenAPI document")
+struct OpenAPIDocumentTests {
+    static let token = "s3cret-token"
+    static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+    static let examples = ["paths", "/v1/attacks", "post", "requestBody", "content", "application/json", "examples"]
+
+    /// The API over an agent that is never run (nothing here starts an
+    /// attack), and the operations its router has registered.
+    func withAPI(_ body: @Sendable (Set<Operation>, any TestClientProtocol) async throws -> Void) async throws {
+        let state = NSTemporaryDirectory() + "stressd-openapi-\(UInt32.random(in: 0 ... .max))"
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
+        let router = StressAPI.router(agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: Self.token)
+        // RouterPath prints a `:id` capture as `{id}`, OpenAPI's spelling.
+        let routes = Set(router.routes.map { Operation(method: $0.method.rawValue.lowercased(), path: "\($0.path)") })
+        try await Application(router: router).test(.router) { client in try await body(routes, client) }
+    }
+
+    /// The document as the server serves it.
+    func served(_ client: any TestClientProtocol) async throws -> YAMLOutline {
+        let response = try await client.execute(uri: "/openapi.yaml", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
+        try #require(response.status == .ok)
+        return YAMLOutline(String(buffer: response.body))
+    }
+
+    /// A method and a path, as `GET /v1/attacks/{id}`.
+    struct Operation: Hashable, Comparable, CustomStringConvertible {
+        var method: String
+        var path: String
+        var description: String { "\(method.uppercased()) \(path)" }
+        static func < (lhs: Self, rhs: Self) -> Bool { lhs.description < rhs.description }
+    }
+
+    func operations(_ document: YAMLOutline) -> Set<Operation> {
+        Set(document.children(of: ["paths"]).flatMap { path in
+            document.children(of: ["paths", path]).filter(Self.methods.contains).map { Operation(method: $0, path: path) }
+        })
+    }
+
+    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteIsServed() async throws {
+        try await withAPI { routes, client in
+            let documented = operations(try await served(client))
+            #expect(!routes.isEmpty)
+            #expect(routes.subtracting(documented).isEmpty, "served but not in openapi.yaml: \(routes.subtracting(documented).sorted())")
+            #expect(documented.subtracting(routes).isEmpty, "in openapi.yaml but not served: \(documented.subtracting(routes).sorted())")
+        }
+    }
+
+    @Test func theDocumentIsServedAsYAMLBehindTheToken() async throws {
+        try await withAPI { _, client in
+            let response = try await client.execute(uri: "/openapi.yaml", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/yaml")
+            #expect(String(buffer: response.body).hasPrefix("openapi: 3.1"))
+            let anonymous = try await client.execute(uri: "/openapi.yaml", method: .get)
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    /// Only operations documented with `security: []` answer without the
+    /// token; the rest are refused before their handler runs.
+    @Test func theDocumentedSecurityIsWhatTheMiddlewareEnforces() async throws {
+        try await withAPI { _, client in
+            let document = try await served(client)
+            #expect(document.value(at: ["security", "-", "bearerToken"]) == "[]")
+            #expect(document.value(at: ["components", "securitySchemes", "bearerToken", "scheme"]) == "bearer")
+            for operation in operations(document).sorted() {
+                let open = document.value(at: ["paths", operation.path, operation.method, "security"]) == "[]"
+                let uri = operation.path.replacingOccurrences(of: "{id}", with: "cpu-00000000")
+                let method = try #require(HTTPRequest.Method(operation.method.uppercased()))
+                let response = try await client.execute(uri: uri, method: method, headers: [:])
+                #expect((response.status == .unauthorized) == !open, "\(operation) answered \(response.status) without a token")
+            }
+        }
+    }
+
+    /// The body schema of each kind names exactly the parameters the kind's
+    /// spec accepts, plus `kind`, `duration` and the API's `lease`.
+    @Test(arguments: AttackKind.allCases)
+    func theRequestSchemaOfEachKindNamesItsRealParameters(kind: AttackKind) async throws {
+        try await withAPI { _, client in
+            let document = try await served(client)
+            let mapping = ["components", "schemas", "AttackRequest", "discriminator", "mapping", kind.rawValue]
+            let reference = try #require(document.value(at: mapping)).trimmingCharacters(in: ["\""])
+            let schema = try #require(reference.split(separator: "/").last.map(String.init))
+            let documented = Set(document.children(of: ["components", "schemas", schema, "properties"]))
+            let accepted = Self.parameterNames(of: kind).union(["kind", "duration", "lease"])
+            #expect(documented == accepted, "\(schema): documents \(documented.subtracting(accepted).sorted()) that \(kind) refuses, misses \(accepted.subtracting(documented).sorted())")
+        }
+    }
+
+    /// Each example body goes through the POST handler's own decoding
+    /// (JSON to flat parameters, `lease`, then the spec) without an error,
+    /// so the examples' names and syntax are real. Decoded, not posted: a
+    /// kill example must never signal a real process.
+    @Test func everyExampleBodyDecodesAsTheServerDecodesIt() async throws {
+        try await withAPI { _, client in
+            let document = try await served(client)
+            var kinds: Set<AttackKind> = []
+            for name in document.children(of: Self.examples) {
+                let json = try #require(document.value(at: Self.examples + [name, "value"]))
+                var flat = try JSONDecoder().decode(FlatParameters.self, from: Data(json.utf8))
+                _ = try flat.remove("lease").map { text throws(InputError) in try Duration.parse(text, field: "lease") }
+                let spec = try AttackSpec(flat: &flat)
+                #expect(spec.kind.rawValue == name, "the example named \(name) is a \(spec.kind) attack")
+                kinds.insert(spec.kind)
+            }
+            #expect(kinds == Set(AttackKind.allCases))
+        }
+    }
+
+    /// The names each kind's spec accepts (internal to StressCore, hence `@testable`).
+    static func parameterNames(of kind: AttackKind) -> Set<String> {
+        switch kind {
+        case .cpu: CPUSpec.parameterNames
+        case .mem: MemorySpec.parameterNames
+        case .disk: DiskSpec.parameterNames
+        case .kill: ProcessSpec.parameterNames(kill: true)
+        case .pause: ProcessSpec.parameterNames(kill: false)
+        }
+    }
+}
