@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import NIOSSL
 import StressAgent
 import StressCore
 
@@ -10,9 +11,19 @@ public struct AgentClient: Sendable {
     public let endpoint: AgentEndpoint
     /// How long one request may take, connection included.
     public var timeout: Duration = .seconds(10)
+    private let tlsContext: NIOSSLContext?
 
-    public init(endpoint: AgentEndpoint) {
+    /// TLS settings apply to `https` endpoints only; giving them for
+    /// `http` is an error rather than a silently unencrypted connection.
+    public init(endpoint: AgentEndpoint, tls: ClientTLS = ClientTLS()) throws(InputError) {
         self.endpoint = endpoint
+        if endpoint.secure {
+            tlsContext = try tls.context()
+        } else if !tls.isEmpty {
+            throw .rejected(field: "agent", reason: "--ca-file, --cert-file and --key-file need an https:// agent URL")
+        } else {
+            tlsContext = nil
+        }
     }
 
     /// Starts an attack from the CLI's flat parameters (`kind` included);
@@ -69,7 +80,7 @@ public struct AgentClient: Sendable {
         } catch {
             throw .badResponse(endpoint: endpoint.description, reason: "cannot encode the request: \(error)")
         }
-        let response = try await HTTPExchange.send(method, path, body: encoded, to: endpoint, timeout: timeout)
+        let response = try await HTTPExchange.send(method, path, body: encoded, to: endpoint, tls: tlsContext, timeout: timeout)
         guard (200..<300).contains(response.status) else {
             let problem = try? JSONCoding.decoder.decode(Problem.self, from: Data(response.body))
             throw .problem(

@@ -2,6 +2,7 @@ import Glibc
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import StressCore
 
 /// One HTTP/1.1 request and its whole response over a fresh connection.
@@ -17,12 +18,14 @@ enum HTTPExchange {
     /// Larger answers are refused: reports are a few hundred KiB at most.
     static let maxResponseBytes = 16 << 20
 
+    /// Over TLS when `tls` is given (the endpoint is `https`).
     static func send(
-        _ method: HTTPMethod, _ path: String, body: [UInt8]?, to endpoint: AgentEndpoint, timeout: Duration
+        _ method: HTTPMethod, _ path: String, body: [UInt8]?, to endpoint: AgentEndpoint, tls: NIOSSLContext?,
+        timeout: Duration
     ) async throws(ClientError) -> Response {
         do {
             return try await withThrowingTaskGroup(of: Response?.self) { group in
-                group.addTask { try await exchange(method, path, body: body, endpoint: endpoint) }
+                group.addTask { try await exchange(method, path, body: body, endpoint: endpoint, tls: tls) }
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     return nil
@@ -50,18 +53,29 @@ enum HTTPExchange {
             return String(cString: strerror(error.errnoCode))
         case ChannelError.connectTimeout:
             return "connecting timed out"
+        case let error as NIOSSLError:
+            return "TLS failed (\(error)); check --ca-file, and --cert-file/--key-file if the agent requires client certificates"
+        case let error as BoringSSLError:
+            return "TLS failed (\(error)); check --ca-file, and --cert-file/--key-file if the agent requires client certificates"
         default:
             return String(describing: error)
         }
     }
 
     private static func exchange(
-        _ method: HTTPMethod, _ path: String, body: [UInt8]?, endpoint: AgentEndpoint
+        _ method: HTTPMethod, _ path: String, body: [UInt8]?, endpoint: AgentEndpoint, tls: NIOSSLContext?
     ) async throws -> Response {
+        // SNI takes names only; for an IP literal NIOSSL checks the
+        // certificate against the address connected to instead.
+        let isAddressLiteral = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) != nil
+        let serverName = isAddressLiteral ? nil : endpoint.host
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(5))
             .connect(host: endpoint.host, port: endpoint.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
                         wrappingChannelSynchronously: channel)

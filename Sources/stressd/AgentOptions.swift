@@ -13,16 +13,28 @@ struct AgentOptions: ParsableArguments {
     @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the agent's bearer token (with --agent).", valueName: "path"))
     var tokenFile: String?
 
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("CA certificates (PEM) to check an https:// agent with (default: the system's).", valueName: "path"))
+    var caFile: String?
+
+    @Option(name: .customLong("cert-file"), help: ArgumentHelp("Client certificate (PEM) for an agent that requires mutual TLS.", valueName: "path"))
+    var certificateFile: String?
+
+    @Option(name: .customLong("key-file"), help: ArgumentHelp("Private key (PEM) of --cert-file.", valueName: "path"))
+    var keyFile: String?
+
     /// The client for `--agent`, or nil to act locally.
     func client() throws(InputError) -> AgentClient? {
+        let tls = ClientTLS(caFile: caFile, certificateFile: certificateFile, keyFile: keyFile)
         guard let agent else {
-            if tokenFile != nil {
-                throw .rejected(field: "token-file", reason: "a token is only sent to a remote agent; give --agent URL too")
+            if tokenFile != nil || !tls.isEmpty {
+                throw .rejected(
+                    field: tokenFile != nil ? "token-file" : "ca-file",
+                    reason: "tokens and certificates are only for a remote agent; give --agent URL too")
             }
             return nil
         }
         let token = try tokenFile.map { path throws(InputError) in try TokenFile.read(path) }
-        return AgentClient(endpoint: try AgentEndpoint(url: agent, token: token))
+        return try AgentClient(endpoint: try AgentEndpoint(url: agent, token: token), tls: tls)
     }
 
     /// Refuses a flag that only means something on this host.

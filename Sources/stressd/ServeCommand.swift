@@ -14,7 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Replays the ledger first (undoing whatever a crash left; those attacks are \
             listed as `recovered`), then serves /v1/attacks. Listens on 127.0.0.1:7070 by \
-            default and refuses to listen elsewhere without --token-file. Under systemd \
+            default and refuses to listen elsewhere without --token-file. With --tls-cert \
+            and --tls-key it serves HTTPS (TLS 1.2 or later); --tls-client-ca also requires \
+            client certificates (mutual TLS). Under systemd \
             (Type=notify) it reports READY after the replay, pings the watchdog from its \
             supervisor loop and shows the running attacks in STATUS. SIGTERM stops every \
             attack and cleans up before exiting.
@@ -30,6 +32,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-attacks"), help: ArgumentHelp("Attacks allowed at once (default: the config's max-attacks, or 8).", valueName: "n"))
     var maxAttacks: Int?
 
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve HTTPS with this certificate chain (PEM; default: the config's tls.certificate).", valueName: "path"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("Private key (PEM) of --tls-cert.", valueName: "path"))
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-client-ca"), help: ArgumentHelp("Mutual TLS: require client certificates signed by this CA (PEM).", valueName: "path"))
+    var tlsClientCA: String?
+
     @OptionGroup var state: StateOptions
 
     func run() async throws {
@@ -37,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         let (host, port) = try ListenAddress.parse(listen ?? config.listen ?? "127.0.0.1:7070")
         let token = try (tokenFile ?? config.tokenFile).map { path throws(InputError) in try TokenFile.read(path) }
         let maxAttacks = self.maxAttacks ?? config.maxAttacks ?? 8
+        let server = try ServerTLS.httpServer(try serverTLS(config))
         if token == nil, !ListenAddress.isLoopback(host) {
             throw InputError.rejected(field: "listen", reason: "\(host) is not a loopback address; give --token-file to listen there")
         }
@@ -54,10 +66,29 @@ struct ServeCommand: AsyncParsableCommand {
         let app = Application(
             router: StressAPI.router(
                 agent: agent, reports: ReportStore(stateDirectory: try state.resolvedStateDirectory()), token: token),
+            server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "stressd"),
             services: [service],
             onServerRunning: { _ in ready.arrive() })
         try await app.runService()
         notifier.stopping()
+    }
+
+    /// The --tls-* flags over the config's `[tls]`; half a TLS setting is an error.
+    private func serverTLS(_ config: StressdConfig) throws(InputError) -> ServerTLS? {
+        let certificate = tlsCertificate ?? config.tlsCertificate
+        let key = tlsKey ?? config.tlsKey
+        let clientCA = tlsClientCA ?? config.tlsClientCA
+        switch (certificate, key) {
+        case (nil, nil):
+            if clientCA != nil {
+                throw .rejected(field: "tls-client-ca", reason: "mutual TLS needs the agent's own certificate too; give --tls-cert and --tls-key")
+            }
+            return nil
+        case (let certificate?, let key?):
+            return ServerTLS(certificateFile: certificate, keyFile: key, clientCAFile: clientCA)
+        default:
+            throw .rejected(field: certificate == nil ? "tls-cert" : "tls-key", reason: "TLS needs both a certificate (--tls-cert) and its key (--tls-key)")
+        }
     }
 }

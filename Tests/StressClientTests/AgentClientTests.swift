@@ -38,7 +38,7 @@ struct AgentClientTests {
 
     @Test func startWatchRenewStopAndReadTheReport() async throws {
         try await withAgent { endpoint, target in
-            let client = AgentClient(endpoint: endpoint)
+            let client = try AgentClient(endpoint: endpoint)
             let started = try await client.start(
                 FlatParameters(["kind": "disk", "path": target, "size": "4M", "duration": "30s"]), lease: .seconds(5))
             #expect(started.state == .running)
@@ -56,7 +56,7 @@ struct AgentClientTests {
 
     @Test func haltAllReturnsEveryReport() async throws {
         try await withAgent { endpoint, target in
-            let client = AgentClient(endpoint: endpoint)
+            let client = try AgentClient(endpoint: endpoint)
             for size in ["2M", "3M"] {
                 let folder = target + "/" + size
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -71,7 +71,7 @@ struct AgentClientTests {
 
     @Test func refusalsCarryTheAgentsDetail() async throws {
         try await withAgent { endpoint, target in
-            let client = AgentClient(endpoint: endpoint)
+            let client = try AgentClient(endpoint: endpoint)
             do {
                 _ = try await client.start(FlatParameters(["kind": "disk", "path": target, "size": "12XB", "duration": "5s"]))
                 Issue.record("a malformed size was accepted")
@@ -103,7 +103,7 @@ struct AgentClientTests {
 
     @Test func nobodyListeningIsUnreachableNotAHang() async throws {
         // Port 9 (discard) on loopback: nothing listens there in tests.
-        var client = AgentClient(endpoint: try AgentEndpoint(url: "http://127.0.0.1:9"))
+        var client = try AgentClient(endpoint: try AgentEndpoint(url: "http://127.0.0.1:9"))
         client.timeout = .seconds(3)
         let start = ContinuousClock.now
         do {

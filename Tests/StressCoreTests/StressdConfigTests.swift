@@ -15,7 +15,13 @@ struct StressdConfigTests {
             memory-floor = "1G"
             disk-floor = "5%"
             max-load-avg = 12
+            [tls]
+            certificate = "/etc/stressd/tls/agent.pem"
+            key = "/etc/stressd/tls/agent.key"
+            client-ca = "/etc/stressd/tls/ca.pem"
             """, source: "test.toml")
+        #expect(config.tlsCertificate == "/etc/stressd/tls/agent.pem" && config.tlsKey == "/etc/stressd/tls/agent.key")
+        #expect(config.tlsClientCA == "/etc/stressd/tls/ca.pem")
         #expect(config.listen == "0.0.0.0:7443" && config.tokenFile == "/etc/stressd/token")
         #expect(config.maxAttacks == 3 && config.stateDirectory == "/srv/stressd")
         #expect(config.policy == SafetyPolicy(
@@ -59,6 +65,7 @@ struct StressdConfigTests {
         let uncommented = lines.map { $0.firstMatch(of: example) != nil ? String($0.dropFirst(2)) : $0 }.joined(separator: "\n")
         let everything = try StressdConfig(parsing: uncommented, source: "config/stressd.toml, uncommented")
         #expect(everything.tokenFile != nil && everything.stateDirectory != nil)
+        #expect(everything.tlsCertificate != nil && everything.tlsKey != nil && everything.tlsClientCA != nil)
         #expect(everything.policy.memoryFloor != nil && everything.policy.diskFloor != nil && everything.policy.maxLoadAverage != nil)
     }
 }

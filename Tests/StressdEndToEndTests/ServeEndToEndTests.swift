@@ -49,11 +49,44 @@ struct ServeEndToEndTests {
 
     @Test("refuses unsafe or bad listen settings with exit 2", arguments: [
         ["--listen", "0.0.0.0:7070"], ["--listen", "nonsense"], ["--listen", "127.0.0.1:99999"], ["--token-file", "/nonexistent/token"],
+        ["--tls-cert", "/etc/hostname"], ["--tls-client-ca", "/etc/hostname"],
+        ["--tls-cert", "/nonexistent/agent.pem", "--tls-key", "/nonexistent/agent.key"],
     ])
     func refusesUnsafeSettings(arguments: [String]) throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
         let result = try stressd.run(["serve"] + arguments)
         #expect(result.status == 2, "\(arguments): \(result.stderr)")
+    }
+
+    /// HTTPS end to end: a self-signed certificate for 127.0.0.1, the agent
+    /// serving with it, and the CLI trusting it with --ca-file.
+    @Test func servesHTTPSToTheCLI() async throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let certificate = stressd.stateDirectory + "/agent.pem"
+        let key = stressd.stateDirectory + "/agent.key"
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                             "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=stressd-test",
+                             "-addext", "subjectAltName=IP:127.0.0.1"]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0)
+        let port = Int.random(in: 20_000...40_000)
+        let (server, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--tls-cert", certificate, "--tls-key", key])
+        let agent = ["--agent", "https://127.0.0.1:\(port)"]
+        var answered = false
+        for _ in 0..<100 where !answered {
+            answered = try stressd.run(["status", "--ca-file", certificate] + agent, local: false).status == 0
+            if !answered { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(answered, "the CLI reached the agent over HTTPS")
+        let untrusted = try stressd.run(["status"] + agent, local: false)
+        #expect(untrusted.status == 1 && untrusted.stderr.contains("TLS failed"), "\(untrusted.stderr)")
+        kill(server.processIdentifier, SIGTERM)
+        #expect(StressdBinary.finish(server, out, err).status == 0)
     }
 }

@@ -1,5 +1,5 @@
 /// `/etc/stressd/stressd.toml`: the operator's defaults for the agent and
-/// every attack on this host: the listen address, the token, and the
+/// every attack on this host: the listen address, the token, TLS, and the
 /// safety policy (the blast radius). Command-line flags override it. Every
 /// key is optional; an unknown key is an error, so a typo in a floor never
 /// leaves the default in force unnoticed.
@@ -11,6 +11,11 @@ public struct StressdConfig: Equatable, Sendable {
     public var maxAttacks: Int?
     public var stateDirectory: String?
     public var policy = SafetyPolicy.default
+    /// `[tls]`: the agent's certificate chain and key (PEM), and the CA
+    /// that client certificates must be signed by (mutual TLS).
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    public var tlsClientCA: String?
 
     public init() {}
 
@@ -18,6 +23,7 @@ public struct StressdConfig: Equatable, Sendable {
     public static let knownKeys = [
         "listen", "token-file", "max-attacks", "state-dir",
         "policy.max-duration", "policy.memory-floor", "policy.disk-floor", "policy.max-load-avg",
+        "tls.certificate", "tls.key", "tls.client-ca",
     ]
 
     /// Reads the text of a config file; `source` names it in errors.
@@ -34,6 +40,9 @@ public struct StressdConfig: Equatable, Sendable {
             case "listen": listen = try Self.string(entry, field: field)
             case "token-file": tokenFile = try Self.string(entry, field: field)
             case "state-dir": stateDirectory = try Self.string(entry, field: field)
+            case "tls.certificate": tlsCertificate = try Self.string(entry, field: field)
+            case "tls.key": tlsKey = try Self.string(entry, field: field)
+            case "tls.client-ca": tlsClientCA = try Self.string(entry, field: field)
             case "max-attacks":
                 guard case .integer(let count) = entry.value, count >= 1 else {
                     throw .malformed(field: field, value: Self.shown(entry.value), expected: "a whole number of at least 1")
