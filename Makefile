@@ -7,7 +7,7 @@
 SWIFT        ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 CONFIG       ?= debug
 APT_PACKAGES := libsystemd-dev pkg-config procps systemd openssl
-BENCH_PACKAGES := stress-ng gcc
+BENCH_PACKAGES := stress-ng gcc wrk
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # Release builds link the Swift runtime statically: half the start-up time
 # of a dynamic binary, and the binary runs on hosts without Swift installed.
@@ -60,6 +60,7 @@ bench: bench-deps
 	$(SWIFT) build $(RELEASE)
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/cpu_precision.py
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/mem_disk.py
+	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/api_latency.py
 
 # Installs the static binary, the unit (its paths rewritten to PREFIX), the
 # default config (unless one is there) and the README; `systemctl daemon-reload && systemctl enable --now stressd` next.
