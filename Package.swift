@@ -41,6 +41,8 @@ let package = Package(
             name: "StressAgent",
             dependencies: ["StressCore", "LinuxHost"]
         ),
+        // logfmt lines on stderr: `stressd serve`'s log outside the journal.
+        .target(name: "Logfmt", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "StressServer",
             dependencies: [
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
         .testTarget(name: "StressAgentTests", dependencies: ["StressAgent"]),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "LogfmtTests", dependencies: ["Logfmt", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "StressServerTests",
             dependencies: [
