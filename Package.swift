@@ -39,7 +39,7 @@ let package = Package(
         ),
         .target(
             name: "StressAgent",
-            dependencies: ["StressCore", "LinuxHost"]
+            dependencies: ["StressCore", "LinuxHost", .product(name: "Logging", package: "swift-log")]
         ),
         // logfmt lines on stderr: `stressd serve`'s log outside the journal.
         .target(name: "Logfmt", dependencies: [.product(name: "Logging", package: "swift-log")]),
@@ -61,7 +61,10 @@ let package = Package(
         .testTarget(name: "StressCoreTests", dependencies: ["StressCore"]),
         // Fixture trees live in Tests/Fixtures and are found through #filePath.
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
-        .testTarget(name: "StressAgentTests", dependencies: ["StressAgent"]),
+        .testTarget(
+            name: "StressAgentTests",
+            dependencies: ["StressAgent", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LogfmtTests", dependencies: ["Logfmt", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
