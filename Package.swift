@@ -54,8 +54,9 @@ let package = Package(
         .executableTarget(
             name: "stressd",
             dependencies: [
-                "StressCore", "LinuxHost", "StressAgent", "StressServer", "Systemd",
+                "StressCore", "LinuxHost", "StressAgent", "StressServer", "Systemd", "Logfmt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "StressCoreTests", dependencies: ["StressCore"]),
