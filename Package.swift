@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // Already in the graph through Hummingbird; TLS for the API and the client.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "StressCore"),
@@ -36,11 +37,16 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
-        .target(name: "Systemd", dependencies: ["CSystemd"]),
+        .target(
+            name: "Systemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "StressAgent",
-            dependencies: ["StressCore", "LinuxHost"]
+            dependencies: ["StressCore", "LinuxHost", .product(name: "Logging", package: "swift-log")]
         ),
+        // logfmt lines on stderr: `stressd serve`'s log outside the journal.
+        .target(name: "Logfmt", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(
             name: "StressServer",
             dependencies: [
@@ -68,15 +74,20 @@ let package = Package(
         .executableTarget(
             name: "stressd",
             dependencies: [
-                "StressCore", "LinuxHost", "StressAgent", "StressServer", "StressClient", "Systemd",
+                "StressCore", "LinuxHost", "StressAgent", "StressServer", "StressClient", "Systemd", "Logfmt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "StressCoreTests", dependencies: ["StressCore"]),
         // Fixture trees live in Tests/Fixtures and are found through #filePath.
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
-        .testTarget(name: "StressAgentTests", dependencies: ["StressAgent"]),
-        .testTarget(name: "SystemdTests", dependencies: ["Systemd"]),
+        .testTarget(
+            name: "StressAgentTests",
+            dependencies: ["StressAgent", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "SystemdTests", dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "LogfmtTests", dependencies: ["Logfmt", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "StressServerTests",
             dependencies: [

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
 import StressAgent
 import StressCore
 import StressServer
@@ -19,7 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
             client certificates (mutual TLS). Under systemd \
             (Type=notify) it reports READY after the replay, pings the watchdog from its \
             supervisor loop and shows the running attacks in STATUS. SIGTERM stops every \
-            attack and cleans up before exiting.
+            attack and cleans up before exiting. Logs go to journald with fields such as \
+            ATTACK_ID when stderr is the journal, else to stderr as logfmt.
             """
     )
 
@@ -55,7 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxAttacks >= 1 else {
             throw InputError.outOfRange(field: "max-attacks", value: String(maxAttacks), allowed: "at least 1")
         }
-        let agent = Agent(environment: try state.environment(), maxConcurrent: maxAttacks)
+        ServiceLog.bootstrap()
+        let agent = Agent(
+            environment: try state.environment(), maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"))
         let notifier = ServiceNotifier()
         let watchdog = WatchdogPacer(interval: notifier.watchdogInterval)
         // READY only once both the replay is done and the port is open.

@@ -1,5 +1,6 @@
 import Foundation
 import LinuxHost
+import Logging
 import StressAgent
 import StressCore
 import Synchronization
@@ -20,8 +21,9 @@ struct AgentTests {
     }
 
     /// Runs the agent's service body beside `body`, then shuts it down.
-    func withAgent(_ state: TemporaryDirectory, _ body: (Agent) async throws -> Void) async throws {
-        let agent = Agent(environment: try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false"))
+    func withAgent(_ state: TemporaryDirectory, log: CapturedLog? = nil, _ body: (Agent) async throws -> Void) async throws {
+        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let agent = log.map { Agent(environment: environment, logger: $0.logger) } ?? Agent(environment: environment)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await agent.run() }
             try await body(agent)
@@ -98,13 +100,74 @@ struct AgentTests {
         }
     }
 
+    @Test func startsEndsAndRefusalsAreLoggedWithTheAttacksIdAndKind() async throws {
+        let state = try TemporaryDirectory()
+        let directory = try folder(state, "logged")
+        let log = CapturedLog()
+        var id: AttackID?
+        try await withAgent(state, log: log) { agent in
+            id = try await agent.start(try fill(directory), lease: .seconds(30))
+            await #expect(throws: AgentError.self) { try await agent.start(try fill(directory)) }
+            _ = try await agent.stop(try #require(id), reason: "test says stop")
+        }
+        let attack = try #require(id).rawValue
+
+        let started = try #require(log.entries("attack started").first)
+        #expect(started.level == .info)
+        #expect(started.metadata["attack-id"] == attack)
+        #expect(started.metadata["attack-kind"] == "disk")
+        #expect(started.metadata["duration"] == "10s")
+        #expect(started.metadata["lease"] == "30s")
+        #expect(started.metadata["parameters"] == "path=\(directory) size=4194304")
+
+        let refused = try #require(log.entries("attack refused").first)
+        #expect(refused.level == .warning)
+        #expect(refused.metadata["refusal"] == "conflict")
+        #expect(refused.metadata["reason"]?.contains(attack) == true, "the refusal names the attack in the way")
+
+        let ended = try #require(log.entries("attack ended").first)
+        #expect(ended.level == .info)
+        #expect(ended.metadata["attack-id"] == attack)
+        #expect(ended.metadata["attack-kind"] == "disk")
+        #expect(ended.metadata["outcome"] == "stopped")
+        #expect(ended.metadata["reason"] == "test says stop")
+        #expect(ended.metadata["cleanup"] == "verified")
+        #expect(ended.metadata["leftovers"] == nil)
+        #expect(log.all.map(\.message).filter { $0.hasPrefix("attack ") } == ["attack started", "attack refused", "attack ended"])
+    }
+
+    @Test func anExpiredLeaseIsLoggedOnceAndTheHaltToo() async throws {
+        let state = try TemporaryDirectory()
+        let log = CapturedLog()
+        try await withAgent(state, log: log) { agent in
+            let forgotten = try await agent.start(try fill(try folder(state, "lease")), lease: .milliseconds(200))
+            while try await agent.attack(forgotten).state == .running {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let expired = log.entries("lease expired; stopping the attack")
+            #expect(expired.count == 1, "one line, however long the stop takes")
+            #expect(expired.first?.metadata["attack-id"] == forgotten.rawValue)
+            #expect(expired.first?.metadata["lease"] == "200ms")
+            #expect(log.entries("attack ended").first?.metadata["reason"] == "lease expired")
+
+            _ = try await agent.start(try fill(try folder(state, "halted")))
+            _ = await agent.haltAll()
+            let halt = try #require(log.entries("halting every attack").first)
+            #expect(halt.level == .notice)
+            #expect(halt.metadata["attacks"] == "1")
+            #expect(halt.metadata["reason"] == "halted through the API")
+            #expect(log.entries("attack ended").last?.metadata["reason"] == "halted through the API")
+        }
+    }
+
     @Test func recoveryHappensBeforeReadyAndIsReported() async throws {
         let state = try TemporaryDirectory()
         let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
         let orphan = try makeRecord(
             id: "disk-0000f00d", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 1, startTime: 0))
         try environment.ledger.write(orphan)
-        let agent = Agent(environment: environment)
+        let log = CapturedLog()
+        let agent = Agent(environment: environment, logger: log.logger)
         let readySeen = ReadyFlag()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -113,6 +176,10 @@ struct AgentTests {
             try await Task.sleep(for: .milliseconds(200))
             #expect(readySeen.value == false, "READY came only after the orphan was undone")
             #expect(try await agent.attack(orphan.id).state == .recovered)
+            let undone = try #require(log.entries("undid an attack an earlier run left behind").first)
+            #expect(undone.metadata["attack-id"] == "disk-0000f00d")
+            #expect(undone.metadata["attack-kind"] == "disk")
+            #expect(log.entries("ledger replayed").first?.metadata["recovered"] == "1")
             group.cancelAll()
         }
     }

@@ -84,6 +84,9 @@ struct AttackSpecTests {
         #expect(id.rawValue.hasPrefix("cpu-"))
         #expect(id.rawValue.count == 12)
         #expect(try AttackID(validating: id.rawValue) == id)
+        #expect(id.kind == .cpu)
+        #expect(try AttackID(validating: "disk-0badf00d").kind == .disk)
+        #expect(try AttackID(validating: "made-up-1").kind == nil)
         for bad in ["../etc", "cpu/1", "", "-rf", "CPU-1", String(repeating: "a", count: 65)] {
             #expect(throws: InputError.self) { try AttackID(validating: bad) }
         }
@@ -103,9 +106,15 @@ struct AttackSpecTests {
     }
 
     @Test func outcomesRoundTripAndDecideSuccess() throws {
-        for outcome in [AttackOutcome.completed, .stopped(reason: "SIGINT"), .failed(reason: "worker died")] {
+        let outcomes: [AttackOutcome] = [
+            .completed, .stopped(reason: "SIGINT"), .guardTripped(guard: "memory", reason: "below 5%"),
+            .oomKilled(reason: "killed by the kernel"), .failed(reason: "worker died"),
+        ]
+        for outcome in outcomes {
             #expect(try JSONDecoder().decode(AttackOutcome.self, from: JSONEncoder().encode(outcome)) == outcome)
         }
+        #expect(outcomes.map(\.status) == ["completed", "stopped", "guard-tripped", "oom-killed", "failed"])
+        #expect(outcomes.map(\.reason) == [nil, "SIGINT", "below 5%", "killed by the kernel", "worker died"])
         #expect(AttackOutcome.stopped(reason: "x").isSuccess)
         #expect(!AttackOutcome.failed(reason: "x").isSuccess)
     }

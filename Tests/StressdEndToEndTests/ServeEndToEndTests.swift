@@ -45,6 +45,12 @@ struct ServeEndToEndTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!workers.contains(where: isLive), "SIGTERM stopped the attack's workers")
         #expect(stressd.ledgerFiles.isEmpty, "and cleaned up before exiting")
+
+        // Not under systemd's journal here, so the log is logfmt on stderr.
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.hasPrefix("ts=") }, "every stderr line is logfmt: \(result.stderr)")
+        #expect(lines.contains { $0.contains(#"level=info msg="attack started" attack_id=cpu-"#) && $0.contains("attack_kind=cpu") })
+        #expect(lines.contains { $0.contains(#"msg="attack ended" attack_id=cpu-"#) && $0.contains("cleanup=verified") })
     }
 
     @Test("refuses unsafe or bad listen settings with exit 2", arguments: [

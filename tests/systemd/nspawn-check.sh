@@ -2,7 +2,8 @@
 # Boots a minimal Debian bookworm under a real systemd (systemd-nspawn) and
 # checks that units/stressd.service works there: Type=notify READY and STATUS,
 # the HTTP API, the watchdog restarting a hung agent, ExecStopPost=stressd
-# cleanup undoing an orphaned attack, and the ledger replay before READY.
+# cleanup undoing an orphaned attack, the ledger replay before READY, and
+# the agent's log lines in the journal with their fields (ATTACK_ID).
 #
 # Usage (as root):  tests/systemd/nspawn-check.sh
 #   STRESSD_BIN=path      the static binary (default .build/release/stressd,
@@ -172,12 +173,12 @@ wait_for() {
     return 1
 }
 
-http() { # http METHOD PATH [auth]: prints the raw response from inside the container
+http() { # http METHOD PATH [auth [BODY]]: prints the raw response from inside the container
     local auth=
     [[ ${3:-} == auth ]] && auth="Authorization: Bearer $token\r\n"
     ct timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/7070 &&
-        printf "$1 $2 HTTP/1.1\r\nHost: localhost\r\n${3}Connection: close\r\n\r\n" >&3 && cat <&3' \
-        _ "$1" "$2" "$auth" 2>/dev/null || true
+        printf "$1 $2 HTTP/1.1\r\nHost: localhost\r\n${3}Content-Length: ${#4}\r\nConnection: close\r\n\r\n%s" "$4" >&3 && cat <&3' \
+        _ "$1" "$2" "$auth" "${4:-}" 2>/dev/null || true
 }
 
 ct systemctl daemon-reload
@@ -240,6 +241,24 @@ if [[ $resp == "HTTP/1.1 200"* ]]; then
     fi
 else
     fail api-token-from-credential "got '$(head -c 300 <<<"$resp")'"
+fi
+
+# The agent logs natively to journald (stderr is the journal stream), so an
+# attack started through the API is found by its id as a field.
+resp=$(http POST /v1/attacks auth '{"kind": "disk", "path": "/var/tmp", "size": "1M", "duration": "1s"}')
+attack_id=$(grep -oE '"id" *: *"disk-[0-9a-f]{8}"' <<<"$resp" | grep -oE 'disk-[0-9a-f]{8}' || true)
+entries=
+ended_in_journal() { # the attack's entries, once its end is there too
+    entries=$(ct journalctl -u stressd --no-pager -o verbose ATTACK_ID="$attack_id" 2>/dev/null || true)
+    grep -q "MESSAGE=attack ended" <<<"$entries"
+}
+if [[ -z $attack_id ]]; then
+    fail journal-fields "POST /v1/attacks: '$(head -c 300 <<<"$resp")'"
+elif wait_for 10 ended_in_journal && grep -q "MESSAGE=attack started" <<<"$entries" &&
+    grep -q "ATTACK_KIND=disk" <<<"$entries" && grep -q "PRIORITY=6" <<<"$entries" && grep -q "CLEANUP=verified" <<<"$entries"; then
+    pass "journal-fields (journalctl -u stressd ATTACK_ID=$attack_id: $(ct journalctl -u stressd --no-pager -o cat ATTACK_ID="$attack_id" | tr '\n' ';'))"
+else
+    fail journal-fields "journalctl -u stressd ATTACK_ID=$attack_id: '$(tr '\n' ' ' <<<"$entries" | head -c 600)'"
 fi
 
 # --- 3. watchdog -------------------------------------------------------------

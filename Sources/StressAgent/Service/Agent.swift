@@ -1,11 +1,14 @@
 import Foundation
 import LinuxHost
+import Logging
 import StressCore
 
 /// Runs many attacks at once for the long-lived service: starts them,
 /// stops them, expires their leases and keeps their reports. `run()` is the
 /// service body; every attack is a child task of it, so shutting the
 /// service down stops and cleans up every attack before `run()` returns.
+/// What it does is logged through the `logger` it is given, with each
+/// attack's id and kind as metadata (see `AgentLog`).
 public actor Agent {
     /// Leases are checked this often: an expired one stops within this.
     public static let leaseCheckInterval: Duration = .milliseconds(100)
@@ -26,6 +29,7 @@ public actor Agent {
 
     private let environment: AgentEnvironment
     private let hostLimits: @Sendable () throws -> HostLimits
+    private let log: AgentLog
     public let maxConcurrent: Int
     private let clock = ContinuousClock()
     private var running: [AttackID: Running] = [:]
@@ -36,13 +40,17 @@ public actor Agent {
     private let launches: AsyncStream<Launch>
     private let launchQueue: AsyncStream<Launch>.Continuation
 
+    /// `logger` defaults to one that drops everything, so tests and
+    /// embedders stay quiet unless they ask.
     public init(
         environment: AgentEnvironment, maxConcurrent: Int = 8,
-        hostLimits: @escaping @Sendable () throws -> HostLimits = { try HostObserver().limits() }
+        hostLimits: @escaping @Sendable () throws -> HostLimits = { try HostObserver().limits() },
+        logger: Logger = Logger(label: "stressd.agent", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.environment = environment
         self.maxConcurrent = maxConcurrent
         self.hostLimits = hostLimits
+        self.log = AgentLog(logger: logger)
         (launches, launchQueue) = AsyncStream.makeStream(of: Launch.self)
     }
 
@@ -55,9 +63,11 @@ public actor Agent {
     /// `leaseCheckInterval`: a service pings systemd's watchdog from it, so
     /// an agent whose loop hangs stops pinging and gets restarted.
     public func run(ready: @Sendable () -> Void = {}, heartbeat: @escaping @Sendable () -> Void = {}) async throws(AgentError) {
-        for result in try environment.replay.undoOrphans() {
+        let undone = try environment.replay.undoOrphans()
+        for result in undone {
             recovered[result.id] = result
         }
+        log.replayed(undone)
         ready()
         let launches = self.launches
         await withTaskGroup(of: Void.self) { group in
@@ -81,6 +91,19 @@ public actor Agent {
     /// lease, the attack stops unless `renewLease` is called within it: an
     /// orchestrator that goes away never leaves a host burning.
     public func start(_ spec: AttackSpec, lease: Duration? = nil) throws(AgentError) -> AttackID {
+        do {
+            let id = try admit(spec, lease: lease)
+            log.started(id, spec: spec, lease: lease)
+            return id
+        } catch {
+            log.refused(spec, error: error)
+            throw error
+        }
+    }
+
+    /// Checks `spec` against the host, the policy and what runs, then
+    /// hands it to the service body.
+    private func admit(_ spec: AttackSpec, lease: Duration?) throws(AgentError) -> AttackID {
         let limits: HostLimits
         do {
             var gathered = try hostLimits()
@@ -142,6 +165,7 @@ public actor Agent {
 
     /// The big red button: stops every running attack.
     public func haltAll(reason: String = "halted through the API") async -> [AttackReport] {
+        log.haltingAll(count: running.count, reason: reason)
         var halted: [AttackReport] = []
         for id in running.keys.sorted() {
             if let report = try? await stop(id, reason: reason) { halted.append(report) }
@@ -176,6 +200,7 @@ public actor Agent {
         // Kept on disk too, so `stressd report ID` and /v1/reports outlive the agent.
         _ = try? ReportStore(stateDirectory: environment.stateDirectory).save(report)
         metrics.record(report)
+        log.ended(report)
         running[report.id] = nil
         reports[report.id] = report
         for waiter in waiting.removeValue(forKey: report.id) ?? [] {
@@ -189,9 +214,10 @@ public actor Agent {
             try? await Task.sleep(for: Self.leaseCheckInterval)
             heartbeat()
             let now = clock.now
-            for attack in running.values {
-                if let deadline = attack.leaseDeadline, deadline <= now {
+            for (id, attack) in running {
+                if let deadline = attack.leaseDeadline, deadline <= now, attack.stop.requestedReason == nil {
                     attack.stop.request("lease expired")
+                    log.leaseExpired(id, kind: attack.spec.kind, lease: attack.lease)
                 }
             }
         }

@@ -20,19 +20,15 @@ public struct AgentMetrics: Sendable {
     public private(set) var cleanupCount = 0
 
     mutating func record(_ report: AttackReport) {
-        let outcome: String
         switch report.outcome {
-        case .completed: outcome = "completed"
-        case .stopped(let reason):
-            outcome = "stopped"
-            if reason == "lease expired" { leaseExpiries += 1 }
+        case .stopped(let reason) where reason == "lease expired":
+            leaseExpiries += 1
         case .guardTripped(let name, _):
-            outcome = "guard-tripped"
             guardTrips[name, default: 0] += 1
-        case .oomKilled: outcome = "oom-killed"
-        case .failed: outcome = "failed"
+        case .completed, .stopped, .oomKilled, .failed:
+            break
         }
-        attacksTotal[KindOutcome(kind: report.spec.kind.rawValue, outcome: outcome), default: 0] += 1
+        attacksTotal[KindOutcome(kind: report.spec.kind.rawValue, outcome: report.outcome.status), default: 0] += 1
         let seconds = report.cleanup.reapMilliseconds / 1000
         for (index, bound) in Self.cleanupBuckets.enumerated() where seconds <= bound {
             cleanupBucketCounts[index] += 1

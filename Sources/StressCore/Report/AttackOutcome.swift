@@ -19,6 +19,25 @@ public enum AttackOutcome: Hashable, Sendable, Codable, CustomStringConvertible 
         }
     }
 
+    /// The outcome's one-word name, as reports, metrics and logs spell it.
+    public var status: String {
+        switch self {
+        case .completed: return "completed"
+        case .stopped: return "stopped"
+        case .guardTripped: return "guard-tripped"
+        case .oomKilled: return "oom-killed"
+        case .failed: return "failed"
+        }
+    }
+
+    /// Why it ended, for every outcome but `completed`.
+    public var reason: String? {
+        switch self {
+        case .completed: return nil
+        case .stopped(let reason), .guardTripped(_, let reason), .oomKilled(let reason), .failed(let reason): return reason
+        }
+    }
+
     public var description: String {
         switch self {
         case .completed: return "completed"
@@ -46,22 +65,10 @@ public enum AttackOutcome: Hashable, Sendable, Codable, CustomStringConvertible 
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        switch self {
-        case .completed:
-            try container.encode("completed", forKey: .status)
-        case .stopped(let reason):
-            try container.encode("stopped", forKey: .status)
-            try container.encode(reason, forKey: .reason)
-        case .guardTripped(let name, let reason):
-            try container.encode("guard-tripped", forKey: .status)
+        try container.encode(status, forKey: .status)
+        if case .guardTripped(let name, _) = self {
             try container.encode(name, forKey: .guard)
-            try container.encode(reason, forKey: .reason)
-        case .oomKilled(let reason):
-            try container.encode("oom-killed", forKey: .status)
-            try container.encode(reason, forKey: .reason)
-        case .failed(let reason):
-            try container.encode("failed", forKey: .status)
-            try container.encode(reason, forKey: .reason)
         }
+        try container.encodeIfPresent(reason, forKey: .reason)
     }
 }

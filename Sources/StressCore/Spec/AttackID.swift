@@ -11,6 +11,13 @@ public struct AttackID: Hashable, Sendable, Codable, Comparable, CustomStringCon
         rawValue = "\(kind.rawValue)-\(String(repeating: "0", count: 8 - hex.count))\(hex)"
     }
 
+    /// The kind the name starts with (`cpu` for `cpu-3f9a1c2e`), for what
+    /// only has an id, like a ledger replay; nil if it starts with none, as
+    /// a hand-typed id may.
+    public var kind: AttackKind? {
+        rawValue.split(separator: "-").first.flatMap { AttackKind(rawValue: String($0)) }
+    }
+
     /// Accepts an id a user typed; refuses anything that could escape the
     /// state directory or the stressd cgroup when used as a path component.
     public init(validating text: String) throws(InputError) {

@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import StressCore
+
+/// What the agent tells an operator, one method per event. Every line about
+/// an attack carries `attack-id` and `attack-kind`, so one attack's story is
+/// one query away: `journalctl ATTACK_ID=cpu-3f9a1c2e`, or `grep
+/// attack_id=cpu-3f9a1c2e` in logfmt.
+struct AgentLog: Sendable {
+    let logger: Logger
+
+    /// What the start-up replay undid, attack by attack, then how many.
+    func replayed(_ results: [UndoResult]) {
+        for result in results {
+            var metadata = Self.attack(result.id, kind: result.id.kind)
+            metadata["killed-workers"] = Self.list(result.killedWorkers)
+            metadata["resumed-pids"] = Self.list(result.resumedProcesses)
+            metadata["removed-cgroups"] = Self.list(result.removedCgroups)
+            metadata["removed-fill-folders"] = Self.list(result.removedFiles)
+            metadata["notes"] = Self.list(result.notes)
+            metadata["errors"] = Self.list(result.errors)
+            if result.errors.isEmpty {
+                logger.notice("undid an attack an earlier run left behind", metadata: metadata)
+            } else {
+                logger.error("could not fully undo an attack an earlier run left behind; the next start tries again", metadata: metadata)
+            }
+        }
+        logger.info("ledger replayed", metadata: ["recovered": "\(results.count)"])
+    }
+
+    func started(_ id: AttackID, spec: AttackSpec, lease: Duration?) {
+        var metadata = Self.attack(id, kind: spec.kind)
+        metadata["duration"] = "\(spec.duration.humanReadable)"
+        metadata["lease"] = lease.map { "\($0.humanReadable)" }
+        var parameters = spec.flatParameters
+        parameters["duration"] = nil
+        metadata["parameters"] = "\(parameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
+        logger.info("attack started", metadata: metadata)
+    }
+
+    /// A start the agent turned down before anything was created.
+    func refused(_ spec: AttackSpec, error: AgentError) {
+        let refusal: String
+        switch error {
+        case .conflict: refusal = "conflict"
+        case .input: refusal = "invalid"
+        case .host: refusal = "host"
+        case .stateDirectory, .ledger, .unknownAttack, .unknownReport, .noMatch: refusal = "agent"
+        }
+        logger.warning("attack refused", metadata: [
+            "attack-kind": "\(spec.kind.rawValue)", "refusal": "\(refusal)", "reason": "\(error.description)",
+        ])
+    }
+
+    func leaseExpired(_ id: AttackID, kind: AttackKind, lease: Duration?) {
+        var metadata = Self.attack(id, kind: kind)
+        metadata["lease"] = lease.map { "\($0.humanReadable)" }
+        logger.warning("lease expired; stopping the attack", metadata: metadata)
+    }
+
+    /// The end of an attack: how it ended and whether cleanup was verified
+    /// (error when something was left behind), after a line of its own
+    /// when a guard stopped it.
+    func ended(_ report: AttackReport) {
+        var metadata = Self.attack(report.id, kind: report.spec.kind)
+        if case .guardTripped(let name, let reason) = report.outcome {
+            logger.warning("guard tripped", metadata: metadata.merging(["guard": "\(name)", "reason": "\(reason)"]) { $1 })
+            metadata["guard"] = "\(name)"
+        }
+        metadata["outcome"] = "\(report.outcome.status)"
+        metadata["reason"] = report.outcome.reason.map { "\($0)" }
+        metadata["ran-for"] = "\(Duration.seconds(report.endedAt.timeIntervalSince(report.startedAt)).humanReadable)"
+        metadata["cleanup"] = report.cleanup.isClean ? "verified" : "leftovers"
+        metadata["cleanup-ms"] = "\(Int(report.cleanup.reapMilliseconds.rounded()))"
+        metadata["leftovers"] = Self.list(report.cleanup.leftovers)
+        let level: Logger.Level = !report.cleanup.isClean ? .error : report.outcome.isSuccess ? .info : .warning
+        logger.log(level: level, "attack ended", metadata: metadata)
+    }
+
+    func haltingAll(count: Int, reason: String) {
+        logger.notice("halting every attack", metadata: ["attacks": "\(count)", "reason": "\(reason)"])
+    }
+
+    private static func attack(_ id: AttackID, kind: AttackKind?) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["attack-id": "\(id.rawValue)"]
+        metadata["attack-kind"] = kind.map { "\($0.rawValue)" }
+        return metadata
+    }
+
+    /// nil for an empty list, so a line only names what happened.
+    private static func list(_ items: [some CustomStringConvertible]) -> Logger.MetadataValue? {
+        items.isEmpty ? nil : "\(items.map(\.description).joined(separator: ", "))"
+    }
+}
