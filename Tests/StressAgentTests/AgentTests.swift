@@ -100,6 +100,34 @@ struct AgentTests {
         }
     }
 
+    @Test func processAttacksAreCheckedBeforeTheyStart() async throws {
+        let state = try TemporaryDirectory()
+        try await withAgent(state) { agent in
+            let nobody = FlatParameters(["name": "no-such-proc-x", "duration": "1s"])
+            let error = await #expect(throws: AgentError.self) { try await agent.start(try AttackSpec(kind: .kill, parameters: nobody)) }
+            guard case .noMatch? = error else { Issue.record("no match is refused (422): \(String(describing: error))"); return }
+            #expect(await agent.attacks().isEmpty, "nothing started")
+            var allowed = nobody
+            allowed["allow-none"] = "true"
+            let id = try await agent.start(try AttackSpec(kind: .pause, parameters: allowed))
+            #expect(try await agent.stop(id).processes?.hits.isEmpty == true)
+        }
+    }
+
+    @Test func anEndedAttackIsAConflictNotAStranger() async throws {
+        let state = try TemporaryDirectory()
+        let directory = try folder(state, "e")
+        try await withAgent(state) { agent in
+            let id = try await agent.start(try fill(directory), lease: .seconds(30))
+            _ = try await agent.stop(id)
+            let error = await #expect(throws: AgentError.self) { try await agent.renewLease(id) }
+            guard case .conflict(let message)? = error else { Issue.record("renewing an ended attack is 409: \(String(describing: error))"); return }
+            #expect(message.contains("already ended"))
+            let unknown = await #expect(throws: AgentError.self) { try await agent.renewLease(try AttackID(validating: "disk-00000000")) }
+            guard case .unknownAttack? = unknown else { Issue.record("a stranger is 404: \(String(describing: unknown))"); return }
+        }
+    }
+
     @Test func startsEndsAndRefusalsAreLoggedWithTheAttacksIdAndKind() async throws {
         let state = try TemporaryDirectory()
         let directory = try folder(state, "logged")

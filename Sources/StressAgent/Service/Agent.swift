@@ -133,6 +133,15 @@ public actor Agent {
            let other = running.first(where: { if case .disk(let d) = $0.value.spec.parameters { d.path == disk.path } else { false } }) {
             throw .conflict("\(other.key) is already filling \(disk.path); stop it first")
         }
+        switch spec.parameters {
+        case .kill(let process), .pause(let process):
+            // The CLI's checks, before any process is touched: a selector
+            // matching only protected processes is bad input, one matching
+            // nothing is refused unless `allow-none`.
+            _ = try ProcessTargeting(spec: process).preflight()
+        case .cpu, .mem, .disk:
+            break
+        }
         var generator = SystemRandomNumberGenerator()
         let id = AttackID(kind: spec.kind, using: &generator)
         let stop = StopRequest()
@@ -148,7 +157,7 @@ public actor Agent {
 
     /// Extends the lease by its length from now.
     public func renewLease(_ id: AttackID) throws(AgentError) {
-        guard var attack = running[id] else { throw .unknownAttack(id) }
+        guard var attack = running[id] else { throw notRunning(id) }
         guard let lease = attack.lease else { throw .conflict("\(id) was started without a lease") }
         attack.leaseDeadline = clock.now.advanced(by: lease)
         running[id] = attack
@@ -158,9 +167,22 @@ public actor Agent {
     /// finished attack's report is returned as it is.
     public func stop(_ id: AttackID, reason: String = "stopped through the API") async throws(AgentError) -> AttackReport {
         if let report = reports[id] { return report }
-        guard let attack = running[id] else { throw .unknownAttack(id) }
+        guard let attack = running[id] else { throw notRunning(id) }
         attack.stop.request(reason)
         return await withCheckedContinuation { waiting[id, default: []].append($0) }
+    }
+
+    /// Why an id that is not running cannot be renewed or stopped: a known
+    /// attack that ended is a conflict (409), not an unknown one (404), so
+    /// a client never reads "gone" as "never existed".
+    private func notRunning(_ id: AttackID) -> AgentError {
+        if reports[id] != nil {
+            return .conflict("\(id) has already ended; its report is at /v1/reports/\(id)")
+        }
+        if recovered[id] != nil {
+            return .conflict("\(id) was left by an earlier run and undone when this agent started; nothing runs to renew or stop")
+        }
+        return .unknownAttack(id)
     }
 
     /// The big red button: stops every running attack.
