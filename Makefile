@@ -69,13 +69,14 @@ install: deps
 	install -D -m 0755 "$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" $(DESTDIR)$(PREFIX)/bin/stressd
 	install -d $(DESTDIR)$(UNIT_DIR)
 	sed 's#/usr/local/#$(PREFIX)/#g' units/stressd.service > $(DESTDIR)$(UNIT_DIR)/stressd.service
+	sed 's#/usr/local/#$(PREFIX)/#g' units/stressd.socket > $(DESTDIR)$(UNIT_DIR)/stressd.socket
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/stressd/README.md
 	install -d -m 0700 $(DESTDIR)/etc/stressd
 	@# An operator's edited config is never overwritten.
 	[ -e $(DESTDIR)/etc/stressd/stressd.toml ] || install -m 0644 config/stressd.toml $(DESTDIR)/etc/stressd/stressd.toml
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/stressd $(DESTDIR)$(UNIT_DIR)/stressd.service
+	rm -f $(DESTDIR)$(PREFIX)/bin/stressd $(DESTDIR)$(UNIT_DIR)/stressd.service $(DESTDIR)$(UNIT_DIR)/stressd.socket
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/stressd
 	@# The config goes only if it is still the shipped one; an edited one stays.
 	if cmp -s config/stressd.toml $(DESTDIR)/etc/stressd/stressd.toml; then rm -f $(DESTDIR)/etc/stressd/stressd.toml; fi

@@ -19,6 +19,7 @@ let package = Package(
         // Already in the graph through Hummingbird; TLS for the API and the client.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         .target(name: "StressCore"),
@@ -55,6 +56,10 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // Already in the graph through Hummingbird: graceful close of inherited sockets.
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
             ],
             // Compiled into the binary as bytes: the agent serves its own
             // OpenAPI document with no file to install beside it.
@@ -77,6 +82,7 @@ let package = Package(
                 "StressCore", "LinuxHost", "StressAgent", "StressServer", "StressClient", "Systemd", "Logfmt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "StressCoreTests", dependencies: ["StressCore"]),
@@ -100,6 +106,7 @@ let package = Package(
             dependencies: [
                 "StressClient", "StressServer", "StressAgent", "StressCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import StressAgent
 import StressCore
+import ServiceLifecycle
 import StressServer
 import Systemd
 
@@ -47,10 +48,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try state.config()
-        let (host, port) = try ListenAddress.parse(listen ?? config.listen ?? "127.0.0.1:7070")
+        let notifier = ServiceNotifier()
+        let inherited = try inheritedSocket(notifier)
+        let (host, port) = try inherited.map { $0.address } ?? ListenAddress.parse(listen ?? config.listen ?? "127.0.0.1:7070")
         let token = try (tokenFile ?? config.tokenFile).map { path throws(InputError) in try TokenFile.read(path) }
         let maxAttacks = self.maxAttacks ?? config.maxAttacks ?? 8
-        let server = try ServerTLS.httpServer(try serverTLS(config))
+        let tls = try serverTLS(config)
+        let server = try ServerTLS.httpServer(tls)
         if token == nil, !ListenAddress.isLoopback(host) {
             throw InputError.rejected(field: "listen", reason: "\(host) is not a loopback address; give --token-file to listen there")
         }
@@ -60,22 +64,48 @@ struct ServeCommand: AsyncParsableCommand {
         ServiceLog.bootstrap()
         let agent = Agent(
             environment: try state.environment(), maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"))
-        let notifier = ServiceNotifier()
         let watchdog = WatchdogPacer(interval: notifier.watchdogInterval)
         // READY only once both the replay is done and the port is open.
         let ready = ReadyGate(parts: 2) { notifier.ready(status: "serving on \(host):\(port)") }
         let service = AgentService(
             agent: agent, ready: { ready.arrive() },
             heartbeat: { if watchdog.due() { notifier.watchdog() } })
-        let app = Application(
-            router: StressAPI.router(
-                agent: agent, reports: ReportStore(stateDirectory: try state.resolvedStateDirectory()), token: token),
-            server: server,
-            configuration: .init(address: .hostname(host, port: port), serverName: "stressd"),
-            services: [service],
-            onServerRunning: { _ in ready.arrive() })
-        try await app.runService()
+        let router = StressAPI.router(
+            agent: agent, reports: ReportStore(stateDirectory: try state.resolvedStateDirectory()), token: token)
+        if let inherited {
+            let http = InheritedSocketServer(
+                descriptor: inherited.descriptor, router: router, tls: try tls?.configuration(),
+                logger: Logger(label: "stressd.http"), onServerRunning: { ready.arrive() })
+            try await ServiceGroup(
+                services: [service, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "stressd")
+            ).run()
+        } else {
+            let app = Application(
+                router: router, server: server,
+                configuration: .init(address: .hostname(host, port: port), serverName: "stressd"),
+                services: [service],
+                onServerRunning: { _ in ready.arrive() })
+            try await app.runService()
+        }
         notifier.stopping()
+    }
+
+    /// The listening socket systemd passed (stressd.socket), if any, with
+    /// the address it is bound to; the socket unit then decides where the
+    /// agent listens, so --listen alongside it is an error.
+    private func inheritedSocket(_ notifier: ServiceNotifier) throws(InputError) -> (descriptor: CInt, address: (String, Int))? {
+        let descriptors = notifier.listenDescriptors()
+        guard let descriptor = descriptors.first else { return nil }
+        guard descriptors.count == 1 else {
+            throw .rejected(field: "listen", reason: "systemd passed \(descriptors.count) sockets; stressd.socket must have exactly one ListenStream=")
+        }
+        guard listen == nil else {
+            throw .rejected(field: "listen", reason: "the socket comes from systemd (stressd.socket); set ListenStream= there instead of --listen")
+        }
+        guard let address = InheritedSocketServer.localAddress(of: descriptor) else {
+            throw .rejected(field: "listen", reason: "the socket systemd passed is not a TCP socket; use ListenStream=HOST:PORT in stressd.socket")
+        }
+        return (descriptor, address)
     }
 
     /// The --tls-* flags over the config's `[tls]`; half a TLS setting is an error.

@@ -1,30 +1,35 @@
 import Foundation
 import Testing
 
-/// `units/stressd.service` as systemd reads it.
+/// `units/stressd.service` and `units/stressd.socket` as systemd reads them.
 @Suite struct UnitFileTests {
     static let analyze = "/usr/bin/systemd-analyze"
-    static let unit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("units/stressd.service")
+    static let units = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("units")
+    static let unit = units.appendingPathComponent("stressd.service")
 
-    /// The unit with its binary pointed at the one under test
+    /// Both units with their binary pointed at the one under test
     /// (`systemd-analyze verify` checks that ExecStart exists).
-    func installedCopy() throws -> (URL, () -> Void) {
+    func installedCopy() throws -> ([URL], () -> Void) {
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("stressd-unit-\(UInt32.random(in: 0 ... .max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let text = try String(contentsOf: Self.unit, encoding: .utf8).replacingOccurrences(of: "/usr/local/bin/stressd", with: StressdBinary.path)
-        let copy = directory.appendingPathComponent("stressd.service")
-        try text.write(to: copy, atomically: true, encoding: .utf8)
-        return (copy, { try? FileManager.default.removeItem(at: directory) })
+        let copies = try ["stressd.service", "stressd.socket"].map { name in
+            let text = try String(contentsOf: Self.units.appendingPathComponent(name), encoding: .utf8)
+                .replacingOccurrences(of: "/usr/local/bin/stressd", with: StressdBinary.path)
+            let copy = directory.appendingPathComponent(name)
+            try text.write(to: copy, atomically: true, encoding: .utf8)
+            return copy
+        }
+        return (copies, { try? FileManager.default.removeItem(at: directory) })
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: analyze), "needs systemd-analyze"))
     func systemdAnalyzeVerifyPasses() throws {
-        let (copy, remove) = try installedCopy()
+        let (copies, remove) = try installedCopy()
         defer { remove() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.analyze)
-        process.arguments = ["verify", copy.path]
+        process.arguments = ["verify"] + copies.map(\.path)
         let errors = Pipe()
         process.standardError = errors
         try process.run()
@@ -43,5 +48,8 @@ import Testing
         ] {
             #expect(text.contains(line), "units/stressd.service lacks \(line)")
         }
+        #expect(!text.contains("--listen"), "the socket unit or the config decides where it listens")
+        let socket = try String(contentsOf: Self.units.appendingPathComponent("stressd.socket"), encoding: .utf8)
+        #expect(socket.contains("ListenStream=127.0.0.1:7070") && socket.contains("Accept=no"))
     }
 }

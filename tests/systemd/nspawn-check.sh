@@ -117,6 +117,7 @@ install -D -m 0755 "$STRESSD_BIN" "$rootfs/usr/local/bin/stressd"
 # The repo's unit, with only WatchdogSec shortened so the test takes seconds.
 sed -E "s/^WatchdogSec=.*/WatchdogSec=${WATCHDOG_SEC}s/" "$UNIT_SRC" >"$rootfs/etc/systemd/system/stressd.service"
 grep -q "^WatchdogSec=${WATCHDOG_SEC}s$" "$rootfs/etc/systemd/system/stressd.service" || die "could not set WatchdogSec"
+install -m 0644 "$(dirname "$UNIT_SRC")/stressd.socket" "$rootfs/etc/systemd/system/stressd.socket"
 install -d -m 0755 "$rootfs/etc/stressd"
 # The shipped config, as `make install` puts it: the agent must start with it.
 install -m 0644 "$(dirname "$UNIT_SRC")/../config/stressd.toml" "$rootfs/etc/stressd/stressd.toml"
@@ -325,7 +326,35 @@ fi
 ct timeout 30 systemctl stop stressd || true
 [[ $(show Result) == success ]] && pass "clean-stop (Result=success)" || fail clean-stop "Result=$(show Result)"
 
-# --- 5. summary -------------------------------------------------------------------
+# --- 5. socket activation ---------------------------------------------------------
+# stressd.socket listens; the first connection starts stressd.service, which
+# serves on the socket it was passed (sd_listen_fds) instead of binding one.
+show_socket() { ct systemctl show -p "$1" --value stressd.socket; }
+if ct timeout 30 systemctl start stressd.socket && [[ $(show_socket ActiveState) == active ]]; then
+    if [[ $(show ActiveState) == inactive ]]; then
+        resp=$(http GET /healthz)
+        if [[ $resp == "HTTP/1.1 200"* ]] && wait_for 10 '[[ $(show ActiveState) == active ]]'; then
+            resp=$(http GET /v1/attacks auth)
+            if [[ $resp == "HTTP/1.1 200"* ]] && ct systemctl show -p TriggeredBy --value stressd | grep -q stressd.socket; then
+                pass "socket-activation (the first connection started stressd, which answered on the passed socket: $(show StatusText))"
+            else
+                fail socket-activation "after start: '$(head -c 200 <<<"$resp")', TriggeredBy=$(ct systemctl show -p TriggeredBy --value stressd)"
+            fi
+        else
+            fail socket-activation "healthz: '$(head -c 200 <<<"$resp")'; service $(show ActiveState)"
+            ct journalctl -u stressd --no-pager -n 20 >&2 || true
+        fi
+    else
+        fail socket-activation "stressd.service was already $(show ActiveState) before any connection"
+    fi
+else
+    fail socket-activation "stressd.socket did not start: $(show_socket ActiveState)"
+fi
+ct timeout 30 systemctl stop stressd.socket stressd || true
+[[ $(show ActiveState) == inactive ]] && pass "socket-activation-stop (agent stopped; Result=$(show Result))" ||
+    fail socket-activation-stop "$(show ActiveState)"
+
+# --- 6. summary -------------------------------------------------------------------
 if ((failed)); then
     log "journal of stressd.service:"
     ct journalctl -u stressd --no-pager -n 60 >&2 || true
