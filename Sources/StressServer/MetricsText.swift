@@ -39,6 +39,20 @@ enum MetricsText {
             out.family("stressd_host_load_average", "gauge", "1-minute load average of the host.")
             out.sample("stressd_host_load_average", [:], load.one)
         }
+        if let cpu = try? procFS.cpuTimes() {
+            out.family("stressd_host_cpu_seconds_total", "counter", "CPU time of all the host's CPUs since boot, busy or idle; busy over both is the usage.")
+            out.sample("stressd_host_cpu_seconds_total", ["mode": "busy"], Double(cpu.all.busyTicks) / SystemConstants.clockTicksPerSecond)
+            out.sample("stressd_host_cpu_seconds_total", ["mode": "idle"], Double(cpu.all.idleTicks) / SystemConstants.clockTicksPerSecond)
+        }
+        let filled = await agent.filledPaths()
+        if !filled.isEmpty {
+            out.family("stressd_host_disk_available_bytes", "gauge", "Free space (df's Avail) of each file system a running attack fills.")
+            for path in filled {
+                if let capacity = try? DiskPathCheck.capacity(of: path) {
+                    out.sample("stressd_host_disk_available_bytes", ["path": path], Double(capacity.availableBytes))
+                }
+            }
+        }
         if let own = try? procFS.processStat(getpid()) {
             out.family("process_cpu_seconds_total", "counter", "CPU time of the agent process.")
             out.sample("process_cpu_seconds_total", [:], Double(own.cpuTicks) / SystemConstants.clockTicksPerSecond)

@@ -76,6 +76,22 @@ struct AttackRoutesTests {
         }
     }
 
+    @Test func metricsWatchTheFilledFileSystemAndTheHostCPU() async throws {
+        try await withAPI { client, target in
+            let body = #"{"kind": "disk", "path": "\#(target)", "size": "4M", "duration": "30s"}"#
+            let created = try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: ByteBuffer(string: body))
+            let id = try #require(try json(created)["id"] as? String)
+            let during = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: auth).body)
+            #expect(during.contains(#"stressd_host_disk_available_bytes{path="\#(target)"} "#), "\(during)")
+            #expect(during.contains(#"stressd_host_cpu_seconds_total{mode="busy"} "#))
+            #expect(during.contains(#"stressd_host_cpu_seconds_total{mode="idle"} "#))
+            #expect(during.contains(#"stressd_attacks_active{kind="disk"} 1"#))
+            _ = try await client.execute(uri: "/v1/attacks/\(id)", method: .delete, headers: auth)
+            let after = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: auth).body)
+            #expect(!after.contains("stressd_host_disk_available_bytes"), "no fill, no watched path")
+        }
+    }
+
     @Test func theTokenIsRequiredEverywhereButHealth() async throws {
         try await withAPI { client, _ in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)

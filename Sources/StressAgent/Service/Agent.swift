@@ -205,6 +205,15 @@ public actor Agent {
         running.values.reduce(into: [:]) { $0[$1.spec.kind, default: 0] += 1 }
     }
 
+    /// The paths running disk attacks fill, sorted: the file systems whose
+    /// free space the metrics watch.
+    public func filledPaths() -> [String] {
+        Set(running.values.compactMap { attack -> String? in
+            if case .disk(let disk) = attack.spec.parameters { return disk.path }
+            return nil
+        }).sorted()
+    }
+
     /// Every attack the agent knows: running, finished, recovered.
     public func attacks() -> [AgentAttack] {
         let now = clock.now
