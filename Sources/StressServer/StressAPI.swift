@@ -7,7 +7,11 @@ import StressCore
 /// routes, saved reports, the host snapshot, Prometheus metrics and the
 /// OpenAPI document that describes them all.
 public enum StressAPI {
-    public static func router(agent: Agent, reports: ReportStore, token: String?) -> Router<BasicRequestContext> {
+    /// `observer` reads the host for `/v1/host`; tests point it at a tree
+    /// of their own.
+    public static func router(
+        agent: Agent, reports: ReportStore, token: String?, observer: HostObserver = HostObserver(interval: .milliseconds(250))
+    ) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("healthz") { _, _ in "ok\n" }
         if let token {
@@ -29,7 +33,7 @@ public enum StressAPI {
                 body: .init(byteBuffer: ByteBuffer(string: await MetricsText.render(agent: agent))))
         }
         router.get("v1/host") { _, _ in
-            try JSONResponse.make(try await HostObserver(interval: .milliseconds(250)).snapshot())
+            try JSONResponse.make(try await observer.snapshot())
         }
         OpenAPIDocument.add(to: router)
         return router
