@@ -25,8 +25,10 @@ public struct APIError: Error, HTTPResponseError {
             self.init(.unprocessableContent, title: "invalid attack", detail: input.description, field: input.field)
         case .noMatch(let message):
             self.init(.unprocessableContent, title: "no target", detail: message, field: "selector")
-        case .unknownAttack, .unknownReport:
+        case .unknownAttack:
             self.init(.notFound, title: "unknown attack", detail: error.description)
+        case .unknownReport:
+            self.init(.notFound, title: "unknown report", detail: error.description)
         case .conflict(let message):
             self.init(.conflict, title: "conflict", detail: message)
         case .stateDirectory, .ledger, .host:

@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import StressAgent
+import StressCore
+import StressServer
+import Testing
+
+/// Whatever goes wrong, the API answers `application/problem+json` (RFC
+/// 9457) with `type`, `title`, `status` and `detail`.
+@Suite("HTTP API: every error is problem+json")
+struct ErrorResponsesTests {
+    static let token = "s3cret-token"
+    var auth: HTTPFields { [.authorization: "Bearer \(Self.token)"] }
+
+    /// The API over an agent that is never run: nothing here starts an attack.
+    func withAPI(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let state = NSTemporaryDirectory() + "stressd-errors-\(UInt32.random(in: 0 ... .max))"
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
+        let router = StressAPI.router(agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: Self.token)
+        try await Application(router: router).test(.router) { client in try await body(client) }
+    }
+
+    /// The response's problem document, checked to be one.
+    func problem(_ response: TestResponse) throws -> [String: Any] {
+        #expect(response.headers[.contentType] == "application/problem+json")
+        let problem = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+        #expect(problem["type"] as? String == "about:blank")
+        #expect(problem["status"] as? Int == response.status.code)
+        #expect(problem["title"] is String)
+        #expect(problem["detail"] is String)
+        return problem
+    }
+
+    @Test func aMissingReportIsAnUnknownReportNotAnUnknownAttack() async throws {
+        try await withAPI { client in
+            let report = try await client.execute(uri: "/v1/reports/cpu-00000000", method: .get, headers: auth)
+            #expect(report.status == .notFound)
+            #expect(try problem(report)["title"] as? String == "unknown report")
+            let attack = try await client.execute(uri: "/v1/attacks/cpu-00000000", method: .get, headers: auth)
+            #expect(attack.status == .notFound)
+            #expect(try problem(attack)["title"] as? String == "unknown attack")
+        }
+    }
+}
