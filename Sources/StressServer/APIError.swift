@@ -11,12 +11,15 @@ public struct APIError: Error, HTTPResponseError {
     public var title: String
     public var detail: String
     public var field: String?
+    /// Headers HTTP requires with some statuses, e.g. `WWW-Authenticate` on 401.
+    public var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, title: String, detail: String, field: String? = nil) {
+    public init(_ status: HTTPResponse.Status, title: String, detail: String, field: String? = nil, headers: HTTPFields = [:]) {
         self.status = status
         self.title = title
         self.detail = detail
         self.field = field
+        self.headers = headers
     }
 
     public init(_ error: AgentError) {
@@ -51,8 +54,8 @@ public struct APIError: Error, HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let problem = Problem(title: title, status: status.code, detail: detail, field: field)
         let body = try JSONEncoder().encode(problem)
-        return Response(
-            status: status, headers: [.contentType: "application/problem+json"],
-            body: .init(byteBuffer: ByteBuffer(data: body)))
+        var headers = headers
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: body)))
     }
 }

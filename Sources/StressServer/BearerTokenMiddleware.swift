@@ -15,10 +15,16 @@ public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
               Self.constantTimeEqual(Array(header.dropFirst(7).utf8), token)
         else {
-            throw APIError(.unauthorized, title: "unauthorized", detail: "send the agent's token as `Authorization: Bearer <token>`")
+            throw APIError(
+                .unauthorized, title: "unauthorized", detail: "send the agent's token as `Authorization: Bearer <token>`",
+                headers: [.wwwAuthenticate: Self.challenge])
         }
         return try await next(request, context)
     }
+
+    /// What a 401 must carry (RFC 9110 §11.6.1): the scheme to use, and
+    /// the realm a client may keep a token for.
+    static var challenge: String { #"Bearer realm="stressd""# }
 
     static func constantTimeEqual(_ given: [UInt8], _ expected: [UInt8]) -> Bool {
         var difference = UInt8(given.count == expected.count ? 0 : 1)

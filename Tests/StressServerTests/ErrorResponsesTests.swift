@@ -7,7 +7,8 @@ import StressServer
 import Testing
 
 /// Whatever goes wrong, the API answers `application/problem+json` (RFC
-/// 9457) with `type`, `title`, `status` and `detail`.
+/// 9457) with `type`, `title`, `status` and `detail`, and the headers HTTP
+/// requires, such as `WWW-Authenticate` on 401.
 @Suite("HTTP API: every error is problem+json")
 struct ErrorResponsesTests {
     static let token = "s3cret-token"
@@ -31,6 +32,17 @@ struct ErrorResponsesTests {
         #expect(problem["title"] is String)
         #expect(problem["detail"] is String)
         return problem
+    }
+
+    /// Without the token the answer is 401 whether the route exists or not,
+    /// so routes cannot be probed anonymously.
+    @Test func withoutTheTokenEvenAnUnknownPathIs401() async throws {
+        try await withAPI { client in
+            let response = try await client.execute(uri: "/v1/nothing", method: .get)
+            #expect(response.status == .unauthorized)
+            #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="stressd""#)
+            _ = try problem(response)
+        }
     }
 
     @Test func aMissingReportIsAnUnknownReportNotAnUnknownAttack() async throws {
