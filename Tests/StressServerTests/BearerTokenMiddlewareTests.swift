@@ -15,6 +15,16 @@ struct BearerTokenMiddlewareTests {
         try await Application(router: router).test(.router, body)
     }
 
+    /// `/healthz` is open only because StressAPI registers it before the
+    /// middleware; the middleware itself has no exemptions to keep in step.
+    @Test func theMiddlewareExemptsNoPathOfItsOwn() async throws {
+        try await withGuardedRouter { client in
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .unauthorized)
+            let allowed = try await client.execute(uri: "/healthz", method: .get, headers: [.authorization: "Bearer s3cret-token"])
+            #expect(allowed.status == .ok)
+        }
+    }
+
     /// RFC 9110 §15.5.2: a 401 names the scheme to use.
     @Test(arguments: [nil, "Bearer wrong", "Basic czNjcmV0LXRva2Vu", "s3cret-token"])
     func everyRefusalSaysToUseABearerToken(authorization: String?) async throws {
