@@ -4,8 +4,8 @@ import StressAgent
 import StressCore
 
 /// The agent's HTTP API, assembled: health, the token check, the attack
-/// routes, saved reports, the host snapshot, Prometheus metrics and the
-/// OpenAPI document that describes them all.
+/// routes, saved reports, the host snapshot, Prometheus metrics, the
+/// OpenAPI document that describes them all, and 404/405 for the rest.
 public enum StressAPI {
     /// `observer` reads the host for `/v1/host`; tests point it at a tree
     /// of their own.
@@ -38,6 +38,9 @@ public enum StressAPI {
             try JSONResponse.make(try await observer.snapshot())
         }
         OpenAPIDocument.add(to: router)
+        // Last: it needs the whole route list, and with no route after it
+        // it wraps only the answer to a request that matches none.
+        router.add(middleware: NoRouteMiddleware(routes: router.routes))
         return router
     }
 }

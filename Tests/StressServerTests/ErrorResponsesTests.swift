@@ -8,7 +8,7 @@ import Testing
 
 /// Whatever goes wrong, the API answers `application/problem+json` (RFC
 /// 9457) with `type`, `title`, `status` and `detail`, and the headers HTTP
-/// requires, such as `WWW-Authenticate` on 401.
+/// requires: `Allow` on 405, `WWW-Authenticate` on 401.
 @Suite("HTTP API: every error is problem+json")
 struct ErrorResponsesTests {
     static let token = "s3cret-token"
@@ -32,6 +32,30 @@ struct ErrorResponsesTests {
         #expect(problem["title"] is String)
         #expect(problem["detail"] is String)
         return problem
+    }
+
+    @Test(arguments: ["/v1/nothing", "/v1/attacks/cpu-00000000/nothing", "/"])
+    func anUnknownPathIs404(path: String) async throws {
+        try await withAPI { client in
+            let response = try await client.execute(uri: path, method: .get, headers: auth)
+            #expect(response.status == .notFound)
+            #expect(try problem(response)["detail"] as? String == "no route GET \(path); /openapi.yaml lists the API")
+        }
+    }
+
+    @Test(arguments: [
+        (HTTPRequest.Method.put, "/v1/attacks", "DELETE, GET, POST"),
+        (.patch, "/v1/attacks/cpu-00000000", "DELETE, GET"),
+        (.get, "/v1/attacks/cpu-00000000/lease", "POST"),
+        (.post, "/healthz", "GET"),
+    ])
+    func aWrongMethodOnAKnownPathIs405WithAllow(method: HTTPRequest.Method, path: String, allowed: String) async throws {
+        try await withAPI { client in
+            let response = try await client.execute(uri: path, method: method, headers: auth)
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow] == allowed)
+            #expect((try problem(response)["detail"] as? String)?.contains(allowed) == true)
+        }
     }
 
     /// Without the token the answer is 401 whether the route exists or not,
