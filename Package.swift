@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(
             name: "StressServerTests",
             dependencies: [
-                "StressServer", "StressAgent", "StressCore",
+                "StressServer", "StressAgent", "StressCore", "LinuxHost",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

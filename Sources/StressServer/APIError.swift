@@ -43,6 +43,22 @@ public struct APIError: Error, HTTPResponseError {
         self.init(AgentError.input(error))
     }
 
+    /// An error no route mapped: a 500 naming the request and what failed,
+    /// in the error's own words and no more.
+    init(unexpected error: any Error, request: Request) {
+        self.init(
+            .internalServerError, title: "internal error",
+            detail: "\(request.method.rawValue) \(request.uri.path) failed: \(Self.describe(error))")
+    }
+
+    /// An encoding failure's message and where in the value it happened;
+    /// its own description is a dump of Swift internals.
+    private static func describe(_ error: any Error) -> String {
+        guard case EncodingError.invalidValue(_, let context) = error else { return String(describing: error) }
+        let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        return "cannot encode the response as JSON: \(context.debugDescription)" + (path.isEmpty ? "" : " (at \(path))")
+    }
+
     private struct Problem: Encodable {
         var type = "about:blank"
         var title: String

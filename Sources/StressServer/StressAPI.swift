@@ -13,6 +13,8 @@ public enum StressAPI {
         agent: Agent, reports: ReportStore, token: String?, observer: HostObserver = HostObserver(interval: .milliseconds(250))
     ) -> Router<BasicRequestContext> {
         let router = Router()
+        // First, so it wraps every route and middleware after it.
+        router.add(middleware: UnexpectedErrorMiddleware())
         // Open to load balancers: registered before the token middleware,
         // which guards only the routes registered after it.
         router.get("healthz") { _, _ in "ok\n" }

@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LinuxHost
 import StressAgent
 import StressCore
-import StressServer
+@testable import StressServer
 import Testing
 
 /// Whatever goes wrong, the API answers `application/problem+json` (RFC
@@ -15,11 +16,15 @@ struct ErrorResponsesTests {
     var auth: HTTPFields { [.authorization: "Bearer \(Self.token)"] }
 
     /// The API over an agent that is never run: nothing here starts an attack.
-    func withAPI(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func withAPI(
+        observer: HostObserver = HostObserver(interval: .milliseconds(1)),
+        _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
         let state = NSTemporaryDirectory() + "stressd-errors-\(UInt32.random(in: 0 ... .max))"
         defer { try? FileManager.default.removeItem(atPath: state) }
         let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
-        let router = StressAPI.router(agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: Self.token)
+        let router = StressAPI.router(
+            agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: Self.token, observer: observer)
         try await Application(router: router).test(.router) { client in try await body(client) }
     }
 
@@ -77,6 +82,30 @@ struct ErrorResponsesTests {
             let attack = try await client.execute(uri: "/v1/attacks/cpu-00000000", method: .get, headers: auth)
             #expect(attack.status == .notFound)
             #expect(try problem(attack)["title"] as? String == "unknown attack")
+        }
+    }
+
+    @Test func aHostThatCannotBeReadIsA500SayingWhatFailed() async throws {
+        let missing = "/nonexistent-stressd-test/proc"
+        try await withAPI(observer: HostObserver(proc: ProcFS(root: .init(missing)), interval: .milliseconds(1))) { client in
+            let response = try await client.execute(uri: "/v1/host", method: .get, headers: auth)
+            #expect(response.status == .internalServerError)
+            let detail = try #require(try problem(response)["detail"] as? String)
+            #expect(detail.hasPrefix("GET /v1/host failed: "))
+            #expect(detail.contains(missing))
+        }
+    }
+
+    /// JSONEncoder refuses NaN; the failure is named, not an empty 500.
+    @Test func aResponseThatCannotBeEncodedIsA500SayingWhatFailed() async throws {
+        let router = Router()
+        router.add(middleware: UnexpectedErrorMiddleware())
+        router.get("nan") { _, _ in try JSONResponse.make(["load": Double.nan]) }
+        try await Application(router: router).test(.router) { client in
+            let response = try await client.execute(uri: "/nan", method: .get)
+            #expect(response.status == .internalServerError)
+            let detail = try #require(try problem(response)["detail"] as? String)
+            #expect(detail == "GET /nan failed: cannot encode the response as JSON: Unable to encode Double.nan directly in JSON. (at load)")
         }
     }
 }
