@@ -60,7 +60,9 @@ struct CPUDriver: AttackDriver {
         }
         let ticks = cpuTicks(session)
         let instant = MonotonicClock.now()
-        let loads = Self.loads(from: previousTicks, to: ticks, seconds: Double(instant - previousInstant) / 1e9)
+        guard let loads = Self.loads(from: previousTicks, to: ticks, seconds: Double(instant - previousInstant) / 1e9) else {
+            return DriverTick(outcome: nil, progress: nil)
+        }
         let scopeBusy = meter?.busyCoresSinceLastCall()
         if spec.mode == .total, let scopeBusy {
             target = controller.update(scopeBusyCores: scopeBusy, workersBusyCores: loads.reduce(0, +))
@@ -100,9 +102,13 @@ struct CPUDriver: AttackDriver {
         workers.map { (try? session.environment.procFS.processStat($0.pid))?.cpuTicks ?? 0 }
     }
 
-    /// Each worker's load over an interval of `seconds`, in cores.
-    static func loads(from earlier: [UInt64], to later: [UInt64], seconds: Double) -> [Double] {
-        zip(later, earlier).map { Double($0 &- $1) / SystemConstants.clockTicksPerSecond / seconds }
+    /// Each worker's load over an interval of `seconds`, in cores; nil when
+    /// no time passed, which has no load to measure (dividing by it would
+    /// put NaN in the report, which JSON cannot carry), so the tick is
+    /// skipped and the next one measures the whole interval.
+    static func loads(from earlier: [UInt64], to later: [UInt64], seconds: Double) -> [Double]? {
+        guard seconds > 0 else { return nil }
+        return zip(later, earlier).map { Double($0 &- $1) / SystemConstants.clockTicksPerSecond / seconds }
     }
 
     static func percent(_ fraction: Double) -> String {
