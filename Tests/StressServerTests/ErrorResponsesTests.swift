@@ -85,6 +85,18 @@ struct ErrorResponsesTests {
         }
     }
 
+    /// Conflicting fields are refused by the CLI's parsers, so with its words.
+    @Test func ofBesideFillToIs422NamingBoth() async throws {
+        try await withAPI { client in
+            let body = ByteBuffer(string: #"{"kind": "mem", "fill-to": "50%", "of": "total", "duration": "10s"}"#)
+            let response = try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: body)
+            #expect(response.status == .unprocessableContent)
+            let problem = try problem(response)
+            #expect(problem["field"] as? String == "of")
+            #expect((problem["detail"] as? String)?.contains("--fill-to") == true)
+        }
+    }
+
     @Test func aHostThatCannotBeReadIsA500SayingWhatFailed() async throws {
         let missing = "/nonexistent-stressd-test/proc"
         try await withAPI(observer: HostObserver(proc: ProcFS(root: .init(missing)), interval: .milliseconds(1))) { client in
