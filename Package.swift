@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "StressServerTests",
             dependencies: [
-                "StressServer", "StressAgent", "StressCore",
+                "StressServer", "StressAgent", "StressCore", "LinuxHost",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

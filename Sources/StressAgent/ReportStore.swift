@@ -31,7 +31,7 @@ public struct ReportStore: Sendable {
         return path
     }
 
-    /// A saved report; `unknownAttack` if there is none for the id.
+    /// A saved report; `unknownReport` if there is none for the id.
     public func load(_ id: AttackID) throws(AgentError) -> AttackReport {
         let path = path(of: id)
         guard Directory.exists(path) else { throw .unknownReport(id) }

@@ -1,6 +1,9 @@
 import Hummingbird
 
-/// Requires `Authorization: Bearer <token>` on every route but `/healthz`.
+/// Requires `Authorization: Bearer <token>`. It has no exemptions: like any
+/// router middleware it guards the routes registered after it (and the
+/// answer to a request no route matches), so a route is open by being
+/// registered before it, as `/healthz` is, matched by the router itself.
 /// The comparison takes the same time whatever the token, so a caller
 /// cannot learn it byte by byte from response times.
 public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -11,14 +14,19 @@ public struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path == "/healthz" { return try await next(request, context) }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
               Self.constantTimeEqual(Array(header.dropFirst(7).utf8), token)
         else {
-            throw APIError(.unauthorized, title: "unauthorized", detail: "send the agent's token as `Authorization: Bearer <token>`")
+            throw APIError(
+                .unauthorized, title: "unauthorized", detail: "send the agent's token as `Authorization: Bearer <token>`",
+                headers: [.wwwAuthenticate: Self.challenge])
         }
         return try await next(request, context)
     }
+
+    /// What a 401 must carry (RFC 9110 §11.6.1): the scheme to use, and
+    /// the realm a client may keep a token for.
+    static var challenge: String { #"Bearer realm="stressd""# }
 
     static func constantTimeEqual(_ given: [UInt8], _ expected: [UInt8]) -> Bool {
         var difference = UInt8(given.count == expected.count ? 0 : 1)

@@ -4,11 +4,19 @@ import StressAgent
 import StressCore
 
 /// The agent's HTTP API, assembled: health, the token check, the attack
-/// routes, saved reports, the host snapshot, Prometheus metrics and the
-/// OpenAPI document that describes them all.
+/// routes, saved reports, the host snapshot, Prometheus metrics, the
+/// OpenAPI document that describes them all, and 404/405 for the rest.
 public enum StressAPI {
-    public static func router(agent: Agent, reports: ReportStore, token: String?) -> Router<BasicRequestContext> {
+    /// `observer` reads the host for `/v1/host`; tests point it at a tree
+    /// of their own.
+    public static func router(
+        agent: Agent, reports: ReportStore, token: String?, observer: HostObserver = HostObserver(interval: .milliseconds(250))
+    ) -> Router<BasicRequestContext> {
         let router = Router()
+        // First, so it wraps every route and middleware after it.
+        router.add(middleware: UnexpectedErrorMiddleware())
+        // Open to load balancers: registered before the token middleware,
+        // which guards only the routes registered after it.
         router.get("healthz") { _, _ in "ok\n" }
         if let token {
             router.add(middleware: BearerTokenMiddleware(token: token))
@@ -29,9 +37,12 @@ public enum StressAPI {
                 body: .init(byteBuffer: ByteBuffer(string: await MetricsText.render(agent: agent))))
         }
         router.get("v1/host") { _, _ in
-            try JSONResponse.make(try await HostObserver(interval: .milliseconds(250)).snapshot())
+            try JSONResponse.make(try await observer.snapshot())
         }
         OpenAPIDocument.add(to: router)
+        // Last: it needs the whole route list, and with no route after it
+        // it wraps only the answer to a request that matches none.
+        router.add(middleware: NoRouteMiddleware(routes: router.routes))
         return router
     }
 }

@@ -19,6 +19,7 @@ struct DiskCommand: AsyncParsableCommand {
               stressd disk --path /var/lib/app --size 10G --duration 60s
               stressd disk --path /var/lib/app --fill-to 95% --duration 5m
               stressd disk --path /tmp --leave 1G --duration 30s
+              stressd disk --path /tmp --leave 10% --duration 30s
 
             \(ExitStatus.helpText)
             """
@@ -33,7 +34,7 @@ struct DiskCommand: AsyncParsableCommand {
     @Option(name: .customLong("fill-to"), help: ArgumentHelp("Instead of --size: fill until the file system is this full (df's Use%).", valueName: "percent"))
     var fillTo: String?
 
-    @Option(help: ArgumentHelp("Instead of --size: fill until only this much is free.", valueName: "size"))
+    @Option(help: ArgumentHelp("Instead of --size: fill until only this much is free: 1G, or a share of the file system such as 10% (df's view, so --leave 10% fills as --fill-to 90%).", valueName: "size"))
     var leave: String?
 
     @Flag(name: .customLong("include-reserved"), help: "Count root's reserved blocks as fillable (only reachable with --floor 0).")

@@ -12,7 +12,10 @@ import Testing
         #expect(load.lastPID == 3596)
     }
 
-    @Test(arguments: ["", "0.00 0.01\n", "0.1 0.2 0.3 1-78 3596\n", "a b c 1/2 3\n", "0.1 0.2 0.3 1/2 3 extra\n"])
+    @Test(arguments: [
+        "", "0.00 0.01\n", "0.1 0.2 0.3 1-78 3596\n", "a b c 1/2 3\n", "0.1 0.2 0.3 1/2 3 extra\n",
+        "nan 0.2 0.3 1/2 3\n", "0.1 inf 0.3 1/2 3\n", "0.1 0.2 -infinity 1/2 3\n",
+    ])
     func rejectsBrokenText(text: String) {
         #expect(throws: HostError.self) { try LoadAverage(parsing: text) }
     }

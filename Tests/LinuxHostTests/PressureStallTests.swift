@@ -28,6 +28,9 @@ import Testing
         "some avg10=0.00 avg60=0.00 total=0\n",
         "some avg10=x avg60=0.00 avg300=0.00 total=0\n",
         "most avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
+        // Double(_:) reads these, but JSON cannot carry them.
+        "some avg10=nan avg60=0.00 avg300=0.00 total=0\n",
+        "some avg10=0.00 avg60=inf avg300=0.00 total=0\n",
     ])
     func rejectsBrokenText(text: String) {
         #expect(throws: HostError.self) { try PressureStall(parsing: text) }

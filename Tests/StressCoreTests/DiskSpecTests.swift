@@ -34,6 +34,17 @@ struct DiskSpecTests {
         #expect(try target(["fill-to": "10%"]) == 0, "already fuller than that")
     }
 
+    /// `--leave 10%` leaves 10% of what df's Use% is a share of free: the
+    /// same fill as `--fill-to 90%`.
+    @Test func aShareToLeaveFollowsDfLikeFillTo() throws {
+        // 10% of 95 GiB (used + Avail) is 9.5 GiB to leave of the 35 GiB Avail.
+        #expect(try target(["leave": "10%"]) == (35 << 30) - (95 << 30) / 10)
+        // With the reserved blocks: 10% of 100 GiB to leave of the 40 GiB free.
+        #expect(try target(["leave": "10%", "include-reserved": "true"]) == 30 << 30)
+        #expect(try target(["leave": "10%"]).distance(to: target(["fill-to": "90%"])).magnitude <= 1)
+        #expect(try target(["leave": "50%"]) == 0, "already fuller than that")
+    }
+
     @Test func theFloorIsEnforcedUpFront() throws {
         // Default floor: max(512 MiB, 2% of 100 GiB = 2 GiB).
         try validate(["size": "30G"])
@@ -46,6 +57,7 @@ struct DiskSpecTests {
     @Test("bad disk parameters", arguments: [
         ["size": "-1G"], ["size": "12XB"], ["fill-to": "101%"], ["size": "1G", "leave": "1G"], [:],
         ["size": "100G"], ["fill-to": "10%"], ["path": "relative/dir", "size": "1G"],
+        ["leave": "101%"], ["leave": "50%"],
     ])
     func badParameters(flags: [String: String]) {
         #expect(throws: InputError.self) { try validate(flags) }
@@ -57,7 +69,7 @@ struct DiskSpecTests {
     }
 
     @Test func diskSpecsRoundTripThroughJSON() throws {
-        for flags in [["size": "2G"], ["fill-to": "95%", "include-reserved": "true"], ["leave": "1G"]] {
+        for flags in [["size": "2G"], ["fill-to": "95%", "include-reserved": "true"], ["leave": "1G"], ["leave": "10%"]] {
             let original = try spec(flags)
             #expect(try JSONDecoder().decode(AttackSpec.self, from: JSONEncoder().encode(original)) == original)
         }

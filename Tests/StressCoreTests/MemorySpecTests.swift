@@ -73,11 +73,20 @@ struct MemorySpecTests {
     @Test("bad memory parameters", arguments: [
         ["size": "-1G"], ["size": "12XB"], ["size": "101%"], ["fill-to": "0%"], ["size": "1G", "fill-to": "90%"],
         [:], ["size": "1G", "of": "everything"], ["size": "1G", "rate": "fast"], ["size": "1G", "lock": "maybe"],
-        ["size": "1G", "rate": "0"], ["size": "0"],
+        ["size": "1G", "rate": "0"], ["size": "0"], ["fill-to": "90%", "of": "total"],
     ])
     func badParameters(flags: [String: String]) {
         let limits = HostLimits(cpu: CPUCapacity(onlineCPUs: 2), memory: host)
         #expect(throws: InputError.self) { try spec(flags).validate(host: limits, policy: .default) }
+    }
+
+    /// `of` says what a percentage `size` is of; `fill-to` is always of the
+    /// limit, so `of` beside it would be a setting silently ignored.
+    @Test func ofWithFillToIsRefusedNamingBoth() throws {
+        let error = try #require(throws: InputError.self) { try spec(["fill-to": "90%", "of": "available"]) }
+        #expect(error.field == "of")
+        #expect(error.description.contains("--of"))
+        #expect(error.description.contains("--fill-to"))
     }
 
     @Test func ratesTakeAnOptionalPerSecond() throws {

@@ -98,6 +98,7 @@ struct AttackRoutesTests {
             let none = try await client.execute(uri: "/v1/attacks", method: .get)
             #expect(none.status == .unauthorized)
             #expect(none.headers[.contentType] == "application/problem+json")
+            #expect(none.headers[.wwwAuthenticate] == #"Bearer realm="stressd""#)
             let wrong = try await client.execute(uri: "/v1/attacks", method: .get, headers: [.authorization: "Bearer s3cret-tokeN"])
             #expect(wrong.status == .unauthorized)
         }

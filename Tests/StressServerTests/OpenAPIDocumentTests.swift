@@ -88,6 +88,22 @@ struct OpenAPIDocumentTests {
         }
     }
 
+    /// A method a documented path does not serve answers 405 and lists, in
+    /// `Allow`, exactly the methods documented for that path.
+    @Test func aMethodAPathDoesNotServeIs405AllowingTheDocumentedOnes() async throws {
+        try await withAPI { _, client in
+            let document = try await served(client)
+            let byPath = Dictionary(grouping: operations(document), by: \.path)
+            for (path, documented) in byPath.sorted(by: { $0.key < $1.key }) {
+                #expect(!documented.contains { $0.method == "patch" }, "pick a method \(path) does not serve")
+                let uri = path.replacingOccurrences(of: "{id}", with: "cpu-00000000")
+                let response = try await client.execute(uri: uri, method: .patch, headers: [.authorization: "Bearer \(Self.token)"])
+                #expect(response.status == .methodNotAllowed, "PATCH \(path) answered \(response.status)")
+                #expect(response.headers[.allow] == documented.map { $0.method.uppercased() }.sorted().joined(separator: ", "), "\(path)")
+            }
+        }
+    }
+
     /// The body schema of each kind names exactly the parameters the kind's
     /// spec accepts, plus `kind`, `duration` and the API's `lease`.
     @Test(arguments: AttackKind.allCases)

@@ -19,7 +19,7 @@ public struct LoadAverage: Hashable, Sendable {
         let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
         let counts = words.count > 3 ? words[3].split(separator: "/") : []
         guard words.count == 5, counts.count == 2,
-              let one = Double(words[0]), let five = Double(words[1]), let fifteen = Double(words[2]),
+              let one = Double(finite: words[0]), let five = Double(finite: words[1]), let fifteen = Double(finite: words[2]),
               let runnable = Int(counts[0]), let entities = Int(counts[1]), let lastPID = Int32(words[4])
         else {
             throw .unparsable(file: file, text: text, reason: "expected 'avg1 avg5 avg15 runnable/total lastpid'")

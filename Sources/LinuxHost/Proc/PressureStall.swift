@@ -37,9 +37,9 @@ public struct PressureStall: Hashable, Sendable {
                 let parts = pair.split(separator: "=", maxSplits: 1)
                 if parts.count == 2 { values[parts[0]] = parts[1] }
             }
-            guard let avg10 = values["avg10"].flatMap({ Double($0) }),
-                  let avg60 = values["avg60"].flatMap({ Double($0) }),
-                  let avg300 = values["avg300"].flatMap({ Double($0) }),
+            guard let avg10 = values["avg10"].flatMap({ Double(finite: $0) }),
+                  let avg60 = values["avg60"].flatMap({ Double(finite: $0) }),
+                  let avg300 = values["avg300"].flatMap({ Double(finite: $0) }),
                   let total = values["total"].flatMap({ UInt64($0) })
             else {
                 throw .unparsable(file: file, text: String(line), reason: "expected 'avg10=… avg60=… avg300=… total=…'")

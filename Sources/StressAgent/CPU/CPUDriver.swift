@@ -60,8 +60,9 @@ struct CPUDriver: AttackDriver {
         }
         let ticks = cpuTicks(session)
         let instant = MonotonicClock.now()
-        let wall = Double(instant - previousInstant) / 1e9
-        let loads = zip(ticks, previousTicks).map { Double($0 &- $1) / SystemConstants.clockTicksPerSecond / wall }
+        guard let loads = Self.loads(from: previousTicks, to: ticks, seconds: Double(instant - previousInstant) / 1e9) else {
+            return DriverTick(outcome: nil, progress: nil)
+        }
         let scopeBusy = meter?.busyCoresSinceLastCall()
         if spec.mode == .total, let scopeBusy {
             target = controller.update(scopeBusyCores: scopeBusy, workersBusyCores: loads.reduce(0, +))
@@ -99,6 +100,15 @@ struct CPUDriver: AttackDriver {
     /// and its stat keeps the final count.
     private func cpuTicks(_ session: AttackSession) -> [UInt64] {
         workers.map { (try? session.environment.procFS.processStat($0.pid))?.cpuTicks ?? 0 }
+    }
+
+    /// Each worker's load over an interval of `seconds`, in cores; nil when
+    /// no time passed, which has no load to measure (dividing by it would
+    /// put NaN in the report, which JSON cannot carry), so the tick is
+    /// skipped and the next one measures the whole interval.
+    static func loads(from earlier: [UInt64], to later: [UInt64], seconds: Double) -> [Double]? {
+        guard seconds > 0 else { return nil }
+        return zip(later, earlier).map { Double($0 &- $1) / SystemConstants.clockTicksPerSecond / seconds }
     }
 
     static func percent(_ fraction: Double) -> String {

@@ -11,9 +11,9 @@ extension DiskSpec {
         switch (flat["size"], flat["fill-to"], flat["leave"]) {
         case (let size?, nil, nil): amount = .size(try ByteCount(parsing: size, field: "size"))
         case (nil, let fill?, nil): amount = .fillTo(try Percentage(parsing: fill, field: "fill-to"))
-        case (nil, nil, let left?): amount = .leave(try ByteCount(parsing: left, field: "leave"))
+        case (nil, nil, let left?): amount = .leave(try SizeOrShare(parsing: left, field: "leave"))
         default:
-            throw .rejected(field: "size", reason: "give exactly one of --size (e.g. 10G), --fill-to (e.g. 95%) or --leave (e.g. 1G)")
+            throw .rejected(field: "size", reason: "give exactly one of --size (e.g. 10G), --fill-to (e.g. 95%) or --leave (e.g. 1G or 5%)")
         }
         self.init(path: path, amount: amount, includeReserved: try flat.flag("include-reserved"))
     }
@@ -23,7 +23,7 @@ extension DiskSpec {
         switch amount {
         case .size(let size): flat["size"] = String(size.bytes)
         case .fillTo(let share): flat["fill-to"] = share.description
-        case .leave(let left): flat["leave"] = String(left.bytes)
+        case .leave(let left): flat["leave"] = left.wireValue
         }
         flat["include-reserved"] = includeReserved ? "true" : nil
     }

@@ -6,8 +6,9 @@ public struct DiskSpec: Hashable, Sendable {
         case size(ByteCount)
         /// Fill until the file system is this full, as `df`'s Use% counts.
         case fillTo(Percentage)
-        /// Fill until only this much is left.
-        case leave(ByteCount)
+        /// Fill until only this much is left: a size, or a share of the
+        /// whole `df`'s Use% is a share of (leaving 10% fills as `fillTo(90%)`).
+        case leave(SizeOrShare)
     }
 
     /// A directory on the file system to fill.
@@ -33,7 +34,8 @@ public struct DiskSpec: Hashable, Sendable {
             let usedAfter = UInt64(Double(disk.whole(includeReserved: includeReserved)) * share.fraction)
             wanted = usedAfter > disk.usedBytes ? usedAfter - disk.usedBytes : 0
         case .leave(let left):
-            wanted = room > left.bytes ? room - left.bytes : 0
+            let leftBytes = left.bytes(of: disk.whole(includeReserved: includeReserved))
+            wanted = room > leftBytes ? room - leftBytes : 0
         }
         return min(wanted, room)
     }

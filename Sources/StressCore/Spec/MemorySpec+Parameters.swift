@@ -1,7 +1,8 @@
 extension MemorySpec {
     static let parameterNames: Set<String> = ["size", "of", "fill-to", "rate", "lock", "respawn"]
 
-    /// `size` (with `of`) or `fill-to`, and `rate`, `lock`, `respawn`.
+    /// `size` (with `of`) or `fill-to` (without: it would be ignored), and
+    /// `rate`, `lock`, `respawn`.
     init(parameters flat: FlatParameters) throws(InputError) {
         let amount: Amount
         switch (flat["size"], flat["fill-to"]) {
@@ -14,6 +15,9 @@ extension MemorySpec {
             } ?? .limit
             amount = .size(try SizeOrShare(parsing: size, field: "size"), of: base)
         case (nil, let fill?):
+            guard flat["of"] == nil else {
+                throw .rejected(field: "of", reason: "--of says what a percentage --size is of; --fill-to is always a share of the limit, so drop --of")
+            }
             amount = .fillTo(try Percentage(parsing: fill, field: "fill-to"))
         case (nil, nil):
             throw .rejected(field: "size", reason: "a mem attack needs --size (e.g. 2G or 80%) or --fill-to (e.g. 90%)")
