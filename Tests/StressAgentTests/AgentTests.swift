@@ -43,7 +43,11 @@ struct AgentTests {
         try await withAgent(state) { agent in
             let one = try await agent.start(try fill(first))
             let two = try await agent.start(try fill(second))
-            try await Task.sleep(for: .milliseconds(300))
+            // Both fills begin on the agent's own tasks: wait for their folders, up to 5 s on a busy machine.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while fillFolders(first).isEmpty || fillFolders(second).isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect(await agent.attacks().filter { $0.state == .running }.count == 2)
             #expect(fillFolders(first).count == 1 && fillFolders(second).count == 1)
 

@@ -107,8 +107,14 @@ struct AgentClientEndToEndTests {
         while !agent.stressd.ledgerFiles.isEmpty, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         #expect(agent.stressd.ledgerFiles.isEmpty, "the lease (10 s) stopped the attack")
         #expect(Date().timeIntervalSince(killed) > 8, "not before the lease ran out")
-        let status = try agent.client(["status"])
-        #expect(status.stdout.contains("lease expired"), "\(status.stdout)")
+        // The ledger record goes before the agent files the report: wait for it.
+        var status = try agent.client(["status"])
+        deadline = Date().addingTimeInterval(5)
+        while !status.stdout.contains("lease expired"), Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            status = try agent.client(["status"])
+        }
+        #expect(status.stdout.contains("finished") && status.stdout.contains("lease expired"), "\(status.stdout)")
     }
 
     @Test func refusalsExit2AndStartNothing() async throws {
