@@ -39,7 +39,7 @@ struct CPUCommand: AsyncParsableCommand {
         let parameters = FlatParameters(["load": load, "cores": cores, "mode": total ? "total" : "added"])
         try await options.launch(kind: .cpu, parameters: parameters) { policy throws(InputError) in
             if let text = maxLoadAverage {
-                guard let value = Double(text), value > 0 else {
+                guard let value = Double(text), value.isFinite, value > 0 else {
                     throw .malformed(field: "max-load-avg", value: text, expected: "a load average above 0, such as 4 or 2.5")
                 }
                 policy.maxLoadAverage = value

@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-client-ca"), help: ArgumentHelp("Mutual TLS: require client certificates signed by this CA (PEM).", valueName: "path"))
     var tlsClientCA: String?
 
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("Least important log lines kept: \(ServiceLog.levels.joined(separator: ", ")) (default info).", valueName: "level"))
+    var logLevel: String = "info"
+
     @OptionGroup var state: StateOptions
 
     func run() async throws {
@@ -61,7 +64,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxAttacks >= 1 else {
             throw InputError.outOfRange(field: "max-attacks", value: String(maxAttacks), allowed: "at least 1")
         }
-        ServiceLog.bootstrap()
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw InputError.malformed(field: "log-level", value: logLevel, expected: ServiceLog.levels.joined(separator: ", "))
+        }
+        ServiceLog.bootstrap(level: level)
         let agent = Agent(
             environment: try state.environment(), maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"))
         let watchdog = WatchdogPacer(interval: notifier.watchdogInterval)

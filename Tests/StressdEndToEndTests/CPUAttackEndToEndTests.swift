@@ -49,6 +49,7 @@ struct CPUAttackEndToEndTests {
     @Test("bad input exits 2 and starts nothing", arguments: [
         ["--load", "0"], ["--load", "150%"], ["--load", "abc"], ["--duration=-3s"], ["--duration", "5x"],
         ["--duration", "30"], ["--cores", "99"], ["--cores", "0"], ["--duration", "2h"], ["--bogus"],
+        ["--max-load-avg", "inf"], ["--max-load-avg", "nan"], ["--max-load-avg", "0"],
     ])
     func badInput(arguments: [String]) throws {
         let stressd = try StressdBinary()

@@ -53,9 +53,31 @@ struct ServeEndToEndTests {
         #expect(lines.contains { $0.contains(#"msg="attack ended" attack_id=cpu-"#) && $0.contains("cleanup=verified") })
     }
 
+    @Test func logLevelWarningKeepsTheInfoLinesOut() async throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let port = Int.random(in: 20_000...40_000)
+        let base = "http://127.0.0.1:\(port)"
+        let (server, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--log-level", "warning"])
+        var healthy = false
+        for _ in 0..<100 where !healthy {
+            healthy = (try? await request("GET", base + "/healthz", token: nil).0) == 200
+            if !healthy { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let target = stressd.stateDirectory + "/target"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let (status, body) = try await request("POST", base + "/v1/attacks", token: nil, body: #"{"kind": "disk", "path": "\#(target)", "size": "1M", "duration": "20s"}"#)
+        #expect(status == 201, "\(body)")
+        kill(server.processIdentifier, SIGTERM)
+        let result = StressdBinary.finish(server, out, err)
+        #expect(result.status == 0)
+        #expect(!result.stderr.contains("level=info"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target).isEmpty)
+    }
+
     @Test("refuses unsafe or bad listen settings with exit 2", arguments: [
         ["--listen", "0.0.0.0:7070"], ["--listen", "nonsense"], ["--listen", "127.0.0.1:99999"], ["--token-file", "/nonexistent/token"],
-        ["--tls-cert", "/etc/hostname"], ["--tls-client-ca", "/etc/hostname"],
+        ["--tls-cert", "/etc/hostname"], ["--tls-client-ca", "/etc/hostname"], ["--log-level", "chatty"],
         ["--tls-cert", "/nonexistent/agent.pem", "--tls-key", "/nonexistent/agent.key"],
     ])
     func refusesUnsafeSettings(arguments: [String]) throws {
