@@ -7,7 +7,7 @@
 SWIFT        ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 CONFIG       ?= debug
 APT_PACKAGES := libsystemd-dev pkg-config procps systemd openssl
-BENCH_PACKAGES := stress-ng gcc wrk
+BENCH_PACKAGES := stress-ng gcc wrk strace
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # Release builds link the Swift runtime statically: half the start-up time
 # of a dynamic binary, and the binary runs on hosts without Swift installed.
