@@ -53,9 +53,7 @@ enum HTTPExchange {
             return String(cString: strerror(error.errnoCode))
         case ChannelError.connectTimeout:
             return "connecting timed out"
-        case let error as NIOSSLError:
-            return "TLS failed (\(error)); check --ca-file, and --cert-file/--key-file if the agent requires client certificates"
-        case let error as BoringSSLError:
+        case let error where error is NIOSSLError || error is BoringSSLError:
             return "TLS failed (\(error)); check --ca-file, and --cert-file/--key-file if the agent requires client certificates"
         default:
             return String(describing: error)

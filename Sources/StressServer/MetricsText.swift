@@ -10,6 +10,7 @@ enum MetricsText {
         let metrics = await agent.metrics
         let active = await agent.runningByKind
         var out = MetricsWriter()
+        func seconds(_ ticks: UInt64) -> Double { Double(ticks) / SystemConstants.clockTicksPerSecond }
         out.family("stressd_attacks_active", "gauge", "Attacks running now.")
         for kind in AttackKind.allCases {
             out.sample("stressd_attacks_active", ["kind": kind.rawValue], Double(active[kind] ?? 0))
@@ -41,8 +42,8 @@ enum MetricsText {
         }
         if let cpu = try? procFS.cpuTimes() {
             out.family("stressd_host_cpu_seconds_total", "counter", "CPU time of all the host's CPUs since boot, busy or idle; busy over both is the usage.")
-            out.sample("stressd_host_cpu_seconds_total", ["mode": "busy"], Double(cpu.all.busyTicks) / SystemConstants.clockTicksPerSecond)
-            out.sample("stressd_host_cpu_seconds_total", ["mode": "idle"], Double(cpu.all.idleTicks) / SystemConstants.clockTicksPerSecond)
+            out.sample("stressd_host_cpu_seconds_total", ["mode": "busy"], seconds(cpu.all.busyTicks))
+            out.sample("stressd_host_cpu_seconds_total", ["mode": "idle"], seconds(cpu.all.idleTicks))
         }
         let filled = await agent.filledPaths()
         if !filled.isEmpty {
@@ -55,7 +56,7 @@ enum MetricsText {
         }
         if let own = try? procFS.processStat(getpid()) {
             out.family("process_cpu_seconds_total", "counter", "CPU time of the agent process.")
-            out.sample("process_cpu_seconds_total", [:], Double(own.cpuTicks) / SystemConstants.clockTicksPerSecond)
+            out.sample("process_cpu_seconds_total", [:], seconds(own.cpuTicks))
             out.family("process_resident_memory_bytes", "gauge", "Resident memory of the agent process.")
             out.sample("process_resident_memory_bytes", [:], Double(own.residentPages * SystemConstants.pageSize))
         }

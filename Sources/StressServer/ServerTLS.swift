@@ -41,14 +41,13 @@ public struct ServerTLS: Sendable, Equatable {
         return configuration
     }
 
-    /// The server to run: HTTP/1.1, over TLS when `tls` is given.
-    public static func httpServer(_ tls: ServerTLS?) throws(InputError) -> HTTPServerBuilder {
-        guard let tls else { return .http1() }
-        let configuration = try tls.configuration()
+    /// The server to run: HTTP/1.1, over TLS when `configuration` is given.
+    public static func httpServer(_ configuration: TLSConfiguration?) throws(InputError) -> HTTPServerBuilder {
+        guard let configuration else { return .http1() }
         do {
             return try .tls(.http1(), tlsConfiguration: configuration)
         } catch {
-            throw .rejected(field: "tls-cert", reason: "cannot set up TLS with \(tls.certificateFile) and \(tls.keyFile): \(error)")
+            throw .rejected(field: "tls-cert", reason: "cannot set up TLS with these certificate and key files: \(error)")
         }
     }
 }

@@ -98,9 +98,8 @@ struct AttackOptions: ParsableArguments {
         try AgentOptions.refuseLocalOnly("max-duration", given: maxDuration != nil, why: policyFixedByAgent)
         try AgentOptions.refuseLocalOnly("floor", given: flagged.memoryFloor != nil || flagged.diskFloor != nil, why: policyFixedByAgent)
         try AgentOptions.refuseLocalOnly("max-load-avg", given: flagged.maxLoadAverage != nil, why: policyFixedByAgent)
-        try AgentOptions.refuseLocalOnly("config", given: state.configPath != nil, why: "the agent reads its own config file")
         try AgentOptions.refuseLocalOnly("dry-run", given: dryRun, why: "a dry run surveys this host's processes")
-        try AgentOptions.refuseLocalOnly("state-dir", given: state.stateDirectory != nil, why: "the agent keeps its own ledger and reports")
+        try state.refuseBesideAgent()
         let result = try await RemoteAttack(client: client).run(kind: kind, parameters: parameters)
         try finish(result, keeper: .agent(client.endpoint.description))
     }

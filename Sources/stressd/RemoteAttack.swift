@@ -20,7 +20,7 @@ struct RemoteAttack {
         flat["kind"] = kind.rawValue
         let started = try await client.start(flat, lease: Self.lease)
         let duration = started.spec?.duration ?? .zero
-        terminal.note("\(started.id) on \(client.endpoint): \(flat.values.filter { $0.key != "kind" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")); Ctrl-C stops it")
+        terminal.note("\(started.id) on \(client.endpoint): \(parameters); Ctrl-C stops it")
         let clock = ContinuousClock()
         let began = clock.now
         let report = try await AttackRun.untilSignal(stop: StopRequest()) { stop in

@@ -25,9 +25,9 @@ struct ReportCommand: AsyncParsableCommand {
         let report: AttackReport
         let savedAt: String
         if let client = try remote.client() {
-            try AgentOptions.refuseLocalOnly("state-dir", given: state.stateDirectory != nil, why: "the agent keeps its own reports")
+            try state.refuseBesideAgent()
             report = try await client.report(attack)
-            savedAt = "kept by the agent at \(client.endpoint)"
+            savedAt = ReportOutput.keptByAgent(report.id, at: client.endpoint.description)
         } else {
             let store = ReportStore(stateDirectory: try state.resolvedStateDirectory())
             report = try store.load(attack)

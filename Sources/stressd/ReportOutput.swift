@@ -23,7 +23,7 @@ struct ReportOutput {
         case .stateDirectory(let directory):
             savedAt = try ReportStore(stateDirectory: directory).save(report).string
         case .agent(let url):
-            savedAt = "kept by the agent: stressd report \(report.id) --agent \(url)"
+            savedAt = Self.keptByAgent(report.id, at: url)
         }
         let data = try ReportStore.encode(report)
         if let file {
@@ -36,10 +36,15 @@ struct ReportOutput {
         }
     }
 
+    /// Where a report lives when a remote agent keeps it, and how to read it again.
+    static func keptByAgent(_ id: AttackID, at url: String) -> String {
+        "kept by the agent: stressd report \(id) --agent \(url)"
+    }
+
     static func summary(_ report: AttackReport, savedAt: String) -> String {
         var lines = ["\(report.id) \(report.outcome)"]
         if let cpu = report.cpu {
-            lines.append("  asked:     \(report.spec.flatParameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
+            lines.append("  asked:     \(report.spec.flatParameters)"
                 + " (\(Terminal.percent(cpu.requestedLoadPerWorker)) per worker)")
             if !cpu.workers.isEmpty {
                 let each = cpu.workers.map { "pid \($0.pid) \(Terminal.percent($0.averageLoad))" }.joined(separator: ", ")

@@ -56,7 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
         let (host, port) = try inherited.map { $0.address } ?? ListenAddress.parse(listen ?? config.listen ?? "127.0.0.1:7070")
         let token = try (tokenFile ?? config.tokenFile).map { path throws(InputError) in try TokenFile.read(path) }
         let maxAttacks = self.maxAttacks ?? config.maxAttacks ?? 8
-        let tls = try serverTLS(config)
+        // The certificate files are read once, here, before anything starts.
+        let tls = try serverTLS(config)?.configuration()
         let server = try ServerTLS.httpServer(tls)
         if token == nil, !ListenAddress.isLoopback(host) {
             throw InputError.rejected(field: "listen", reason: "\(host) is not a loopback address; give --token-file to listen there")
@@ -80,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
             agent: agent, reports: ReportStore(stateDirectory: try state.resolvedStateDirectory()), token: token)
         if let inherited {
             let http = InheritedSocketServer(
-                descriptor: inherited.descriptor, router: router, tls: try tls?.configuration(),
+                descriptor: inherited.descriptor, router: router, tls: tls,
                 logger: Logger(label: "stressd.http"), onServerRunning: { ready.arrive() })
             try await ServiceGroup(
                 services: [service, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "stressd")

@@ -22,6 +22,13 @@ struct StateOptions: ParsableArguments {
             valueName: "path"))
     var configPath: String?
 
+    /// With --agent the remote agent's own ledger, reports and config apply,
+    /// so --state-dir and --config here would be ignored: they are refused.
+    func refuseBesideAgent() throws(InputError) {
+        try AgentOptions.refuseLocalOnly("state-dir", given: stateDirectory != nil, why: "the agent keeps its own ledger and reports")
+        try AgentOptions.refuseLocalOnly("config", given: configPath != nil, why: "the agent reads its own config file")
+    }
+
     /// The config file's settings; none when the default file does not exist.
     func config() throws(InputError) -> StressdConfig {
         let path = configPath ?? ProcessInfo.processInfo.environment["STRESSD_CONFIG"] ?? StressdConfig.defaultPath

@@ -19,7 +19,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let client = try remote.client() {
-            try AgentOptions.refuseLocalOnly("state-dir", given: state.stateDirectory != nil, why: "the agent keeps its own ledger")
+            try state.refuseBesideAgent()
             try Self.show(try await client.attacks(), json: json)
             return
         }

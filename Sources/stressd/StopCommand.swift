@@ -32,7 +32,7 @@ struct StopCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let client = try remote.client() {
-            try AgentOptions.refuseLocalOnly("state-dir", given: state.stateDirectory != nil, why: "the agent keeps its own ledger")
+            try state.refuseBesideAgent()
             let reports: [AttackReport]
             if let id {
                 reports = [try await client.stop(try AttackID(validating: id))]
@@ -62,7 +62,7 @@ extension StopCommand {
             print("no attacks to stop")
         } else {
             for report in reports {
-                print(ReportOutput.summary(report, savedAt: "kept by the agent: stressd report \(report.id) --agent \(agent)"))
+                print(ReportOutput.summary(report, savedAt: ReportOutput.keptByAgent(report.id, at: agent)))
             }
         }
         if reports.contains(where: { !$0.cleanup.isClean }) { throw AttackFailed() }

@@ -69,6 +69,7 @@ struct AgentClientEndToEndTests {
         #expect(status.status == 0 && status.stdout.contains("\(id)  finished  disk  completed"), "\(status.stdout)")
         let again = try agent.client(["report", id])
         #expect(again.status == 0 && again.stdout.contains("\(id) completed"), "\(again.stdout)")
+        #expect(again.stdout.contains("kept by the agent: stressd report \(id) --agent \(agent.url)"), "\(again.stdout)")
         let host = try agent.client(["host"])
         #expect(host.status == 0 && host.stdout.hasPrefix("cpu:"))
     }
@@ -129,6 +130,8 @@ struct AgentClientEndToEndTests {
             ["status", "--agent", agent.url, "--token-file", wrongToken],
             ["status", "--agent", "ftp://127.0.0.1"],
             ["status", "--token-file", agent.tokenFile],
+            ["status", "--agent", agent.url, "--token-file", agent.tokenFile, "--config", agent.tokenFile],
+            ["report", "disk-00000000", "--agent", agent.url, "--token-file", agent.tokenFile, "--state-dir", agent.target],
         ]
         for arguments in cases {
             let result = try agent.stressd.run(arguments, local: false)

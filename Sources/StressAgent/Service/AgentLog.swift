@@ -34,7 +34,7 @@ struct AgentLog: Sendable {
         metadata["lease"] = lease.map { "\($0.humanReadable)" }
         var parameters = spec.flatParameters
         parameters["duration"] = nil
-        metadata["parameters"] = "\(parameters.values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
+        metadata["parameters"] = "\(parameters)"
         logger.info("attack started", metadata: metadata)
     }
 

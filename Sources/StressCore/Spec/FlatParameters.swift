@@ -2,8 +2,13 @@
 /// flags and the API's JSON body spell them (`load: "80%"`, `fill-to:
 /// "90%"`). Both build one of these and hand it to `AttackSpec(kind:parameters:)`,
 /// so each parameter has one name, one syntax and one parser.
-public struct FlatParameters: Hashable, Sendable {
+public struct FlatParameters: Hashable, Sendable, CustomStringConvertible {
     public private(set) var values: [String: String]
+
+    /// `name=value` pairs sorted by name, as reports, logs and the CLI show them.
+    public var description: String {
+        values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    }
 
     public init(_ values: [String: String] = [:]) {
         self.values = values
