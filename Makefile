@@ -6,7 +6,8 @@
 
 SWIFT        ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 CONFIG       ?= debug
-APT_PACKAGES := libsystemd-dev pkg-config procps systemd openssl
+# libsystemd-dev for its headers only: libsystemd is dlopened by `serve`.
+APT_PACKAGES := libsystemd-dev procps systemd openssl
 BENCH_PACKAGES := stress-ng gcc wrk strace
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # Release builds link the Swift runtime statically: half the start-up time

@@ -12,7 +12,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // No default traits: "FullFoundation" links all of swift-corelibs-foundation
+        // and ICU (about 50 MB, a millisecond more start-up for every command
+        // and worker) for form-encoded dates we never use; "ConfigurationSupport"
+        // builds swift-configuration, which stressd's own TOML config replaces.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Already in the graph through Hummingbird; the client uses it directly.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -32,12 +36,9 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        // libsystemd through pkg-config (Debian: libsystemd-dev).
-        .systemLibrary(
-            name: "CSystemd",
-            pkgConfig: "libsystemd",
-            providers: [.apt(["libsystemd-dev"])]
-        ),
+        // libsystemd's headers (Debian: libsystemd-dev); the library itself is
+        // loaded with dlopen when `serve` first needs it, not linked.
+        .target(name: "CSystemd"),
         .target(
             name: "Systemd",
             dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
@@ -83,7 +84,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The static Swift runtime's link arguments export every symbol:
+            // 29,000 dynamic symbols in a binary nothing links against, which
+            // the loader and dladdr(3) at start-up pay for (~0.4 ms).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
         ),
         .testTarget(name: "StressCoreTests", dependencies: ["StressCore"]),
         // Fixture trees live in Tests/Fixtures and are found through #filePath.

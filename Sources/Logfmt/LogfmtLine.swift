@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// One log event as a logfmt line, the `key=value` format that Loki, Vector

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The one JSON style of stressd: ISO 8601 dates, sorted keys, so ledger
 /// records and reports diff cleanly and scripts can rely on the shape.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StressCore
 
 /// Where a remote agent listens and the token it wants: what `--agent URL`

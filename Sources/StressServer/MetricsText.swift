@@ -74,8 +74,14 @@ struct MetricsWriter {
 
     mutating func sample(_ name: String, _ labels: [String: String], _ value: Double) {
         let rendered = labels.sorted { $0.key < $1.key }.map { key, value in
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
+            let escaped = value.reduce(into: "") { escaped, character in
+                switch character {
+                case "\\": escaped += "\\\\"
+                case "\"": escaped += "\\\""
+                case "\n": escaped += "\\n"
+                default: escaped.append(character)
+                }
+            }
             return "\(key)=\"\(escaped)\""
         }
         let labelText = rendered.isEmpty ? "" : "{" + rendered.joined(separator: ",") + "}"

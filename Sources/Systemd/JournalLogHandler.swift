@@ -51,7 +51,7 @@ public struct JournalLogHandler: LogHandler {
         return buffer.withUnsafeMutableBytes { bytes in
             guard let base = bytes.baseAddress else { return -EINVAL }
             let vectors = ranges.map { iovec(iov_base: base + $0.lowerBound, iov_len: $0.count) }
-            return sd_journal_sendv(vectors, Int32(vectors.count))
+            return stressd_sd_journal_sendv(vectors, Int32(vectors.count))
         }
     }
 

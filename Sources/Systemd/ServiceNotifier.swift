@@ -37,23 +37,23 @@ public struct ServiceNotifier: Sendable {
         send(["STOPPING=1"] + (status.map { ["STATUS=\($0)"] } ?? []))
     }
 
-    /// How often to ping: half of `WatchdogSec=`, as sd_watchdog_enabled(3)
+    /// How often to ping: half of `WatchdogSec=`, as stressd_sd_watchdog_enabled(3)
     /// advises; nil when no watchdog is configured for this process.
     public var watchdogInterval: Duration? {
         var microseconds: UInt64 = 0
-        guard sd_watchdog_enabled(0, &microseconds) > 0, microseconds > 0 else { return nil }
+        guard stressd_sd_watchdog_enabled(0, &microseconds) > 0, microseconds > 0 else { return nil }
         return .microseconds(Int64(microseconds / 2))
     }
 
     /// Descriptors passed by socket activation (`stressd.socket`), from 3 on.
     public func listenDescriptors() -> [Int32] {
-        let count = sd_listen_fds(0)
+        let count = stressd_sd_listen_fds(0)
         guard count > 0 else { return [] }
-        return (0..<count).map { SD_LISTEN_FDS_START + $0 }
+        return (0..<count).map { STRESSD_LISTEN_FDS_START + $0 }
     }
 
     /// Sends the assignments as one datagram; true if a manager received it.
     private func send(_ assignments: [String]) -> Bool {
-        sd_notify(0, assignments.joined(separator: "\n")) > 0
+        stressd_sd_notify(0, assignments.joined(separator: "\n")) > 0
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import LinuxHost
 import StressAgent
 import StressClient
@@ -42,7 +42,7 @@ struct HostCommand: AsyncParsableCommand {
     private func show(_ snapshot: HostSnapshot, cgroupRoot: String) throws {
         if json {
             let data = try JSONCoding.encoder.encode(snapshot)
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            StandardStream.output.write(data + [UInt8(ascii: "\n")])
         } else {
             print(Self.text(snapshot, cgroupRoot: cgroupRoot), terminator: "")
         }
@@ -138,8 +138,8 @@ extension HostCommand {
     }
 
     private static func size(_ bytes: UInt64) -> String { ByteCount(bytes: bytes).description }
-    private static func decimal(_ value: Double) -> String { String(format: "%.2f", value) }
-    private static func percent(_ value: Double, digits: Int = 1) -> String { String(format: "%.\(digits)f%%", value) }
+    private static func decimal(_ value: Double) -> String { value.fixed(2) }
+    private static func percent(_ value: Double, digits: Int = 1) -> String { value.fixed(digits) + "%" }
 }
 
 extension String {

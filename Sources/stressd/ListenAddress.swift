@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StressCore
 
 /// `--listen host:port`: where `stressd serve` accepts connections.

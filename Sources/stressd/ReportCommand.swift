@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import LinuxHost
 import StressAgent
 import StressClient
 import StressCore
@@ -34,7 +35,7 @@ struct ReportCommand: AsyncParsableCommand {
             savedAt = store.path(of: report.id).string
         }
         if json {
-            FileHandle.standardOutput.write(try ReportStore.encode(report) + Data("\n".utf8))
+            StandardStream.output.write(try ReportStore.encode(report) + [UInt8(ascii: "\n")])
         } else {
             print(ReportOutput.summary(report, savedAt: savedAt))
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import LinuxHost
 import StressAgent
 import StressCore
 import SystemPackage
@@ -30,7 +31,7 @@ struct ReportOutput {
             try data.write(to: URL(fileURLWithPath: file))
         }
         if json {
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            StandardStream.output.write(data + [UInt8(ascii: "\n")])
         } else {
             print(Self.summary(report, savedAt: savedAt))
         }
@@ -39,6 +40,10 @@ struct ReportOutput {
     /// Where a report lives when a remote agent keeps it, and how to read it again.
     static func keptByAgent(_ id: AttackID, at url: String) -> String {
         "kept by the agent: stressd report \(id) --agent \(url)"
+    }
+
+    private static func rightAligned(_ text: String, width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
     }
 
     static func summary(_ report: AttackReport, savedAt: String) -> String {
@@ -53,18 +58,18 @@ struct ReportOutput {
             }
         }
         if let memory = report.memory {
-            let reached = memory.secondsToTarget.map { String(format: " in %.2fs", $0) } ?? " (target not reached)"
+            let reached = memory.secondsToTarget.map { " in \($0.fixed(2))s" } ?? " (target not reached)"
             lines.append("  held:      \(ByteCount(bytes: memory.peakHeldBytes)) held of \(ByteCount(bytes: memory.targetBytes))\(reached)"
                 + (memory.locked ? ", locked" : ""))
             let after = memory.availableAfterBytes.map { ByteCount(bytes: $0).description } ?? "?"
             lines.append("  available: \(ByteCount(bytes: memory.availableBeforeBytes)) before, "
                 + "\(ByteCount(bytes: memory.availableLowestBytes)) at the lowest, \(after) after")
             for kill in memory.oomKills {
-                lines.append("  OOM kill:  pid \(kill.pid) at \(String(format: "%.1fs", kill.elapsed))")
+                lines.append("  OOM kill:  pid \(kill.pid) at \(kill.elapsed.fixed(1))s")
             }
         }
         if let disk = report.disk {
-            let took = disk.secondsToFill.map { String(format: " in %.3fs", $0) } ?? ""
+            let took = disk.secondsToFill.map { " in \($0.fixed(3))s" } ?? ""
             lines.append("  filled:    \(ByteCount(bytes: disk.filledBytes)) of \(ByteCount(bytes: disk.targetBytes)) in \(disk.fillDirectory) "
                 + "(\(disk.method))\(took)" + (disk.shortfall.map { ", stopped short: \($0)" } ?? ""))
             let after = disk.availableAfterBytes.map { ByteCount(bytes: $0).description } ?? "?"
@@ -73,16 +78,16 @@ struct ReportOutput {
         }
         if let processes = report.processes {
             for hit in processes.hits {
-                lines.append("  \(String(format: "%6.2fs", hit.elapsed))  \(hit.signal) pid \(hit.process.pid) (\(hit.process.command))"
+                lines.append("  \(Self.rightAligned(hit.elapsed.fixed(2), width: 6))s  \(hit.signal) pid \(hit.process.pid) (\(hit.process.command))"
                     + (hit.delivered ? "" : " — already gone, not sent"))
             }
             for comeback in processes.comebacks {
-                lines.append("  comeback: pid \(comeback.newPID) \(String(format: "%.2fs", comeback.secondsAfterKill)) after pid \(comeback.killedPID) was killed")
+                lines.append("  comeback: pid \(comeback.newPID) \(comeback.secondsAfterKill.fixed(2))s after pid \(comeback.killedPID) was killed")
             }
             lines += processes.spared.map { "  spared:   \($0)" }
         }
         let cleanup = report.cleanup
-        var undone = ["\(cleanup.workersReaped) worker(s) reaped \(String(format: "%.1f", cleanup.reapMilliseconds)) ms after the stop"]
+        var undone = ["\(cleanup.workersReaped) worker(s) reaped \(cleanup.reapMilliseconds.fixed(1)) ms after the stop"]
         undone += cleanup.cgroupsRemoved.map { "cgroup \($0) removed" }
         undone += cleanup.fillFoldersRemoved.map { "\($0) deleted" }
         if cleanup.ledgerRecordRemoved { undone.append("ledger record cleared") }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import LinuxHost
 import StressAgent
 import StressClient
 import StressCore
@@ -26,7 +27,7 @@ struct StatusCommand: AsyncParsableCommand {
         let statuses = try state.environment().replay.statuses()
         if json {
             let data = try JSONCoding.encoder.encode(statuses)
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            StandardStream.output.write(data + [UInt8(ascii: "\n")])
             return
         }
         guard !statuses.isEmpty else {
@@ -53,7 +54,7 @@ struct StatusCommand: AsyncParsableCommand {
     /// finished ones with their outcome, recovered ones with what was undone.
     static func show(_ attacks: [AgentAttack], json: Bool) throws {
         if json {
-            FileHandle.standardOutput.write(try JSONCoding.encoder.encode(attacks) + Data("\n".utf8))
+            StandardStream.output.write(try JSONCoding.encoder.encode(attacks) + [UInt8(ascii: "\n")])
             return
         }
         guard !attacks.isEmpty else {
@@ -66,7 +67,7 @@ struct StatusCommand: AsyncParsableCommand {
             switch attack.state {
             case .running:
                 if let progress = attack.progress, !progress.isEmpty { detail.append(progress) }
-                if let lease = attack.leaseSecondsLeft { detail.append(String(format: "lease %.1fs left", lease)) }
+                if let lease = attack.leaseSecondsLeft { detail.append("lease \(lease.fixed(1))s left") }
             case .finished:
                 if let report = attack.report { detail.append(report.outcome.description) }
             case .recovered:

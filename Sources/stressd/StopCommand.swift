@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import LinuxHost
 import StressAgent
 import StressClient
 import StressCore
@@ -57,7 +58,7 @@ extension StopCommand {
     /// What the agent stopped: each attack's report, as it ends one run locally.
     static func show(_ reports: [AttackReport], json: Bool, agent: String) throws {
         if json {
-            FileHandle.standardOutput.write(try JSONCoding.encoder.encode(reports) + Data("\n".utf8))
+            StandardStream.output.write(try JSONCoding.encoder.encode(reports) + [UInt8(ascii: "\n")])
         } else if reports.isEmpty {
             print("no attacks to stop")
         } else {
@@ -76,7 +77,7 @@ struct UndoOutput {
     func emit(_ results: [UndoResult], nothingMessage: String) throws {
         if json {
             let data = try JSONCoding.encoder.encode(results)
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            StandardStream.output.write(data + [UInt8(ascii: "\n")])
         } else if results.isEmpty {
             print(nothingMessage)
         } else {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import LinuxHost
 import Glibc
 import StressAgent
 import StressCore
@@ -14,7 +15,7 @@ struct Terminal: Sendable {
 
     func progress(_ progress: AttackProgress) {
         let left = Duration.milliseconds(Int64((progress.remaining.seconds * 10).rounded()) * 100)
-        let line = "  \(String(format: "%.1fs", progress.elapsed)) elapsed, \(left.humanReadable) left  \(progress.line)"
+        let line = "  \(progress.elapsed.fixed(1))s elapsed, \(left.humanReadable) left  \(progress.line)"
         write(isInteractive ? "\r\u{1B}[K" + line : line + "\n")
     }
 
@@ -23,11 +24,11 @@ struct Terminal: Sendable {
     }
 
     private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStream.error.write(text)
     }
 
     static func percent(_ fraction: Double) -> String {
-        String(format: "%.1f%%", fraction * 100)
+        (fraction * 100).fixed(1) + "%"
     }
 
     /// What an attack is about to do, in one line.

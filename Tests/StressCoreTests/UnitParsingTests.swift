@@ -75,3 +75,19 @@ struct UnitParsingTests {
         #expect(error.field == "load")
     }
 }
+
+@Suite("Fixed-point numbers in human output")
+struct FixedPointTests {
+    @Test("prints like printf's %.Nf", arguments: [
+        (0.125, 2, "0.13"), (3.0, 1, "3.0"), (12.345, 0, "12"), (0.04, 1, "0.0"), (99.96, 1, "100.0"),
+        (-1.25, 1, "-1.3"), (-0.01, 1, "0.0"), (6.5, 3, "6.500"), (0.001, 3, "0.001"), (1234567.891, 2, "1234567.89"),
+    ])
+    func fixed(value: Double, decimals: Int, text: String) {
+        #expect(value.fixed(decimals) == text)
+    }
+
+    @Test func nonFiniteValuesStayReadable() {
+        #expect(Double.infinity.fixed(1) == "inf")
+        #expect(Double.nan.fixed(2) == "nan")
+    }
+}

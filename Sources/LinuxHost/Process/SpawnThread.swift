@@ -1,4 +1,4 @@
-import Foundation
+import Dispatch
 import Synchronization
 
 /// A thread that lives as long as the process and does all the forking.
@@ -14,15 +14,15 @@ final class SpawnThread: Sendable {
     private let available = DispatchSemaphore(value: 0)
 
     private init() {
-        let thread = Thread { [self] in
-            while true {
-                available.wait()
-                let job = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }
-                job?()
-            }
+        DetachedThread.start(name: "stressd-spawn") { [self] in serve() }
+    }
+
+    private func serve() -> Never {
+        while true {
+            available.wait()
+            let job = jobs.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+            job?()
         }
-        thread.name = "stressd-spawn"
-        thread.start()
     }
 
     /// Runs `body` on the spawn thread and returns its result.

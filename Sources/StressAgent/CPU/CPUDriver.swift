@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import LinuxHost
 import StressCore
 
@@ -73,7 +74,7 @@ struct CPUDriver: AttackDriver {
         previousTicks = ticks
         previousInstant = instant
         var line = "load per core: " + loads.map(Self.percent).joined(separator: " ") + "  (target \(Self.percent(target)))"
-        if let scopeBusy { line += "  host busy: \(String(format: "%.2f", scopeBusy)) cores" }
+        if let scopeBusy { line += "  host busy: \(scopeBusy.fixed(2)) cores" }
         return DriverTick(outcome: nil, progress: line)
     }
 
@@ -112,6 +113,6 @@ struct CPUDriver: AttackDriver {
     }
 
     static func percent(_ fraction: Double) -> String {
-        String(format: "%.1f%%", fraction * 100)
+        (fraction * 100).fixed(1) + "%"
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 import LinuxHost
 import StressCore
@@ -109,7 +109,7 @@ struct MemoryDriver: AttackDriver {
         let confirmed = count.map { $0 > cgroupOOMKills } ?? false
         cgroupOOMKills = count ?? cgroupOOMKills
         oomKills.append(OOMKill(elapsed: session.elapsed, pid: hog.pid))
-        let reason = "the kernel killed the hog (pid \(hog.pid)) at \(String(format: "%.1f", session.elapsed))s"
+        let reason = "the kernel killed the hog (pid \(hog.pid)) at \(session.elapsed.fixed(1))s"
             + (confirmed ? " (the cgroup's oom_kill count confirms it)" : " with SIGKILL, presumably the OOM killer")
         guard spec.respawn, MonotonicClock.now() < session.deadline else {
             return DriverTick(outcome: .oomKilled(reason: reason), progress: nil)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import LinuxHost
 import StressCore
 import Synchronization
@@ -31,7 +31,7 @@ public struct MemoryWorker {
     }
 
     private static func complain(_ message: String) {
-        FileHandle.standardError.write(Data("stressd worker mem: \(message)\n".utf8))
+        StandardStream.error.write("stressd worker mem: \(message)\n")
     }
 
     /// Exit status: 0 at the deadline, 3 if the supervisor was already gone,

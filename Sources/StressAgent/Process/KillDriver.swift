@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 import LinuxHost
 import StressCore
@@ -88,7 +88,7 @@ struct KillDriver: AttackDriver {
         let delivered = hits.filter(\.delivered).count
         var line = "\(delivered) process(es) sent \(spec.signal) in \(rounds) round(s)"
         if let last = comebacks.last {
-            line += "; latest comeback: pid \(last.newPID) \(String(format: "%.2fs", last.secondsAfterKill)) after pid \(last.killedPID)"
+            line += "; latest comeback: pid \(last.newPID) \(last.secondsAfterKill.fixed(2))s after pid \(last.killedPID)"
         }
         return line
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import StressCore
 
 /// One attack as the agent reports it: running (with its latest progress

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import LinuxHost
 
 /// What every worker does around its work: tie its life to the supervisor's,
@@ -40,13 +41,12 @@ enum WorkerTether {
     }
 
     private static func follow(_ reader: ControlReader, _ handle: @escaping @Sendable (String) -> Void) {
-        let listener = Thread {
+        DetachedThread.start(name: "stressd-tether") {
             var reader = reader
             while let line = reader.nextLine() {
                 handle(line)
             }
             exit(0)
         }
-        listener.start()
     }
 }

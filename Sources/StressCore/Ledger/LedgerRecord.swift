@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What one attack has created, or is about to, written to the state
 /// directory *before* each thing is created. Replaying it undoes the attack

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The record of one attack a user keeps: what was asked, what the host did,
 /// how it ended and proof that nothing was left behind. Written as JSON
