@@ -12,7 +12,9 @@ BENCH_PACKAGES := stress-ng gcc wrk strace
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # Release builds link the Swift runtime statically: half the start-up time
 # of a dynamic binary, and the binary runs on hosts without Swift installed.
-RELEASE      := -c release --static-swift-stdlib
+# No $ORIGIN rpath: nothing is loaded from beside the binary, and with one the
+# loader first looks there for every system library (a dozen failed opens each).
+RELEASE      := -c release --static-swift-stdlib --disable-local-rpath
 # Tests and demo keep their ledger out of /var/lib/stressd.
 DEMO_STATE   ?= /tmp/stressd-demo-state
 

@@ -9,9 +9,12 @@ slower), then rounds interleaved tool by tool, and the median is reported.
 
 Disk: each command is launched in a temp dir and statvfs is polled until the
 space is taken; the time from launch to taken, median of interleaved rounds.
-Beside the commands, the same fill asked of a running agent over the API
-(request sent to space taken: no process start-up), and `stressd --version`
-alone, which shows how much of the command's time is start-up.
+Beside the commands: the least any program that records the fill durably
+before the first byte must do, in C (bench/durable_fill.c); the same fill
+asked of a running agent over the API (request sent to space taken: no
+process start-up); and start-up alone (`stressd --version` beside /bin/true
+and an empty Swift program), which shows how much of the command's time is
+start-up and how much of that is the Swift runtime's.
 """
 import json
 import os
@@ -118,14 +121,37 @@ def start_agent(state, port):
     raise RuntimeError("stressd serve did not answer /healthz")
 
 
-def startup_ms():
-    """Median milliseconds of `stressd --version` beside /bin/true: the start-up every command pays."""
-    def once(command):
-        start = time.monotonic()
-        subprocess.run(command, stdout=subprocess.DEVNULL)
-        return (time.monotonic() - start) * 1000
-    pairs = [(once(["true"]), once([STRESSD, "--version"])) for _ in range(20)]
-    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+def startup_ms(empty_swift):
+    """Median milliseconds of `stressd --version` beside /bin/true and an empty
+    Swift program linked the same way: the start-up every command pays, and
+    the part of it that is the Swift runtime's rather than stressd's."""
+    commands = {"/bin/true": ["true"], "empty Swift program (static)": [empty_swift],
+                "stressd --version": [STRESSD, "--version"]}
+    times = {name: [] for name in commands}
+    for _ in range(20):
+        for name, command in commands.items():
+            start = time.monotonic()
+            subprocess.run(command, stdout=subprocess.DEVNULL)
+            times[name].append((time.monotonic() - start) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def build(work, source):
+    """Compiles a C reference from bench/ into `work`; its path."""
+    output = os.path.join(work, os.path.splitext(source)[0])
+    subprocess.run(["cc", "-O2", "-o", output, os.path.join(os.path.dirname(__file__), source)], check=True)
+    return output
+
+
+def empty_swift_program(work):
+    """An empty Swift program with the static runtime, as stressd's release build links it."""
+    source = os.path.join(work, "empty.swift")
+    with open(source, "w") as f:
+        f.write("")
+    output = os.path.join(work, "empty-swift")
+    swiftc = shutil.which("swiftc") or "/opt/swift/usr/bin/swiftc"
+    subprocess.run([swiftc, "-O", "-static-stdlib", "-o", output, source], check=True)
+    return output
 
 
 def c_release_ms(reference):
@@ -175,8 +201,7 @@ def main():
     if shutil.which("stress-ng") is None:
         sys.exit("stress-ng is missing: run `make bench`, which installs it")
     work = tempfile.mkdtemp(prefix="stressd-bench-")
-    reference = os.path.join(work, "mem_populate")
-    subprocess.run(["cc", "-O2", "-o", reference, os.path.join(os.path.dirname(__file__), "mem_populate.c")], check=True)
+    reference = build(work, "mem_populate.c")
     state = os.path.join(work, "state")
     memory_bench(reference, state)
     disk_bench(work, state)
@@ -215,8 +240,12 @@ def memory_bench(reference, state):
 def disk_bench(work, state):
     target = os.path.join(work, "fill")
     os.mkdir(target)
+    floor = build(work, "durable_fill.c")
+    floor_state = os.path.join(work, "floor-state")
+    os.mkdir(floor_state)
     disk = {
         "fallocate -l": ["fallocate", "-l", str(DISK_BYTES), os.path.join(target, "f")],
+        "C: ledger fsync'd, then fallocate": [floor, floor_state, target, str(DISK_BYTES)],
         "stressd disk": [STRESSD, "disk", "--path", target, "--size", str(DISK_BYTES), "--duration", "30s",
                          "--state-dir", state],
         "dd bs=4M": ["dd", "if=/dev/zero", f"of={os.path.join(target, 'd')}", "bs=4M",
@@ -236,8 +265,8 @@ def disk_bench(work, state):
         agent.wait()
     report(f"Disk: launch (or request) to {DISK_BYTES >> 20} MiB taken ({ROUNDS} interleaved rounds)", results,
            "fallocate -l")
-    true_ms, stressd_ms = startup_ms()
-    print(f"Start-up alone: /bin/true median {true_ms:.1f} ms, stressd --version median {stressd_ms:.1f} ms")
+    startup = startup_ms(empty_swift_program(work))
+    print("Start-up alone (median of 20 interleaved): " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in startup.items()))
 
 
 if __name__ == "__main__":

@@ -40,8 +40,11 @@ public struct HostObserver: Sendable {
     /// How much CPU this process may use: its affinity mask capped by the
     /// tightest CPU quota of its cgroups. The base of every CPU percentage.
     public func cpuCapacity() throws(HostError) -> CPUCapacity {
-        let limits = try cgroups.limits(for: proc.cgroupMembership())
-        return try CPUCapacity(onlineCPUs: onlineCPUs(), quotaCores: limits.cpuQuotaCores)
+        try cpuCapacity(within: cgroups.limits(for: proc.cgroupMembership()))
+    }
+
+    func cpuCapacity(within limits: CgroupLimits) throws(HostError) -> CPUCapacity {
+        try CPUCapacity(onlineCPUs: onlineCPUs(), quotaCores: limits.cpuQuotaCores)
     }
 
     /// Every process visible now. One that exits while it is being read is

@@ -1,6 +1,8 @@
 import ArgumentParser
 import FoundationEssentials
 import Glibc
+import LinuxHost
+import StressAgent
 import StressCore
 
 /// The entry point. Parses, runs, and maps every failure to the documented
@@ -12,6 +14,9 @@ enum StressdMain {
         // A worker that the supervisor closed the pipe on must not kill the supervisor.
         signal(SIGPIPE, SIG_IGN)
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "worker" {
+            runWorker(arguments)
+        }
         do {
             var command = try Stressd.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -21,6 +26,17 @@ enum StressdMain {
             }
         } catch {
             exit(ExitStatus.report(error))
+        }
+    }
+
+    /// `stressd worker …`, the hidden command a supervisor re-executes to do
+    /// an attack's work; read without swift-argument-parser (see WorkerInvocation).
+    private static func runWorker(_ arguments: [String]) -> Never {
+        do {
+            exit(try WorkerInvocation(parsing: arguments).run())
+        } catch {
+            StandardStream.error.write("stressd worker: \(error); this command is run by stressd itself, not by people\n")
+            exit(ExitStatus.usage)
         }
     }
 }

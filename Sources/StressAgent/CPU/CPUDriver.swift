@@ -43,7 +43,7 @@ struct CPUDriver: AttackDriver {
 
     mutating func start(_ session: AttackSession) async throws(AgentError) {
         for _ in 0..<spec.workerCount(capacity: capacity) {
-            workers.append(try await session.spawnWorker(["cpu", "--load", String(target)]))
+            workers.append(try await session.spawnWorker(.cpu(load: target)))
         }
         startTicks = cpuTicks(session)
         previousTicks = startTicks

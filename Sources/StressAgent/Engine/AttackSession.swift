@@ -77,11 +77,11 @@ final class AttackSession {
         }
     }
 
-    /// Spawns `stressd worker <arguments>` with this attack's deadline and
+    /// Spawns `stressd worker …` for `job` with this attack's deadline and
     /// this process as its parent, puts it in the cgroup and records it. The
     /// worker waits for `go` on its control pipe, so it does nothing until
     /// it is in the ledger; if anything here fails it is killed at once.
-    func spawnWorker(_ arguments: [String]) async throws(AgentError) -> WorkerProcess {
+    func spawnWorker(_ job: WorkerInvocation.Job) async throws(AgentError) -> WorkerProcess {
         let workerDeadline = deadline + UInt64(workerDeadlineSlack.seconds * 1e9)
         let control: ControlPipe
         let process: ChildProcess
@@ -89,7 +89,7 @@ final class AttackSession {
             control = try ControlPipe()
             process = try await ChildProcess.spawn(
                 executable: environment.workerExecutable,
-                arguments: ["worker"] + arguments + ["--deadline", String(workerDeadline), "--parent", String(getpid())],
+                arguments: WorkerInvocation(job: job, deadline: workerDeadline, parent: getpid()).arguments,
                 standardInput: control.childEnd)
             control.closeChildEnd()
         } catch {

@@ -55,10 +55,7 @@ struct MemoryDriver: AttackDriver {
     }
 
     private mutating func spawnHog(_ session: AttackSession) async throws(AgentError) {
-        var arguments = ["mem", "--bytes", String(target)]
-        if let rate = spec.ratePerSecond { arguments += ["--rate", String(rate.bytes)] }
-        if spec.lock { arguments.append("--lock") }
-        let hog = try await session.spawnWorker(arguments)
+        let hog = try await session.spawnWorker(.memory(bytes: target, ratePerSecond: spec.ratePerSecond?.bytes, lock: spec.lock))
         baselineResident = residentBytes(of: hog, session)
         goInstant = MonotonicClock.now()
         hog.control.send("go")

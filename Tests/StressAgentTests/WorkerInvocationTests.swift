@@ -1,0 +1,36 @@
+import StressAgent
+import Testing
+
+@Suite("The worker command line, written and read by stressd")
+struct WorkerInvocationTests {
+    @Test("reads back what it writes", arguments: [
+        WorkerInvocation(job: .cpu(load: 0.375), deadline: 123_456_789_000, parent: 4242),
+        WorkerInvocation(job: .memory(bytes: 268_435_456, ratePerSecond: nil, lock: false), deadline: 1, parent: 7),
+        WorkerInvocation(job: .memory(bytes: 1 << 30, ratePerSecond: 256 << 20, lock: true), deadline: .max, parent: 1),
+    ])
+    func roundTrip(invocation: WorkerInvocation) throws {
+        #expect(try WorkerInvocation(parsing: invocation.arguments) == invocation)
+    }
+
+    @Test func writesTheDocumentedShape() {
+        let invocation = WorkerInvocation(job: .cpu(load: 0.5), deadline: 99, parent: 12)
+        #expect(invocation.arguments == ["worker", "cpu", "--load", "0.5", "--deadline", "99", "--parent", "12"])
+    }
+
+    @Test("refuses what stressd never writes", arguments: [
+        ["worker"],
+        ["cpu", "--load", "0.5", "--deadline", "1", "--parent", "2"],
+        ["worker", "disk", "--deadline", "1", "--parent", "2"],
+        ["worker", "cpu", "--deadline", "1", "--parent", "2"],
+        ["worker", "cpu", "--load", "half", "--deadline", "1", "--parent", "2"],
+        ["worker", "cpu", "--load", "0.5", "--deadline", "-1", "--parent", "2"],
+        ["worker", "cpu", "--load", "0.5", "--deadline", "1"],
+        ["worker", "cpu", "--load", "0.5", "--deadline", "1", "--parent"],
+        ["worker", "cpu", "--load", "0.5", "--deadline", "1", "--parent", "2", "--lock"],
+        ["worker", "cpu", "--load", "0.5", "--deadline", "1", "--parent", "2", "--bytes", "3"],
+        ["worker", "mem", "--bytes", "3", "--deadline", "1", "--parent", "2", "stray"],
+    ])
+    func malformed(arguments: [String]) {
+        #expect(throws: WorkerInvocation.Malformed.self) { try WorkerInvocation(parsing: arguments) }
+    }
+}
