@@ -22,7 +22,14 @@ struct ReportOutput {
         let savedAt: String
         switch keeper {
         case .stateDirectory(let directory):
-            savedAt = try ReportStore(stateDirectory: directory).save(report).string
+            // A report that cannot be kept is still printed: the attack
+            // happened and was undone either way.
+            do {
+                savedAt = try ReportStore(stateDirectory: directory).save(report).string
+            } catch {
+                savedAt = "not saved (\(error))"
+                Terminal().note("warning: the report could not be saved: \(error)")
+            }
         case .agent(let url):
             savedAt = Self.keptByAgent(report.id, at: url)
         }

@@ -46,7 +46,7 @@ struct StatusCommand: AsyncParsableCommand {
                 holds.append("workers [\(record.workers.map { String($0.pid) }.joined(separator: ","))]")
             }
             holds += record.fillDirectories.map { "fill \($0)" }
-            print("\(record.id)  \(status.state.rawValue)  \(record.spec.kind.rawValue)  \(holds.joined(separator: "  "))  \(detail)")
+            print("\(record.id)  \(status.state.rawValue)  \(record.id.kind?.rawValue ?? "?")  \(holds.joined(separator: "  "))  \(detail)")
         }
     }
 

@@ -132,6 +132,25 @@ struct AgentTests {
         }
     }
 
+    @Test func aReportThatCannotBeSavedIsStillServedAndTheLogSaysSo() async throws {
+        let state = try TemporaryDirectory()
+        let directory = try folder(state, "unsaved")
+        // A file where the reports folder should be: saving fails.
+        FileManager.default.createFile(atPath: state.path.appending("reports").string, contents: Data())
+        let log = CapturedLog()
+        try await withAgent(state, log: log) { agent in
+            let id = try await agent.start(try fill(directory))
+            let report = try await agent.stop(id, reason: "test says stop")
+            #expect(report.cleanup.isClean)
+            #expect(try await agent.attack(id).report?.id == id, "still served from memory")
+
+            let warning = try #require(log.entries("report not saved; it is lost when the agent stops").first)
+            #expect(warning.level == .warning)
+            #expect(warning.metadata["attack-id"] == "\(id.rawValue)")
+            #expect(warning.metadata["reason"]?.contains("reports") == true, "names what failed: \(warning.metadata)")
+        }
+    }
+
     @Test func startsEndsAndRefusalsAreLoggedWithTheAttacksIdAndKind() async throws {
         let state = try TemporaryDirectory()
         let directory = try folder(state, "logged")

@@ -34,6 +34,29 @@ struct RecoveryTests {
         #expect(try environment.ledger.records().isEmpty, "the stale record is cleared")
     }
 
+    @Test func aRecordWhoseSpecThisVersionCannotReadIsStillUndone() throws {
+        let state = try TemporaryDirectory()
+        let environment = try environment(state)
+        let fill = state.path.appending(".stressd-fill-disk-0000abcd").string
+        try FileManager.default.createDirectory(atPath: fill, withIntermediateDirectories: false)
+        try environment.ledger.write(try makeRecord(
+            id: "disk-0000abcd", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 1, startTime: 0)))
+        let file = URL(fileURLWithPath: environment.ledger.directory.appending("disk-0000abcd.json").string)
+        var fields = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        // As another version might have written it: a kind this one does not know.
+        fields["spec"] = ["kind": "gpu", "duration": "30s", "watts": "300"]
+        fields["fillDirectories"] = [fill]
+        try JSONSerialization.data(withJSONObject: fields).write(to: file)
+
+        let read = try #require(try environment.ledger.records().first)
+        #expect(read.spec == nil)
+        let results = try environment.replay.undoOrphans()
+
+        #expect(results.map(\.removedFiles) == [[fill]])
+        #expect(!FileManager.default.fileExists(atPath: fill))
+        #expect(try environment.ledger.records().isEmpty)
+    }
+
     @Test func anOrphanedWorkerIsKilled() throws {
         let state = try TemporaryDirectory()
         let environment = try environment(state)

@@ -40,6 +40,24 @@ struct DiskAttackEndToEndTests {
         #expect(stressd.ledgerFiles.isEmpty)
     }
 
+    @Test func aReportThatCannotBeSavedIsStillPrintedWithAWarning() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let target = stressd.stateDirectory + "/target"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        // A file where the reports folder should be: saving fails.
+        FileManager.default.createFile(atPath: stressd.stateDirectory + "/reports", contents: Data())
+
+        let result = try stressd.run(["disk", "--path", target, "--size", "1M", "--duration", "1s"])
+
+        #expect(result.status == 0, "the attack ran and was undone: \(result.stderr)")
+        #expect(result.stderr.contains("warning: the report could not be saved"), "\(result.stderr)")
+        #expect(result.stdout.contains("report:    not saved ("), "\(result.stdout)")
+        #expect(result.stdout.contains("completed"), "the summary is still printed: \(result.stdout)")
+        #expect(fillFolders(in: target).isEmpty)
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
     @Test func sigkilledSupervisorsFillIsRemovedByCleanup() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }

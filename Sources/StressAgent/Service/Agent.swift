@@ -228,8 +228,13 @@ public actor Agent {
     }
 
     private func finish(_ report: AttackReport) {
-        // Kept on disk too, so `stressd report ID` and /v1/reports outlive the agent.
-        _ = try? ReportStore(stateDirectory: environment.stateDirectory).save(report)
+        // Kept on disk too, so `stressd report ID` and /v1/reports outlive the
+        // agent; if that fails the report is still served from memory.
+        do {
+            _ = try ReportStore(stateDirectory: environment.stateDirectory).save(report)
+        } catch {
+            log.reportNotSaved(report.id, kind: report.spec.kind, error: error)
+        }
         metrics.record(report)
         log.ended(report)
         running[report.id] = nil

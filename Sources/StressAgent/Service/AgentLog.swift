@@ -77,6 +77,14 @@ struct AgentLog: Sendable {
         logger.log(level: level, "attack ended", metadata: metadata)
     }
 
+    /// The report could not be written to the state directory: it is served
+    /// from memory until the agent stops, and lost after.
+    func reportNotSaved(_ id: AttackID, kind: AttackKind, error: AgentError) {
+        var metadata = Self.attack(id, kind: kind)
+        metadata["reason"] = "\(error)"
+        logger.warning("report not saved; it is lost when the agent stops", metadata: metadata)
+    }
+
     func haltingAll(count: Int, reason: String) {
         logger.notice("halting every attack", metadata: ["attacks": "\(count)", "reason": "\(reason)"])
     }

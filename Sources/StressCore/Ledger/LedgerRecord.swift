@@ -5,7 +5,11 @@ import FoundationEssentials
 /// even when the supervisor that wrote it was SIGKILLed or the host rebooted.
 public struct LedgerRecord: Codable, Hashable, Sendable {
     public let id: AttackID
-    public let spec: AttackSpec
+    /// What the attack was asked to do; nil when this version of stressd
+    /// cannot read the spec another version wrote (its rules changed). Undoing
+    /// never needs it: everything to undo is in the fields below, so such a
+    /// record is still replayed rather than blocking the whole ledger.
+    public let spec: AttackSpec?
     /// /proc/sys/kernel/random/boot_id when the record was written. After a
     /// reboot every recorded process is gone, whatever pid now has its number.
     public let bootID: String
@@ -41,5 +45,23 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
         self.cgroups = cgroups
         self.fillDirectories = fillDirectories
         self.stoppedProcesses = stoppedProcesses
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, spec, bootID, supervisor, startedAt, deadline, workers, cgroups, fillDirectories, stoppedProcesses
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(AttackID.self, forKey: .id)
+        spec = try? container.decode(AttackSpec.self, forKey: .spec)
+        bootID = try container.decode(String.self, forKey: .bootID)
+        supervisor = try container.decode(ProcessIdentity.self, forKey: .supervisor)
+        startedAt = try container.decode(Date.self, forKey: .startedAt)
+        deadline = try container.decode(Date.self, forKey: .deadline)
+        workers = try container.decode([ProcessIdentity].self, forKey: .workers)
+        cgroups = try container.decode([String].self, forKey: .cgroups)
+        fillDirectories = try container.decode([String].self, forKey: .fillDirectories)
+        stoppedProcesses = try container.decode([ProcessIdentity].self, forKey: .stoppedProcesses)
     }
 }
