@@ -89,6 +89,15 @@ struct MemorySpecTests {
         #expect(error.description.contains("--fill-to"))
     }
 
+    /// The same for a size in bytes: it is no share of anything.
+    @Test func ofWithAByteSizeIsRefused() throws {
+        let error = try #require(throws: InputError.self) { try spec(["size": "2G", "of": "total"]) }
+        #expect(error.field == "of")
+        #expect(error.description.contains("2G is an amount already"))
+        #expect(try spec(["size": "2G"]).flatParameters["of"] == nil, "nor is it written back")
+        #expect(try spec(["size": "50%"]).flatParameters["of"] == "limit", "a share names its base, default or not")
+    }
+
     @Test func ratesTakeAnOptionalPerSecond() throws {
         #expect(try memory(["size": "1G", "rate": "256M/s"]).ratePerSecond == ByteCount(bytes: 256 << 20))
         #expect(try memory(["size": "1G", "rate": "1G"]).ratePerSecond == ByteCount(bytes: 1 << 30))

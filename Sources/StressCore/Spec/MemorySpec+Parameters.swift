@@ -1,8 +1,8 @@
 extension MemorySpec {
     static let parameterNames: Set<String> = ["size", "of", "fill-to", "rate", "lock", "respawn"]
 
-    /// `size` (with `of`) or `fill-to` (without: it would be ignored), and
-    /// `rate`, `lock`, `respawn`.
+    /// `size` (with `of` when it is a percentage) or `fill-to`, and `rate`,
+    /// `lock`, `respawn`. `of` where it would be ignored is refused.
     init(parameters flat: FlatParameters) throws(InputError) {
         let amount: Amount
         switch (flat["size"], flat["fill-to"]) {
@@ -13,7 +13,11 @@ extension MemorySpec {
                 }
                 return base
             } ?? .limit
-            amount = .size(try SizeOrShare(parsing: size, field: "size"), of: base)
+            let amountOfSize = try SizeOrShare(parsing: size, field: "size")
+            if case .bytes = amountOfSize, flat["of"] != nil {
+                throw .rejected(field: "of", reason: "--of says what a percentage --size is of; \(size) is an amount already, so drop --of")
+            }
+            amount = .size(amountOfSize, of: base)
         case (nil, let fill?):
             guard flat["of"] == nil else {
                 throw .rejected(field: "of", reason: "--of says what a percentage --size is of; --fill-to is always a share of the limit, so drop --of")
@@ -39,7 +43,7 @@ extension MemorySpec {
         switch amount {
         case .size(let size, let base):
             flat["size"] = size.wireValue
-            flat["of"] = base.rawValue
+            if case .share = size { flat["of"] = base.rawValue }
         case .fillTo(let share):
             flat["fill-to"] = share.description
         }
