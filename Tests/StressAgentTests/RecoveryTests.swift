@@ -57,6 +57,27 @@ struct RecoveryTests {
         #expect(try environment.ledger.records().isEmpty)
     }
 
+    @Test func anUnreadableRecordDoesNotHoldTheOthersBack() throws {
+        let state = try TemporaryDirectory()
+        let environment = try environment(state)
+        let fill = state.path.appending(".stressd-fill-disk-0000beef").string
+        try FileManager.default.createDirectory(atPath: fill, withIntermediateDirectories: false)
+        var record = try makeRecord(
+            id: "disk-0000beef", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 1, startTime: 0))
+        record.fillDirectories = [fill]
+        try environment.ledger.write(record)
+        let torn = environment.ledger.directory.appending("cpu-0000dead.json").string
+        try Data("{ torn".utf8).write(to: URL(fileURLWithPath: torn))
+
+        let error = try #require(throws: AgentError.self) { try environment.replay.undoOrphans() }
+
+        #expect(error.description.contains("cpu-0000dead.json"), "the unreadable record is named: \(error)")
+        #expect(error.description.contains("undid disk-0000beef first"), "\(error)")
+        #expect(!FileManager.default.fileExists(atPath: fill), "the readable orphan was undone all the same")
+        #expect(try environment.ledger.scan().records.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: torn), "what cannot be read is left for a person to inspect")
+    }
+
     @Test func anOrphanedWorkerIsKilled() throws {
         let state = try TemporaryDirectory()
         let environment = try environment(state)

@@ -50,6 +50,15 @@ public struct Ledger: Sendable {
     /// Every record, oldest first. A record that cannot be read is reported,
     /// not skipped silently: it may describe something still running.
     public func records() throws(AgentError) -> [LedgerRecord] {
+        let scan = try scan()
+        if let problem = scan.unreadable.first { throw .ledger(reason: problem) }
+        return scan.records
+    }
+
+    /// The records that can be read, oldest first, and a line for each file
+    /// that cannot ("unreadable record PATH: why; inspect it, then delete it
+    /// by hand"), so a replay can undo the first before it reports the second.
+    public func scan() throws(AgentError) -> (records: [LedgerRecord], unreadable: [String]) {
         let names: [String]
         do {
             names = try Directory.entries(directory).filter { $0.hasSuffix(".json") }
@@ -57,6 +66,7 @@ public struct Ledger: Sendable {
             throw .ledger(reason: error.description)
         }
         var records: [LedgerRecord] = []
+        var unreadable: [String] = []
         for name in names {
             let file = directory.appending(name)
             do {
@@ -65,10 +75,10 @@ public struct Ledger: Sendable {
             } catch let error as HostError where error.errno == .noSuchFileOrDirectory {
                 continue  // removed by its supervisor while we listed
             } catch {
-                throw .ledger(reason: "unreadable record \(file): \(error); inspect it, then delete it by hand")
+                unreadable.append("unreadable record \(file): \(error); inspect it, then delete it by hand")
             }
         }
-        return records.sorted { $0.startedAt < $1.startedAt }
+        return (records.sorted { $0.startedAt < $1.startedAt }, unreadable)
     }
 
     /// Runs `body` holding an exclusive lock on the ledger, so two stressd

@@ -25,13 +25,17 @@ public struct LedgerReplay: Sendable {
         }
     }
 
-    /// Undoes every record whose supervisor is gone; leaves running ones alone.
+    /// Undoes every record whose supervisor is gone; leaves running ones
+    /// alone. A record that cannot be read does not hold the others back:
+    /// they are undone first, then it is reported (thrown).
     public func undoOrphans() throws(AgentError) -> [UndoResult] {
         try ledger.withExclusiveLock { () throws(AgentError) -> [UndoResult] in
+            let scan = try ledger.scan()
             var results: [UndoResult] = []
-            for record in try ledger.records() where !isSupervised(record) {
+            for record in scan.records where !isSupervised(record) {
                 results.append(try undoAndForget(record))
             }
+            try Self.report(scan.unreadable, after: results)
             return results
         }
     }
@@ -46,13 +50,22 @@ public struct LedgerReplay: Sendable {
         return try await stop(record)
     }
 
-    /// Stops every running attack and undoes every orphaned one.
+    /// Stops every running attack and undoes every orphaned one; an
+    /// unreadable record is reported after the others are undone.
     public func cleanup() async throws(AgentError) -> [UndoResult] {
+        let scan = try ledger.scan()
         var results: [UndoResult] = []
-        for record in try ledger.records() {
+        for record in scan.records {
             results.append(try await stop(record))
         }
+        try Self.report(scan.unreadable, after: results)
         return results
+    }
+
+    private static func report(_ unreadable: [String], after results: [UndoResult]) throws(AgentError) {
+        guard !unreadable.isEmpty else { return }
+        let undone = results.isEmpty ? "" : "undid \(results.map(\.id.rawValue).joined(separator: ", ")) first; "
+        throw .ledger(reason: undone + unreadable.joined(separator: "; "))
     }
 
     private func stop(_ record: LedgerRecord) async throws(AgentError) -> UndoResult {
