@@ -90,12 +90,18 @@ let package = Package(
             // the loader and dladdr(3) at start-up pay for (~0.4 ms).
             linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
         ),
+        // What several test targets share (a self-removing temp directory).
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "StressCoreTests", dependencies: ["StressCore"]),
         // Fixture trees live in Tests/Fixtures and are found through #filePath.
-        .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost"]),
+        .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "TestSupport"]),
         .testTarget(
             name: "StressAgentTests",
-            dependencies: ["StressAgent", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["StressAgent", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SystemdTests", dependencies: ["Systemd", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "LogfmtTests", dependencies: ["Logfmt", .product(name: "Logging", package: "swift-log")]),

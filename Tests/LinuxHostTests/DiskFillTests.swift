@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 @testable import LinuxHost
 import SystemPackage
+import TestSupport
 import Testing
 
 /// Fills on the host's own /tmp (ext4 here) and on small file systems the
@@ -10,21 +11,6 @@ import Testing
 @Suite("Disk fill", .serialized)
 struct DiskFillTests {
     static let mebibyte: UInt64 = 1 << 20
-
-    /// A fresh directory under /tmp, removed (with anything left in it) after the test.
-    final class TemporaryDirectory {
-        let path: FilePath
-
-        init() throws {
-            var template = Array("/tmp/stressd-filltest-XXXXXX".utf8CString)
-            guard let made = mkdtemp(&template) else { throw Errno(rawValue: errno) }
-            path = FilePath(String(cString: made))
-        }
-
-        deinit {
-            try? FileManager.default.removeItem(atPath: path.string)
-        }
-    }
 
     func files(in fill: FillDirectory) throws -> [String: UInt64] {
         var sizes: [String: UInt64] = [:]

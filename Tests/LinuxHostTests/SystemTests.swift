@@ -1,6 +1,7 @@
 import Glibc
 import LinuxHost
 import SystemPackage
+import TestSupport
 import Testing
 
 @Suite struct FileSystemUsageTests {

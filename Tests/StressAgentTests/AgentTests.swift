@@ -4,6 +4,7 @@ import Logging
 import StressAgent
 import StressCore
 import Synchronization
+import TestSupport
 import Testing
 
 /// The service's attack manager, driven as the API will drive it. Disk

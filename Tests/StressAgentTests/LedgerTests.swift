@@ -2,6 +2,7 @@ import Foundation
 import LinuxHost
 import StressAgent
 import StressCore
+import TestSupport
 import Testing
 
 @Suite("Ledger: the durable record of what attacks created")

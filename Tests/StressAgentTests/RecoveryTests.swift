@@ -3,6 +3,7 @@ import Glibc
 import LinuxHost
 import StressAgent
 import StressCore
+import TestSupport
 import Testing
 
 @Suite("Replaying the ledger never hits the wrong process", .serialized)

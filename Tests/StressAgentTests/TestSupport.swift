@@ -5,21 +5,6 @@ import StressAgent
 import StressCore
 import SystemPackage
 
-/// A temp state directory that removes itself.
-final class TemporaryDirectory {
-    let path: FilePath
-
-    init() throws {
-        var template = Array("/tmp/stressd-test-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw Errno(rawValue: errno) }
-        path = FilePath(String(cString: made))
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path.string)
-    }
-}
-
 /// A `sleep` process this test spawned itself: the only kind of process
 /// these tests ever signal.
 final class SpawnedSleep {
