@@ -53,8 +53,11 @@ public struct AttackRoutes: Sendable {
         }
         return try await guarded {
             let lease = try flat.remove("lease").map { text throws(InputError) in try Duration.parse(text, field: "lease") }
+            let stricter = try flat["kind"].flatMap(AttackKind.init(rawValue:)).map { kind throws(InputError) in
+                try StricterPolicy(kind: kind, taking: &flat)
+            } ?? StricterPolicy()
             let spec = try AttackSpec(flat: &flat)
-            let id = try await agent.start(spec, lease: lease)
+            let id = try await agent.start(spec, lease: lease, stricter: stricter)
             return try JSONResponse.make(try await agent.attack(id), status: .created)
         }
     }

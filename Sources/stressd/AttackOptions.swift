@@ -88,19 +88,21 @@ struct AttackOptions: ParsableArguments {
     }
 
     /// The same attack on the agent at `--agent`: validated there, watched
-    /// from here. The safety policy is the agent's own, so flags that would
-    /// change it here (`flagged` holds what they set) are refused rather
-    /// than silently ignored.
+    /// from here. The safety policy is the agent's own: `--floor` and
+    /// `--max-load-avg` (`flagged` holds what they set) go along as a request
+    /// to make it stricter for this attack, which the agent refuses if it
+    /// would loosen it; `--max-duration` has nothing to tighten there (the
+    /// duration is the request's own) and is refused rather than ignored.
     private func launchRemotely(
         kind: AttackKind, parameters: FlatParameters, client: AgentClient, dryRun: Bool, flagged: SafetyPolicy
     ) async throws {
-        let policyFixedByAgent = "the agent's safety policy applies to its attacks"
-        try AgentOptions.refuseLocalOnly("max-duration", given: maxDuration != nil, why: policyFixedByAgent)
-        try AgentOptions.refuseLocalOnly("floor", given: flagged.memoryFloor != nil || flagged.diskFloor != nil, why: policyFixedByAgent)
-        try AgentOptions.refuseLocalOnly("max-load-avg", given: flagged.maxLoadAverage != nil, why: policyFixedByAgent)
+        try AgentOptions.refuseLocalOnly("max-duration", given: maxDuration != nil, why: "the agent's safety policy applies to its attacks")
         try AgentOptions.refuseLocalOnly("dry-run", given: dryRun, why: "a dry run surveys this host's processes")
         try state.refuseBesideAgent()
-        let result = try await RemoteAttack(client: client).run(kind: kind, parameters: parameters)
+        var request = parameters
+        StricterPolicy(floor: flagged.memoryFloor ?? flagged.diskFloor, maxLoadAverage: flagged.maxLoadAverage)
+            .write(to: &request)
+        let result = try await RemoteAttack(client: client).run(kind: kind, parameters: request)
         try finish(result, keeper: .agent(client.endpoint.description))
     }
 

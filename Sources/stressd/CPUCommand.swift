@@ -30,7 +30,7 @@ struct CPUCommand: AsyncParsableCommand {
     @Flag(help: "Hold the whole host (or cgroup) at --load in total, instead of adding --load to what runs.")
     var total = false
 
-    @Option(name: .customLong("max-load-avg"), help: ArgumentHelp("Guard: stop if the 1-minute load average passes this.", valueName: "load"))
+    @Option(name: .customLong("max-load-avg"), help: ArgumentHelp("Guard: stop if the 1-minute load average passes this. With --agent: may only lower the agent's cap.", valueName: "load"))
     var maxLoadAverage: String?
 
     @OptionGroup var options: AttackOptions
@@ -39,10 +39,7 @@ struct CPUCommand: AsyncParsableCommand {
         let parameters = FlatParameters(["load": load, "cores": cores, "mode": total ? "total" : "added"])
         try await options.launch(kind: .cpu, parameters: parameters) { policy throws(InputError) in
             if let text = maxLoadAverage {
-                guard let value = Double(text), value.isFinite, value > 0 else {
-                    throw .malformed(field: "max-load-avg", value: text, expected: "a load average above 0, such as 4 or 2.5")
-                }
-                policy.maxLoadAverage = value
+                policy.maxLoadAverage = try StricterPolicy.parseLoadAverage(text)
             }
         }
     }

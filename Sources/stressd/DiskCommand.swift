@@ -40,7 +40,7 @@ struct DiskCommand: AsyncParsableCommand {
     @Flag(name: .customLong("include-reserved"), help: "Count root's reserved blocks as fillable (only reachable with --floor 0).")
     var includeReserved = false
 
-    @Option(help: ArgumentHelp("Guard: never let free space fall below this (size or %; default: the larger of 512M and 2%).", valueName: "size"))
+    @Option(help: ArgumentHelp("Guard: never let free space fall below this (size or %; default: the larger of 512M and 2%). With --agent: may only raise the agent's floor.", valueName: "size"))
     var floor: String?
 
     @OptionGroup var options: AttackOptions

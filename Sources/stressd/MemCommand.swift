@@ -46,7 +46,7 @@ struct MemCommand: AsyncParsableCommand {
     @Flag(help: "If the kernel OOM-kills the hog, start a new one (within the time box).")
     var respawn = false
 
-    @Option(help: ArgumentHelp("Guard: never let available memory fall below this (size or %; default: the larger of 256M and 5%).", valueName: "size"))
+    @Option(help: ArgumentHelp("Guard: never let available memory fall below this (size or %; default: the larger of 256M and 5%). With --agent: may only raise the agent's floor.", valueName: "size"))
     var floor: String?
 
     @OptionGroup var options: AttackOptions

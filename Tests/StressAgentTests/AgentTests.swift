@@ -4,6 +4,7 @@ import Logging
 import StressAgent
 import StressCore
 import Synchronization
+import SystemPackage
 import TestSupport
 import Testing
 
@@ -116,6 +117,40 @@ struct AgentTests {
             allowed["allow-none"] = "true"
             let id = try await agent.start(try AttackSpec(kind: .pause, parameters: allowed))
             #expect(try await agent.stop(id).processes?.hits.isEmpty == true)
+        }
+    }
+
+    @Test func aStricterFloorInTheRequestGuardsThatAttack() async throws {
+        let state = try TemporaryDirectory()
+        let directory = try folder(state, "guarded")
+        try await withAgent(state) { agent in
+            // 100 MiB under what is free now: far above the agent's own floor.
+            let available = try DiskCapacity(path: FilePath(directory)).availableBytes
+            let floor = StricterPolicy(floor: .bytes(ByteCount(bytes: available - (100 << 20))))
+            let id = try await agent.start(try fill(directory, seconds: 20), stricter: floor)
+            let deadline = ContinuousClock.now + .seconds(5)
+            while fillFolders(directory).isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            // Another writer takes 200 MiB: below this attack's floor, not the agent's.
+            let ballast = Process()
+            ballast.executableURL = URL(fileURLWithPath: "/usr/bin/fallocate")
+            ballast.arguments = ["-l", "200M", directory + "/ballast"]
+            try ballast.run()
+            ballast.waitUntilExit()
+            var report: AttackReport?
+            while report == nil, ContinuousClock.now < deadline + .seconds(5) {
+                report = try await agent.attack(id).report
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let ended = try #require(report, "the guard stops the attack")
+            guard case .guardTripped(let name, _) = ended.outcome else {
+                Issue.record("expected the disk guard to trip: \(ended.outcome)")
+                return
+            }
+            #expect(name == "disk-floor")
+            #expect(ended.cleanup.isClean)
+            #expect(fillFolders(directory).isEmpty)
         }
     }
 

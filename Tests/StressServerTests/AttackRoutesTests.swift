@@ -137,6 +137,38 @@ struct AttackRoutesTests {
         }
     }
 
+    @Test func aRequestMayTightenTheAgentsPolicyNeverLoosenIt() async throws {
+        try await withAPI { client, target in
+            func post(_ body: String) async throws -> TestResponse {
+                try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: ByteBuffer(string: body))
+            }
+            let below = try await post(#"{"kind": "disk", "path": "\#(target)", "size": "4M", "floor": "1M", "duration": "30s"}"#)
+            #expect(below.status == .unprocessableContent)
+            let belowProblem = try json(below)
+            #expect(belowProblem["field"] as? String == "floor")
+            #expect((belowProblem["detail"] as? String)?.contains("may only raise it") == true, "\(belowProblem)")
+
+            // Stricter than the agent's, and more than this file system can keep free: the fill is refused by it.
+            let tooHigh = try await post(#"{"kind": "disk", "path": "\#(target)", "size": "4M", "floor": "100%", "duration": "30s"}"#)
+            #expect(tooHigh.status == .unprocessableContent)
+            let tooHighProblem = try json(tooHigh)
+            #expect((tooHighProblem["detail"] as? String)?.contains("floor") == true, "\(tooHighProblem)")
+
+            let cpuCap = try await post(#"{"kind": "cpu", "load": "10%", "max-load-avg": "high", "duration": "10s"}"#)
+            #expect(cpuCap.status == .unprocessableContent)
+            #expect(try json(cpuCap)["field"] as? String == "max-load-avg")
+
+            let notForKill = try await post(#"{"kind": "kill", "name": "nothing-here", "floor": "1G", "duration": "10s"}"#)
+            #expect(notForKill.status == .unprocessableContent)
+            #expect(try json(notForKill)["field"] as? String == "floor", "a kill attack has no floor to tighten")
+
+            let tighter = try await post(#"{"kind": "disk", "path": "\#(target)", "size": "4M", "floor": "3%", "duration": "30s"}"#)
+            #expect(tighter.status == .created, "\(String(buffer: tighter.body))")
+            let id = try #require(try json(tighter)["id"] as? String)
+            #expect(try await client.execute(uri: "/v1/attacks/\(id)", method: .delete, headers: auth).status == .ok)
+        }
+    }
+
     @Test func anUnrenewedLeaseStopsTheAttack() async throws {
         try await withAPI { client, target in
             let body = #"{"kind": "disk", "path": "\#(target)", "size": "4M", "duration": "30s", "lease": "300ms"}"#

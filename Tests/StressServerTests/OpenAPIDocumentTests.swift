@@ -105,7 +105,8 @@ struct OpenAPIDocumentTests {
     }
 
     /// The body schema of each kind names exactly the parameters the kind's
-    /// spec accepts, plus `kind`, `duration` and the API's `lease`.
+    /// spec accepts, plus `kind`, `duration`, the API's `lease` and the
+    /// stricter-policy names the kind takes (`floor`, `max-load-avg`).
     @Test(arguments: AttackKind.allCases)
     func theRequestSchemaOfEachKindNamesItsRealParameters(kind: AttackKind) async throws {
         try await withAPI { _, client in
@@ -115,6 +116,7 @@ struct OpenAPIDocumentTests {
             let schema = try #require(reference.split(separator: "/").last.map(String.init))
             let documented = Set(document.children(of: ["components", "schemas", schema, "properties"]))
             let accepted = Self.parameterNames(of: kind).union(["kind", "duration", "lease"])
+                .union(StricterPolicy.parameterNames(of: kind))
             #expect(documented == accepted, "\(schema): documents \(documented.subtracting(accepted).sorted()) that \(kind) refuses, misses \(accepted.subtracting(documented).sorted())")
         }
     }
@@ -131,6 +133,8 @@ struct OpenAPIDocumentTests {
                 let json = try #require(document.value(at: Self.examples + [name, "value"]))
                 var flat = try JSONDecoder().decode(FlatParameters.self, from: Data(json.utf8))
                 _ = try flat.remove("lease").map { text throws(InputError) in try Duration.parse(text, field: "lease") }
+                let kind = try #require(flat["kind"].flatMap(AttackKind.init(rawValue:)))
+                _ = try StricterPolicy(kind: kind, taking: &flat)
                 let spec = try AttackSpec(flat: &flat)
                 #expect(spec.kind.rawValue == name, "the example named \(name) is a \(spec.kind) attack")
                 kinds.insert(spec.kind)

@@ -74,6 +74,18 @@ struct AgentClientEndToEndTests {
         #expect(host.status == 0 && host.stdout.hasPrefix("cpu:"))
     }
 
+    @Test func floorsTravelAsARequestToTightenTheAgentsPolicy() async throws {
+        let agent = try await Agent()
+        defer { agent.finish() }
+        // 3% is above the agent's default disk floor (2%), and leaves room for 8 MiB on any test machine.
+        let tighter = try agent.client(["disk", "--path", agent.target, "--size", "8M", "--floor", "3%", "--duration", "1s"])
+        #expect(tighter.status == 0, "\(tighter.stderr)")
+        let looser = try agent.client(["disk", "--path", agent.target, "--size", "8M", "--floor", "1M", "--duration", "1s"])
+        #expect(looser.status == 2)
+        #expect(looser.stderr.contains("may only raise it"), "\(looser.stderr)")
+        #expect(agent.fills.isEmpty)
+    }
+
     @Test func sigtermToTheCLIStopsTheRemoteAttack() async throws {
         let agent = try await Agent()
         defer { agent.finish() }
@@ -125,7 +137,7 @@ struct AgentClientEndToEndTests {
         try String(repeating: "x", count: 20).write(toFile: wrongToken, atomically: true, encoding: .utf8)
         let cases: [[String]] = [
             ["disk", "--path", agent.target, "--size", "12XB", "--agent", agent.url, "--token-file", agent.tokenFile],
-            ["disk", "--path", agent.target, "--size", "8M", "--floor", "1G", "--agent", agent.url, "--token-file", agent.tokenFile],
+            ["disk", "--path", agent.target, "--size", "8M", "--max-duration", "1h", "--agent", agent.url, "--token-file", agent.tokenFile],
             ["disk", "--path", "/nonexistent/dir", "--size", "8M", "--agent", agent.url, "--token-file", agent.tokenFile],
             ["status", "--agent", agent.url, "--token-file", wrongToken],
             ["status", "--agent", "ftp://127.0.0.1"],

@@ -12,16 +12,20 @@ public struct AttackSupervisor: Sendable {
     public let spec: AttackSpec
     public let limits: HostLimits
     public let environment: AgentEnvironment
+    /// The safety policy this attack is held to: the environment's, or a
+    /// stricter one its request asked for.
+    public let policy: SafetyPolicy
     /// How often the guards read the host: a breach stops the attack within
     /// this plus the time to stop it.
     public var guardInterval: Duration = .milliseconds(100)
     public var timelineInterval: Duration = .seconds(1)
 
-    public init(id: AttackID, spec: AttackSpec, limits: HostLimits, environment: AgentEnvironment) {
+    public init(id: AttackID, spec: AttackSpec, limits: HostLimits, environment: AgentEnvironment, policy: SafetyPolicy? = nil) {
         self.id = id
         self.spec = spec
         self.limits = limits
         self.environment = environment
+        self.policy = policy ?? environment.policy
     }
 
     /// The floors this attack is held to: memory for memory attacks, load
@@ -29,12 +33,12 @@ public struct AttackSupervisor: Sendable {
     public var guardRails: Guard {
         switch spec.parameters {
         case .cpu:
-            return Guard(maxLoadAverage: environment.policy.maxLoadAverage)
+            return Guard(maxLoadAverage: policy.maxLoadAverage)
         case .mem:
-            return Guard(memoryFloorBytes: environment.policy.memoryFloorBytes(limit: limits.memory.limit))
+            return Guard(memoryFloorBytes: policy.memoryFloorBytes(limit: limits.memory.limit))
         case .disk(let disk):
             let size = limits.disk?.sizeBytes ?? 0
-            return Guard(diskFloorBytes: [disk.path: environment.policy.diskFloorBytes(size: size)])
+            return Guard(diskFloorBytes: [disk.path: policy.diskFloorBytes(size: size)])
         case .kill, .pause:
             return Guard()
         }
@@ -49,10 +53,10 @@ public struct AttackSupervisor: Sendable {
             var driver = CPUDriver(spec: cpu, capacity: limits.cpu)
             return try await run(&driver, stop: stop, progress: progress)
         case .mem(let memory):
-            var driver = MemoryDriver(spec: memory, capacity: limits.memory, policy: environment.policy)
+            var driver = MemoryDriver(spec: memory, capacity: limits.memory, policy: policy)
             return try await run(&driver, stop: stop, progress: progress)
         case .disk(let disk):
-            var driver = DiskDriver(spec: disk, policy: environment.policy)
+            var driver = DiskDriver(spec: disk, policy: policy)
             return try await run(&driver, stop: stop, progress: progress)
         case .kill(let process):
             var driver = KillDriver(spec: process, procFS: environment.procFS)

@@ -90,9 +90,11 @@ public actor Agent {
     /// Validates and starts an attack; returns its id at once. With a
     /// lease, the attack stops unless `renewLease` is called within it: an
     /// orchestrator that goes away never leaves a host burning.
-    public func start(_ spec: AttackSpec, lease: Duration? = nil) throws(AgentError) -> AttackID {
+    /// Starts an attack under the agent's safety policy, made stricter by
+    /// `stricter` for this attack alone; nil lease: no dead-man switch.
+    public func start(_ spec: AttackSpec, lease: Duration? = nil, stricter: StricterPolicy = StricterPolicy()) throws(AgentError) -> AttackID {
         do {
-            let id = try admit(spec, lease: lease)
+            let id = try admit(spec, lease: lease, stricter: stricter)
             log.started(id, spec: spec, lease: lease)
             return id
         } catch {
@@ -103,7 +105,7 @@ public actor Agent {
 
     /// Checks `spec` against the host, the policy and what runs, then
     /// hands it to the service body.
-    private func admit(_ spec: AttackSpec, lease: Duration?) throws(AgentError) -> AttackID {
+    private func admit(_ spec: AttackSpec, lease: Duration?, stricter: StricterPolicy) throws(AgentError) -> AttackID {
         let limits: HostLimits
         do {
             var gathered = try hostLimits()
@@ -118,8 +120,10 @@ public actor Agent {
         } catch {
             throw .host(error as? HostError ?? .system(call: "host limits", path: nil, errno: .ioError))
         }
+        let policy: SafetyPolicy
         do {
-            try spec.validate(host: limits, policy: environment.policy)
+            policy = try stricter.applied(to: environment.policy, kind: spec.kind, host: limits)
+            try spec.validate(host: limits, policy: policy)
         } catch {
             throw .input(error)
         }
@@ -150,7 +154,7 @@ public actor Agent {
             spec: spec, stop: stop, progress: progress, lease: lease,
             leaseDeadline: lease.map { clock.now.advanced(by: $0) })
         launchQueue.yield(Launch(
-            supervisor: AttackSupervisor(id: id, spec: spec, limits: limits, environment: environment),
+            supervisor: AttackSupervisor(id: id, spec: spec, limits: limits, environment: environment, policy: policy),
             stop: stop, progress: progress))
         return id
     }
