@@ -123,11 +123,14 @@ struct AgentTests {
     @Test func aStricterFloorInTheRequestGuardsThatAttack() async throws {
         let state = try TemporaryDirectory()
         let directory = try folder(state, "guarded")
-        try await withAgent(state) { agent in
+        let log = CapturedLog()
+        try await withAgent(state, log: log) { agent in
             // 100 MiB under what is free now: far above the agent's own floor.
             let available = try DiskCapacity(path: FilePath(directory)).availableBytes
             let floor = StricterPolicy(floor: .bytes(ByteCount(bytes: available - (100 << 20))))
             let id = try await agent.start(try fill(directory, seconds: 20), stricter: floor)
+            let started = try #require(log.entries("attack started").first)
+            #expect(started.metadata["stricter-policy"] == "floor=\(available - (100 << 20))")
             let deadline = ContinuousClock.now + .seconds(5)
             while fillFolders(directory).isEmpty, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
@@ -206,6 +209,7 @@ struct AgentTests {
         #expect(started.metadata["duration"] == "10s")
         #expect(started.metadata["lease"] == "30s")
         #expect(started.metadata["parameters"] == "path=\(directory) size=4194304")
+        #expect(started.metadata["stricter-policy"] == nil, "only named when the request asked for one")
 
         let refused = try #require(log.entries("attack refused").first)
         #expect(refused.level == .warning)

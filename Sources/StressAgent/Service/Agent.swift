@@ -95,7 +95,7 @@ public actor Agent {
     public func start(_ spec: AttackSpec, lease: Duration? = nil, stricter: StricterPolicy = StricterPolicy()) throws(AgentError) -> AttackID {
         do {
             let id = try admit(spec, lease: lease, stricter: stricter)
-            log.started(id, spec: spec, lease: lease)
+            log.started(id, spec: spec, lease: lease, stricter: stricter)
             return id
         } catch {
             log.refused(spec, error: error)

@@ -28,13 +28,18 @@ struct AgentLog: Sendable {
         logger.info("ledger replayed", metadata: ["recovered": "\(results.count)"])
     }
 
-    func started(_ id: AttackID, spec: AttackSpec, lease: Duration?) {
+    /// The start, with what the request asked of the safety policy for this
+    /// attack alone (`stricter`), so an operator sees why a guard tripped early.
+    func started(_ id: AttackID, spec: AttackSpec, lease: Duration?, stricter: StricterPolicy = StricterPolicy()) {
         var metadata = Self.attack(id, kind: spec.kind)
         metadata["duration"] = "\(spec.duration.humanReadable)"
         metadata["lease"] = lease.map { "\($0.humanReadable)" }
         var parameters = spec.flatParameters
         parameters["duration"] = nil
         metadata["parameters"] = "\(parameters)"
+        var asked = FlatParameters()
+        stricter.write(to: &asked)
+        metadata["stricter-policy"] = asked.values.isEmpty ? nil : "\(asked)"
         logger.info("attack started", metadata: metadata)
     }
 
