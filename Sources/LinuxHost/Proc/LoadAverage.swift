@@ -1,3 +1,4 @@
+import StressCore
 /// `/proc/loadavg`: run-queue averages over 1, 5 and 15 minutes.
 ///
 /// Format (proc(5)): `0.37 0.32 0.17 1/78 3596` — three averages, then

@@ -38,7 +38,7 @@ public struct StricterPolicy: Hashable, Sendable {
     /// `4` or `2.5`: a 1-minute load average above 0 (not inf or nan, a cap
     /// that could never trip).
     public static func parseLoadAverage(_ text: String) throws(InputError) -> Double {
-        guard let value = Double(text), value.isFinite, value > 0 else {
+        guard let value = Double(finite: text), value > 0 else {
             throw .malformed(field: "max-load-avg", value: text, expected: "a load average above 0, such as 4 or 2.5")
         }
         return value

@@ -17,7 +17,7 @@ public struct ByteCount: Hashable, Sendable, Comparable, CustomStringConvertible
         }
         let number = body.prefix { $0.isNumber || $0 == "." }
         let unit = body.dropFirst(number.count).uppercased()
-        guard let value = Double(number), value.isFinite, let scale = Self.multiplier(of: unit) else {
+        guard let value = Double(finite: number), let scale = Self.multiplier(of: unit) else {
             throw .malformed(field: field, value: text, expected: expected)
         }
         let total = value * scale

@@ -16,7 +16,7 @@ extension Duration {
             rest = rest.dropFirst(number.count)
             let unit = rest.prefix { $0.isLetter }
             rest = rest.dropFirst(unit.count)
-            guard let value = Double(number), value.isFinite, let scale = secondsPerUnit(unit) else {
+            guard let value = Double(finite: number), let scale = secondsPerUnit(unit) else {
                 throw .malformed(field: field, value: text, expected: expected)
             }
             let nanoseconds = value * scale * 1e9

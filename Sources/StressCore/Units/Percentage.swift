@@ -12,7 +12,7 @@ public struct Percentage: Hashable, Sendable, Comparable, CustomStringConvertibl
     public init(parsing text: String, field: String) throws(InputError) {
         var body = text.trimmingWhitespace()
         if body.hasSuffix("%") { body.removeLast() }
-        guard !body.isEmpty, let value = Double(body), value.isFinite else {
+        guard let value = Double(finite: body) else {
             throw .malformed(field: field, value: text, expected: "a percentage such as 80% or 12.5%")
         }
         self.fraction = value / 100
