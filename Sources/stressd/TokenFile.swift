@@ -8,7 +8,7 @@ enum TokenFile {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw .rejected(field: "token-file", reason: "cannot read \(path)")
         }
-        let token = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        let token = text.trimmingWhitespace()
         guard token.count >= 16 else {
             throw .rejected(field: "token-file", reason: "\(path) holds a token shorter than 16 characters; use a long random one (e.g. `openssl rand -hex 32`)")
         }
