@@ -57,11 +57,11 @@ struct ReportOutput {
         var lines = ["\(report.id) \(report.outcome)"]
         if let cpu = report.cpu {
             lines.append("  asked:     \(report.spec.flatParameters)"
-                + " (\(Terminal.percent(cpu.requestedLoadPerWorker)) per worker)")
+                + " (\(cpu.requestedLoadPerWorker.percent(1)) per worker)")
             if !cpu.workers.isEmpty {
-                let each = cpu.workers.map { "pid \($0.pid) \(Terminal.percent($0.averageLoad))" }.joined(separator: ", ")
+                let each = cpu.workers.map { "pid \($0.pid) \($0.averageLoad.percent(1))" }.joined(separator: ", ")
                 let mean = cpu.workers.map(\.averageLoad).reduce(0, +) / Double(cpu.workers.count)
-                lines.append("  achieved:  \(each) (mean \(Terminal.percent(mean)))")
+                lines.append("  achieved:  \(each) (mean \(mean.percent(1)))")
             }
         }
         if let memory = report.memory {

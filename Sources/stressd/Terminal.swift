@@ -27,10 +27,6 @@ struct Terminal: Sendable {
         StandardStream.error.write(text)
     }
 
-    static func percent(_ fraction: Double) -> String {
-        (fraction * 100).fixed(1) + "%"
-    }
-
     /// What an attack is about to do, in one line.
     static func describe(_ spec: AttackSpec, limits: HostLimits) -> String {
         switch spec.parameters {

@@ -86,6 +86,12 @@ struct FixedPointTests {
         #expect(value.fixed(decimals) == text)
     }
 
+    @Test func fractionsPrintAsPercentages() {
+        #expect(0.305.percent(1) == "30.5%")
+        #expect(1.0.percent(1) == "100.0%")
+        #expect(0.5.percent(0) == "50%")
+    }
+
     @Test func nonFiniteValuesStayReadable() {
         #expect(Double.infinity.fixed(1) == "inf")
         #expect(Double.nan.fixed(2) == "nan")

@@ -73,7 +73,7 @@ struct CPUDriver: AttackDriver {
             elapsed: Double(instant - goInstant) / 1e9, workerLoads: loads, scopeBusyCores: scopeBusy, targetPerWorker: target))
         previousTicks = ticks
         previousInstant = instant
-        var line = "load per core: " + loads.map(Self.percent).joined(separator: " ") + "  (target \(Self.percent(target)))"
+        var line = "load per core: " + loads.map { $0.percent(1) }.joined(separator: " ") + "  (target \(target.percent(1)))"
         if let scopeBusy { line += "  host busy: \(scopeBusy.fixed(2)) cores" }
         return DriverTick(outcome: nil, progress: line)
     }
@@ -110,9 +110,5 @@ struct CPUDriver: AttackDriver {
     static func loads(from earlier: [UInt64], to later: [UInt64], seconds: Double) -> [Double]? {
         guard seconds > 0 else { return nil }
         return zip(later, earlier).map { Double($0 &- $1) / SystemConstants.clockTicksPerSecond / seconds }
-    }
-
-    static func percent(_ fraction: Double) -> String {
-        (fraction * 100).fixed(1) + "%"
     }
 }

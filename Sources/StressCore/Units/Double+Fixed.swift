@@ -16,4 +16,10 @@ extension Double {
         let fraction = String(units % UInt64(scale))
         return sign + String(whole) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
     }
+
+    /// A fraction as a percentage with `decimals` digits (`0.305.percent(1)`
+    /// is "30.5%"): how loads read in progress lines and reports alike.
+    public func percent(_ decimals: Int) -> String {
+        (self * 100).fixed(decimals) + "%"
+    }
 }
