@@ -37,7 +37,7 @@ public struct ServiceNotifier: Sendable {
         send(["STOPPING=1"] + (status.map { ["STATUS=\($0)"] } ?? []))
     }
 
-    /// How often to ping: half of `WatchdogSec=`, as stressd_sd_watchdog_enabled(3)
+    /// How often to ping: half of `WatchdogSec=`, as sd_watchdog_enabled(3)
     /// advises; nil when no watchdog is configured for this process.
     public var watchdogInterval: Duration? {
         var microseconds: UInt64 = 0

@@ -87,11 +87,10 @@ public actor Agent {
         }
     }
 
-    /// Validates and starts an attack; returns its id at once. With a
-    /// lease, the attack stops unless `renewLease` is called within it: an
-    /// orchestrator that goes away never leaves a host burning.
-    /// Starts an attack under the agent's safety policy, made stricter by
-    /// `stricter` for this attack alone; nil lease: no dead-man switch.
+    /// Validates and starts an attack under the agent's safety policy, made
+    /// stricter by `stricter` for this attack alone; returns its id at once.
+    /// With a lease, the attack stops unless `renewLease` is called within
+    /// it: an orchestrator that goes away never leaves a host burning.
     public func start(_ spec: AttackSpec, lease: Duration? = nil, stricter: StricterPolicy = StricterPolicy()) throws(AgentError) -> AttackID {
         do {
             let id = try admit(spec, lease: lease, stricter: stricter)

@@ -47,10 +47,7 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
         self.stoppedProcesses = stoppedProcesses
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case id, spec, bootID, supervisor, startedAt, deadline, workers, cgroups, fillDirectories, stoppedProcesses
-    }
-
+    /// The synthesized decoding, but a spec that does not decode is nil.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(AttackID.self, forKey: .id)
