@@ -93,26 +93,26 @@ public struct InheritedSocketServer: Service {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
         guard named == 0 else { return nil }
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         switch Int32(storage.ss_family) {
-        case AF_INET:
-            return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
-                    var raw = address.pointee.sin_addr
-                    guard inet_ntop(AF_INET, &raw, &text, socklen_t(text.count)) != nil else { return nil }
-                    return (String(cString: text), Int(UInt16(bigEndian: address.pointee.sin_port)))
-                }
+        case AF_INET: return describe(storage, as: sockaddr_in.self, address: \.sin_addr, port: \.sin_port, family: AF_INET)
+        case AF_INET6: return describe(storage, as: sockaddr_in6.self, address: \.sin6_addr, port: \.sin6_port, family: AF_INET6)
+        default: return nil
+        }
+    }
+
+    /// Host text (inet_ntop) and port of a socket address of one family.
+    private static func describe<Socket, Address>(
+        _ storage: sockaddr_storage, as: Socket.Type, address: KeyPath<Socket, Address>, port: KeyPath<Socket, in_port_t>,
+        family: Int32
+    ) -> (host: String, port: Int)? {
+        var storage = storage
+        return withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: Socket.self, capacity: 1) { socket in
+                var raw = socket.pointee[keyPath: address]
+                var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+                guard inet_ntop(family, &raw, &text, socklen_t(text.count)) != nil else { return nil }
+                return (String(cString: text), Int(UInt16(bigEndian: socket.pointee[keyPath: port])))
             }
-        case AF_INET6:
-            return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
-                    var raw = address.pointee.sin6_addr
-                    guard inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count)) != nil else { return nil }
-                    return (String(cString: text), Int(UInt16(bigEndian: address.pointee.sin6_port)))
-                }
-            }
-        default:
-            return nil
         }
     }
 }

@@ -62,6 +62,31 @@ struct InheritedSocketServerTests {
         await #expect(throws: ClientError.self) { try await client.attacks() }
     }
 
+    /// A TCP socket bound to ::1 at a port the kernel picks, or nil on a host without IPv6 loopback.
+    static func ipv6LoopbackSocket() -> CInt? {
+        let descriptor = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return nil }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_addr = in6addr_loopback
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+        }
+        guard bound == 0 else {
+            close(descriptor)
+            return nil
+        }
+        return descriptor
+    }
+
+    @Test(.enabled(if: ipv6LoopbackSocket().map { close($0) } != nil, "needs IPv6 loopback"))
+    func anIPv6SocketHasItsAddress() throws {
+        let descriptor = try #require(Self.ipv6LoopbackSocket())
+        defer { close(descriptor) }
+        let (host, port) = try #require(InheritedSocketServer.localAddress(of: descriptor))
+        #expect(host == "::1" && port > 0)
+    }
+
     @Test func aNonTCPSocketHasNoAddress() throws {
         var pair: [CInt] = [0, 0]
         try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
