@@ -19,26 +19,33 @@ public struct MemInfo: Hashable, Sendable {
 
     public init(parsing text: String, file: String = "meminfo") throws(HostError) {
         var fields: [String: UInt64] = [:]
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            guard let colon = line.firstIndex(of: ":") else {
-                throw .unparsable(file: file, text: String(line), reason: "expected 'Name: value [kB]'")
+        fields.reserveCapacity(64)
+        // Bytes, not Characters: the kernel writes ASCII, and a memory guard
+        // reads this file ten times a second (splitting it Character by
+        // Character cost ~200 µs a read).
+        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
+            func broken(_ reason: String) -> HostError {
+                .unparsable(file: file, text: String(decoding: line, as: UTF8.self), reason: reason)
             }
-            let name = String(line[..<colon])
-            let words = line[line.index(after: colon)...].split(separator: " ", omittingEmptySubsequences: true)
-            guard let first = words.first, let value = UInt64(first) else {
-                throw .unparsable(file: file, text: String(line), reason: "value is not a number")
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+                throw broken("expected 'Name: value [kB]'")
+            }
+            let name = String(decoding: line[..<colon], as: UTF8.self)
+            let words = line[line.index(after: colon)...].split(separator: UInt8(ascii: " "))
+            guard let first = words.first, let value = UInt64(asciiDecimal: first) else {
+                throw broken("value is not a number")
             }
             switch words.dropFirst().first {
             case nil:
                 fields[name] = value
-            case "kB":
+            case let unit? where unit.elementsEqual("kB".utf8):
                 let (bytes, overflow) = value.multipliedReportingOverflow(by: 1024)
                 guard !overflow else {
-                    throw .unparsable(file: file, text: String(line), reason: "size too large")
+                    throw broken("size too large")
                 }
                 fields[name] = bytes
             case let unit?:
-                throw .unparsable(file: file, text: String(line), reason: "unknown unit '\(unit)'")
+                throw broken("unknown unit '\(String(decoding: unit, as: UTF8.self))'")
             }
         }
         func required(_ name: String) throws(HostError) -> UInt64 {
