@@ -82,36 +82,10 @@ public struct CgroupLimits: Hashable, Sendable {
 }
 
 extension CgroupFS {
-    /// The limits that bind a process in `membership` (see `CgroupLimits`).
-    /// Each controller is read where it is mounted: its v1 hierarchy if there
-    /// is one (v1 and hybrid hosts), else the unified one. A missing file is
-    /// no limit at that level, not an error: controllers need not be enabled
-    /// everywhere, and in a container the host's part of the path is absent.
+    /// The limits that bind a process in `membership` (see `CgroupLimits`),
+    /// read once; `CgroupLimitFiles` reads them again without finding them.
     public func limits(for membership: CgroupMembership) throws(HostError) -> CgroupLimits {
-        var limits = CgroupLimits()
-        if let (mount, path, isV1) = hierarchy(of: "memory", in: membership) {
-            let limitFile = isV1 ? "memory.limit_in_bytes" : "memory.max"
-            let usageFile = isV1 ? "memory.usage_in_bytes" : "memory.current"
-            for directory in Self.lineage(path, under: mount) {
-                let file = directory.appending(limitFile)
-                if let text = try Self.readIfPresent(file),
-                   let bytes = try CgroupLimits.memoryLimit(parsing: text, file: file.string) {
-                    limits.memoryLimitBytes = min(bytes, limits.memoryLimitBytes ?? .max)
-                }
-                let usage = directory.appending(usageFile)
-                if limits.memoryUsageBytes == nil, let text = try Self.readIfPresent(usage) {
-                    limits.memoryUsageBytes = try CgroupLimits.memoryUsage(parsing: text, file: usage.string)
-                }
-            }
-        }
-        if let (mount, path, isV1) = hierarchy(of: "cpu", in: membership) {
-            for directory in Self.lineage(path, under: mount) {
-                if let cores = try Self.cpuQuota(in: directory, isV1: isV1) {
-                    limits.cpuQuotaCores = min(cores, limits.cpuQuotaCores ?? .infinity)
-                }
-            }
-        }
-        return limits
+        try CgroupLimitFiles(cgroups: self, membership: membership).read()
     }
 
     /// The mount and in-hierarchy path that carry `controller` for this process.
@@ -130,28 +104,6 @@ extension CgroupFS {
         let components = relative.split(separator: "/").map(String.init)
         return (0...components.count).reversed().map { depth in
             directory(components.prefix(depth).joined(separator: "/"), under: mount)
-        }
-    }
-
-    private static func cpuQuota(in directory: FilePath, isV1: Bool) throws(HostError) -> Double? {
-        if isV1 {
-            let quotaFile = directory.appending("cpu.cfs_quota_us")
-            guard let quota = try readIfPresent(quotaFile),
-                  let period = try readIfPresent(directory.appending("cpu.cfs_period_us")) else { return nil }
-            return try CgroupLimits.cfsQuota(parsing: quota, period: period, file: quotaFile.string)
-        }
-        let file = directory.appending("cpu.max")
-        guard let text = try readIfPresent(file) else { return nil }
-        return try CgroupLimits.cpuMax(parsing: text, file: file.string)
-    }
-
-    /// A cgroup file's text, or nil when it does not exist.
-    private static func readIfPresent(_ path: FilePath) throws(HostError) -> String? {
-        do {
-            return try TextFile.read(path, limit: 4096)
-        } catch {
-            if error.errno == .noSuchFileOrDirectory { return nil }
-            throw error
         }
     }
 }

@@ -21,6 +21,10 @@ final class AttackSession {
     private(set) var record: LedgerRecord
     /// The attack's cgroup, once created; nil where none could be made.
     private(set) var cgroup: AttackCgroup?
+    /// The host's memory files, found when the attack starts: guards and
+    /// drivers read memory up to ten times a second. nil if they could not
+    /// be found then; `memoryCapacity()` looks again each time.
+    private let memoryGauge: MemoryGauge?
 
     init(id: AttackID, spec: AttackSpec, environment: AgentEnvironment, stop: StopRequest, supervisor: ProcessIdentity) {
         self.id = id
@@ -33,6 +37,13 @@ final class AttackSession {
         record = LedgerRecord(
             id: id, spec: spec, bootID: environment.bootID, supervisor: supervisor,
             startedAt: startedAt, deadline: startedAt.addingTimeInterval(spec.duration.seconds))
+        memoryGauge = try? environment.observer.memoryGauge()
+    }
+
+    /// How much memory the agent's scope has now.
+    func memoryCapacity() throws(HostError) -> MemoryCapacity {
+        guard let memoryGauge else { return try environment.observer.memoryCapacity() }
+        return try memoryGauge.read()
     }
 
     /// Seconds since the attack started.

@@ -6,13 +6,13 @@ import SystemPackage
 /// A value the host cannot give now is nil: a guard does not trip on a
 /// reading it could not take.
 struct HostReader {
-    let observer: HostObserver
+    let session: AttackSession
     let watchesMemory: Bool
     let watchesLoad: Bool
     let watchedPaths: [String]
 
-    init(environment: AgentEnvironment, guard: Guard) {
-        observer = environment.observer
+    init(session: AttackSession, guard: Guard) {
+        self.session = session
         watchesMemory = `guard`.watchesMemory
         watchesLoad = `guard`.watchesLoad
         watchedPaths = Array(`guard`.diskFloorBytes.keys)
@@ -24,15 +24,15 @@ struct HostReader {
             disks[path] = (try? DiskCapacity(path: FilePath(path)))?.availableBytes
         }
         return Guard.Reading(
-            memoryAvailableBytes: watchesMemory ? (try? observer.memoryCapacity())?.available : nil,
+            memoryAvailableBytes: watchesMemory ? (try? session.memoryCapacity())?.available : nil,
             diskAvailableBytes: disks,
-            loadAverage1: watchesLoad ? (try? observer.proc.loadAverage())?.one : nil)
+            loadAverage1: watchesLoad ? (try? session.environment.procFS.loadAverage())?.one : nil)
     }
 
     /// A timeline point: always memory and load, whatever the guards watch.
     func sample(elapsed: Double) -> HostSample {
         HostSample(
-            elapsed: elapsed, memoryAvailableBytes: (try? observer.memoryCapacity())?.available,
-            loadAverage1: (try? observer.proc.loadAverage())?.one)
+            elapsed: elapsed, memoryAvailableBytes: (try? session.memoryCapacity())?.available,
+            loadAverage1: (try? session.environment.procFS.loadAverage())?.one)
     }
 }
