@@ -41,4 +41,36 @@ import Testing
         let gone = try #require(throws: HostError.self) { try Fixture.odd.proc.processStat(12345) }
         #expect(gone.errno == .noSuchFileOrDirectory)
     }
+
+    @Test(arguments: [
+        ("", "no 'pid (comm)' prefix"),
+        ("42 43 (sleep) S 1", "no 'pid (comm)' prefix"),
+        ("-5 (sleep) S 1", "no 'pid (comm)' prefix"),
+        ("99999999999 (sleep) S 1", "no 'pid (comm)' prefix"),
+        ("42 (sleep) ", "no state field"),
+        ("42 (sleep) S -1 42 42 0 -1 4194560 1 0 0 0 1 2 0 0 20 0 1 0 500 1000 10", "field 4 missing or not a number"),
+        ("42 (sleep) S 1 42 42 0 -1 4194560 1 0 0 0 1 2 0 0 20 0 1 0 500 1000", "field 24 missing or not a number"),
+    ])
+    func rejectsBrokenText(text: String, reason: String) {
+        #expect {
+            try ProcessStat(parsing: text, file: "stat")
+        } throws: { error in
+            guard case .unparsable(_, _, let actual) = error as? HostError else { return false }
+            return actual == reason
+        }
+    }
+
+    @Test func parsesEveryFieldItReads() throws {
+        let stat = try ProcessStat(parsing: "42 (a) b) S 7 42 42 0 -1 4194560 1 0 0 0 11 22 0 0 20 0 3 0 500 1000 10 0\n")
+        #expect(stat.pid == 42)
+        #expect(stat.command == "a) b")
+        #expect(stat.state == "S")
+        #expect(stat.parentPID == 7)
+        #expect(stat.flags == 4_194_560)
+        #expect(stat.userTicks == 11)
+        #expect(stat.systemTicks == 22)
+        #expect(stat.threads == 3)
+        #expect(stat.startTime == 500)
+        #expect(stat.residentPages == 10)
+    }
 }

@@ -17,13 +17,16 @@ public struct CgroupMembership: Hashable, Sendable {
 
     public init(parsing text: String, file: String = "cgroup") throws(HostError) {
         var entries: [Entry] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, let id = Int(parts[0]), parts[2].hasPrefix("/") else {
-                throw .unparsable(file: file, text: String(line), reason: "expected 'id:controllers:/path'")
+        // Bytes, not Characters: every memory reading used to start here.
+        for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
+            let parts = line.split(separator: UInt8(ascii: ":"), maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count == 3, let id = UInt64(asciiDecimal: parts[0]).flatMap(Int.init(exactly:)),
+                  parts[2].first == UInt8(ascii: "/")
+            else {
+                throw .unparsable(file: file, text: String(decoding: line, as: UTF8.self), reason: "expected 'id:controllers:/path'")
             }
-            let controllers = parts[1].split(separator: ",").map(String.init)
-            entries.append(Entry(hierarchyID: id, controllers: controllers, path: String(parts[2])))
+            let controllers = parts[1].split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) }
+            entries.append(Entry(hierarchyID: id, controllers: controllers, path: String(decoding: parts[2], as: UTF8.self)))
         }
         self.entries = entries
     }

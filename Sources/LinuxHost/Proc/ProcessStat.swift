@@ -32,25 +32,30 @@ public struct ProcessStat: Hashable, Sendable {
     public var hasExited: Bool { state == "Z" || state == "X" }
 
     public init(parsing text: String, file: String = "stat") throws(HostError) {
-        guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close,
-              let pid = Int32(text[..<open].trimmingCharacters(in: " "))
+        // Bytes, not Characters: a process table reads one of these per
+        // process, and the kernel writes ASCII around `comm`.
+        let bytes = text.utf8
+        guard let open = bytes.firstIndex(of: UInt8(ascii: "(")), let close = bytes.lastIndex(of: UInt8(ascii: ")")),
+              open < close,
+              case let pidWords = bytes[..<open].split(separator: UInt8(ascii: " ")), pidWords.count == 1,
+              let pid = UInt64(asciiDecimal: pidWords[0]).flatMap(Int32.init(exactly:))
         else {
             throw .unparsable(file: file, text: text, reason: "no 'pid (comm)' prefix")
         }
-        let fields = text[text.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
+        let fields = bytes[bytes.index(after: close)...].split(separator: UInt8(ascii: " "))
         // fields[0] is field 3 (state); field N is fields[N - 3].
-        func field<T: LosslessStringConvertible>(_ number: Int, as type: T.Type = T.self) throws(HostError) -> T {
-            guard fields.count > number - 3, let value = T(String(fields[number - 3])) else {
+        func field<T: FixedWidthInteger>(_ number: Int, as type: T.Type = T.self) throws(HostError) -> T {
+            guard fields.count > number - 3, let value = UInt64(asciiDecimal: fields[number - 3]).flatMap(T.init(exactly:)) else {
                 throw .unparsable(file: file, text: text, reason: "field \(number) missing or not a number")
             }
             return value
         }
-        guard let state = fields.first?.first else {
+        guard let state = fields.first?.first, state < 0x80 else {
             throw .unparsable(file: file, text: text, reason: "no state field")
         }
         self.pid = pid
-        self.command = String(text[text.index(after: open)..<close])
-        self.state = state
+        self.command = String(decoding: bytes[bytes.index(after: open)..<close], as: UTF8.self)
+        self.state = Character(Unicode.Scalar(state))
         self.parentPID = try field(4)
         self.flags = try field(9)
         self.userTicks = try field(14)
