@@ -6,10 +6,14 @@ import TestSupport
 import Testing
 
 @Suite struct MemoryGaugeTests {
+    func gauge(proc: ProcFS, cgroups: CgroupFS) throws -> MemoryGauge {
+        MemoryGauge(proc: proc, files: CgroupLimitFiles(cgroups: cgroups, membership: try proc.cgroupMembership()))
+    }
+
     @Test(arguments: [Fixture.hybridHost, .v2Container, .v1Host])
-    func readsWhatTheObserverReads(fixture: Fixture) throws {
+    func readsWhatValidationReads(fixture: Fixture) throws {
         let observer = HostObserver(proc: fixture.proc, cgroups: fixture.cgroups, onlineCPUs: { 2 })
-        #expect(try observer.memoryGauge().read() == observer.limits().memory)
+        #expect(try gauge(proc: fixture.proc, cgroups: fixture.cgroups).read() == observer.limits().memory)
     }
 
     @Test func findsTheFilesOnceThenReadsOnlyTheMemoryOnes() throws {
@@ -18,8 +22,7 @@ import Testing
         try FileManager.default.copyItem(atPath: Fixture.v1Host.root.string, toPath: root.string)
         let proc = ProcFS(root: root.appending("proc"))
         let cgroups = CgroupFS(root: root.appending("sys/fs/cgroup"))
-        let observer = HostObserver(proc: proc, cgroups: cgroups, onlineCPUs: { 2 })
-        let gauge = try observer.memoryGauge()
+        let gauge = try gauge(proc: proc, cgroups: cgroups)
         #expect(try gauge.read().cgroupUsageBytes == 73_400_320)
 
         let service = cgroups.root.appending("memory/user.slice/batch.service")
@@ -32,6 +35,7 @@ import Testing
         let capacity = try gauge.read()
         #expect(capacity.cgroupUsageBytes == 104_857_600, "every read reads the usage again")
         #expect(capacity.limitBytes == 268_435_456)
-        #expect(throws: HostError.self, "finding the files again now fails") { try observer.memoryCapacity() }
+        let observer = HostObserver(proc: proc, cgroups: cgroups, onlineCPUs: { 2 })
+        #expect(throws: HostError.self, "finding the files again now fails") { try observer.limits() }
     }
 }

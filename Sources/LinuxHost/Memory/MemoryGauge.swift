@@ -1,8 +1,9 @@
 import StressCore
 
 /// Reads how much memory this process's scope has, as often as a guard
-/// asks: /proc/meminfo and the memory files of the process's cgroups, found
-/// once. `HostObserver.memoryCapacity()` finds them on every call.
+/// asks: MemTotal/MemAvailable from /proc/meminfo and, inside a cgroup with
+/// a memory limit, that limit and its usage, from files found once
+/// (`CgroupLimitFiles`).
 public struct MemoryGauge: Sendable {
     let proc: ProcFS
     let files: CgroupLimitFiles

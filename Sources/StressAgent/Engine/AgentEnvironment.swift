@@ -1,3 +1,4 @@
+import Glibc
 import LinuxHost
 import StressCore
 import SystemPackage
@@ -12,6 +13,15 @@ public struct AgentEnvironment: Sendable {
     /// The stressd binary that `stressd worker …` re-executes.
     public var workerExecutable: String
     public var bootID: String
+    /// This process, as every ledger record names its supervisor: a replay
+    /// leaves a record alone while the process that wrote it still runs.
+    public var supervisor: ProcessIdentity
+    /// The cgroup files that hold this process's memory and CPU limits,
+    /// found once, as guards and validation read them many times. Processes
+    /// are not moved between cgroups in practice (systemd keeps a service's
+    /// processes in its unit's cgroup); an agent moved by hand must be
+    /// restarted to see its new limits.
+    public var cgroupLimitFiles: CgroupLimitFiles
     public var policy: SafetyPolicy
 
     public init(
@@ -26,6 +36,8 @@ public struct AgentEnvironment: Sendable {
         self.ledger = try Ledger(stateDirectory: stateDirectory)
         do {
             self.bootID = try procFS.bootID()
+            self.supervisor = try procFS.processStat(getpid()).identity
+            self.cgroupLimitFiles = CgroupLimitFiles(cgroups: cgroupFS, membership: try procFS.cgroupMembership())
         } catch {
             throw .host(error)
         }
@@ -33,6 +45,14 @@ public struct AgentEnvironment: Sendable {
 
     /// Reads the host through this environment's /proc and cgroup roots.
     public var observer: HostObserver { HostObserver(proc: procFS, cgroups: cgroupFS) }
+
+    /// What validation needs to know about the host (see `HostObserver.limits()`).
+    public func hostLimits() throws(HostError) -> HostLimits {
+        try observer.limits(reading: cgroupLimitFiles)
+    }
+
+    /// How much memory this process's scope has now, for guards and drivers.
+    public var memoryGauge: MemoryGauge { MemoryGauge(proc: procFS, files: cgroupLimitFiles) }
 
     public var undo: AttackUndo { AttackUndo(procFS: procFS, bootID: bootID) }
     public var replay: LedgerReplay { LedgerReplay(ledger: ledger, undo: undo) }

@@ -21,12 +21,8 @@ final class AttackSession {
     private(set) var record: LedgerRecord
     /// The attack's cgroup, once created; nil where none could be made.
     private(set) var cgroup: AttackCgroup?
-    /// The host's memory files, found when the attack starts: guards and
-    /// drivers read memory up to ten times a second. nil if they could not
-    /// be found then; `memoryCapacity()` looks again each time.
-    private let memoryGauge: MemoryGauge?
 
-    init(id: AttackID, spec: AttackSpec, environment: AgentEnvironment, stop: StopRequest, supervisor: ProcessIdentity) {
+    init(id: AttackID, spec: AttackSpec, environment: AgentEnvironment, stop: StopRequest) {
         self.id = id
         self.spec = spec
         self.environment = environment
@@ -35,15 +31,8 @@ final class AttackSession {
         startInstant = MonotonicClock.now()
         deadline = startInstant + UInt64(spec.duration.seconds * 1e9)
         record = LedgerRecord(
-            id: id, spec: spec, bootID: environment.bootID, supervisor: supervisor,
+            id: id, spec: spec, bootID: environment.bootID, supervisor: environment.supervisor,
             startedAt: startedAt, deadline: startedAt.addingTimeInterval(spec.duration.seconds))
-        memoryGauge = try? environment.observer.memoryGauge()
-    }
-
-    /// How much memory the agent's scope has now.
-    func memoryCapacity() throws(HostError) -> MemoryCapacity {
-        guard let memoryGauge else { return try environment.observer.memoryCapacity() }
-        return try memoryGauge.read()
     }
 
     /// Seconds since the attack started.

@@ -70,13 +70,7 @@ public struct AttackSupervisor: Sendable {
     private func run<Driver: AttackDriver>(
         _ driver: inout Driver, stop: StopRequest, progress: @Sendable (AttackProgress) -> Void
     ) async throws(AgentError) -> AttackReport {
-        let supervisor: ProcessIdentity
-        do {
-            supervisor = try environment.procFS.processStat(getpid()).identity
-        } catch {
-            throw .host(error)
-        }
-        let session = AttackSession(id: id, spec: spec, environment: environment, stop: stop, supervisor: supervisor)
+        let session = AttackSession(id: id, spec: spec, environment: environment, stop: stop)
         if let controller = driver.cgroupController {
             session.planCgroup(controller: controller)
         }

@@ -32,7 +32,7 @@ struct MemoryDriver: AttackDriver {
     private var availableBefore: UInt64 = 0
     private var availableLowest: UInt64 = .max
     /// Kept from `stop` to measure, after cleanup, the memory that came back.
-    private var session: AttackSession?
+    private var memoryGauge: MemoryGauge?
     private var samples: [MemorySample] = []
     private var ticks = 0
 
@@ -47,7 +47,7 @@ struct MemoryDriver: AttackDriver {
         // Lowering needs CAP_SYS_RESOURCE; without it the hog's 1000 still
         // makes it the first choice.
         try? session.environment.procFS.setOOMScoreAdjustment(-900)
-        let now = (try? session.memoryCapacity()) ?? capacity
+        let now = (try? session.environment.memoryGauge.read()) ?? capacity
         availableBefore = now.available
         availableLowest = now.available
         target = clampedToFloor(spec.targetBytes(now), capacity: now, hogBytes: 0)
@@ -76,7 +76,7 @@ struct MemoryDriver: AttackDriver {
         if secondsToTarget == nil, target > 0, Double(held) >= Double(target) * 0.99 {
             secondsToTarget = elapsed
         }
-        if let now = try? session.memoryCapacity() {
+        if let now = try? session.environment.memoryGauge.read() {
             availableLowest = min(availableLowest, now.available)
             if case .fillTo = spec.amount {
                 let wanted = clampedToFloor(spec.targetBytes(now, hogBytes: resident), capacity: now, hogBytes: resident)
@@ -136,7 +136,7 @@ struct MemoryDriver: AttackDriver {
             _ = hog.process.reap()
             worker = nil
         }
-        self.session = session
+        memoryGauge = session.environment.memoryGauge
     }
 
     /// Memory available after cleanup. The kernel frees a dead hog's pages
@@ -144,10 +144,10 @@ struct MemoryDriver: AttackDriver {
     /// available memory is back near where it started.
     private func availableAfterCleanup(settle: Duration = .seconds(1)) -> UInt64? {
         let deadline = MonotonicClock.now() + UInt64(settle.seconds * 1e9)
-        var available = (try? session?.memoryCapacity())?.available
+        var available = (try? memoryGauge?.read())?.available
         while let now = available, now + resizeThreshold < availableBefore, MonotonicClock.now() < deadline {
             usleep(10_000)
-            available = (try? session?.memoryCapacity())?.available
+            available = (try? memoryGauge?.read())?.available
         }
         return available
     }

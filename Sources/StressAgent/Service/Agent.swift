@@ -28,7 +28,6 @@ public actor Agent {
     }
 
     private let environment: AgentEnvironment
-    private let hostLimits: @Sendable () throws -> HostLimits
     private let log: AgentLog
     public let maxConcurrent: Int
     private let clock = ContinuousClock()
@@ -44,12 +43,10 @@ public actor Agent {
     /// embedders stay quiet unless they ask.
     public init(
         environment: AgentEnvironment, maxConcurrent: Int = 8,
-        hostLimits: @escaping @Sendable () throws -> HostLimits = { try HostObserver().limits() },
         logger: Logger = Logger(label: "stressd.agent", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.environment = environment
         self.maxConcurrent = maxConcurrent
-        self.hostLimits = hostLimits
         self.log = AgentLog(logger: logger)
         (launches, launchQueue) = AsyncStream.makeStream(of: Launch.self)
     }
@@ -107,7 +104,7 @@ public actor Agent {
     private func admit(_ spec: AttackSpec, lease: Duration?, stricter: StricterPolicy) throws(AgentError) -> AttackID {
         let limits: HostLimits
         do {
-            var gathered = try hostLimits()
+            var gathered = try environment.hostLimits()
             if case .disk(let disk) = spec.parameters {
                 gathered.disk = try DiskPathCheck.capacity(of: disk.path)
             }
