@@ -9,15 +9,17 @@ slower), then rounds interleaved tool by tool, and the median is reported.
 
 Disk: each command is launched in a temp dir and statvfs is polled (every
 0.1 ms) until the space is taken; the time from launch to taken, median of
-interleaved rounds. Beside the commands: the least any program that records
-the fill durably before the first byte must do, in C (bench/durable_fill.c);
-the same fill asked of a running agent over the API (request sent to space
-taken, Python's HTTP client included: no process start-up), which is the
-fill's cost target (at most 1.5x fallocate(1)); and start-up alone
-(`stressd --version` beside /bin/true and an empty Swift program), which
-shows how much of the one-shot command's time is start-up and argument
-parsing, and how much of that is the Swift runtime's. The one-shot command's
-ratio is printed, not held to a target: see issue 4's notes for why.
+interleaved rounds. Beside the commands, two floors: the least any program
+that records the fill durably before the first byte must do, in C
+(bench/durable_fill.c) and in Swift linked as stressd is
+(bench/durable_fill.swift), whose difference is the language's start-up;
+and the same fill asked of a running agent over the API (request sent to
+space taken, Python's HTTP client included: no process start-up), which is
+held to the fill's cost target: at most 1.5x the C floor. Start-up alone
+(`stressd --version` beside /bin/true and an empty Swift program) shows how
+much of the one-shot command's time is start-up and argument parsing; that
+command's ratios are printed, not held to a target (issue 4's notes: no
+Swift program meets 1.5x fallocate(1) once it records the fill durably).
 """
 import json
 import os
