@@ -55,6 +55,9 @@ struct ReportOutput {
 
     static func summary(_ report: AttackReport, savedAt: String) -> String {
         var lines = ["\(report.id) \(report.outcome)"]
+        if let guards = report.guards {
+            lines.append("  guards:    \(guards)")
+        }
         if let cpu = report.cpu {
             lines.append("  asked:     \(report.spec.flatParameters)"
                 + " (\(cpu.requestedLoadPerWorker.percent(1)) per worker)")

@@ -26,6 +26,12 @@ struct GuardTests {
         #expect(Guard().isEmpty)
         #expect(!rails.isEmpty)
     }
+
+    @Test func describesEveryFloorForAReport() {
+        #expect(rails.description
+            == "memory available above 256 MiB, free space on /data above 512 MiB, 1-minute load average at most 8.0")
+        #expect(Guard().description == "none")
+    }
 }
 
 @Suite("Sizes or shares")

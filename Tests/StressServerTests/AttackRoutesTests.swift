@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LinuxHost
 import StressAgent
 import StressCore
 import StressServer
@@ -165,7 +166,16 @@ struct AttackRoutesTests {
             let tighter = try await post(#"{"kind": "disk", "path": "\#(target)", "size": "4M", "floor": "3%", "duration": "30s"}"#)
             #expect(tighter.status == .created, "\(String(buffer: tighter.body))")
             let id = try #require(try json(tighter)["id"] as? String)
-            #expect(try await client.execute(uri: "/v1/attacks/\(id)", method: .delete, headers: auth).status == .ok)
+            // The attack shows the floor it is held to, and so does its report.
+            let size = try DiskCapacity(path: .init(target)).sizeBytes
+            let floor = try SizeOrShare(parsing: "3%", field: "floor").bytes(of: size)
+            func diskFloor(_ object: [String: Any]) -> UInt64? {
+                ((object["guards"] as? [String: Any])?["diskFloorBytes"] as? [String: Any])?[target].flatMap { ($0 as? NSNumber)?.uint64Value }
+            }
+            #expect(diskFloor(try json(tighter)) == floor)
+            let stopped = try await client.execute(uri: "/v1/attacks/\(id)", method: .delete, headers: auth)
+            #expect(stopped.status == .ok)
+            #expect(diskFloor(try json(stopped)) == floor)
         }
     }
 

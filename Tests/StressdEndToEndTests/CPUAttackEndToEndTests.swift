@@ -111,6 +111,7 @@ struct CPUAttackEndToEndTests {
         let outcome = try #require(try decodeJSON(result.stdout)["outcome"] as? [String: Any])
         #expect(outcome["status"] as? String == "guard-tripped")
         #expect(outcome["guard"] as? String == "load-average")
+        #expect((try decodeJSON(result.stdout)["guards"] as? [String: Any])?["maxLoadAverage"] as? Double == 0.01)
         expectCleanedUp(try decodeJSON(result.stdout), stressd)
     }
 

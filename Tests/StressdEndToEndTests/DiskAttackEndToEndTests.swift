@@ -38,6 +38,9 @@ struct DiskAttackEndToEndTests {
         #expect(after + 64 * Self.mebibyte >= before, "the space came back")
         #expect(fillFolders(in: target).isEmpty)
         #expect(stressd.ledgerFiles.isEmpty)
+        let floors = try #require((try decodeJSON(result.stdout)["guards"] as? [String: Any])?["diskFloorBytes"] as? [String: Any])
+        let size = try DiskCapacity(path: FilePath(target)).sizeBytes
+        #expect(floors[target] as? UInt64 == SafetyPolicy.default.diskFloorBytes(size: size), "the report names the floor it was held to")
     }
 
     @Test func aReportThatCannotBeSavedIsStillPrintedWithAWarning() throws {
@@ -54,6 +57,7 @@ struct DiskAttackEndToEndTests {
         #expect(result.stderr.contains("warning: the report could not be saved"), "\(result.stderr)")
         #expect(result.stdout.contains("report:    not saved ("), "\(result.stdout)")
         #expect(result.stdout.contains("completed"), "the summary is still printed: \(result.stdout)")
+        #expect(result.stdout.contains("  guards:    free space on \(target) above "), "\(result.stdout)")
         #expect(fillFolders(in: target).isEmpty)
         #expect(stressd.ledgerFiles.isEmpty)
     }

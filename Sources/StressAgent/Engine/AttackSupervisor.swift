@@ -97,7 +97,7 @@ public struct AttackSupervisor: Sendable {
 
         var report = AttackReport(
             id: id, spec: spec, startedAt: session.record.startedAt, endedAt: Date(), outcome: outcome,
-            timeline: timeline, cleanup: cleanup)
+            guards: guardRails, timeline: timeline, cleanup: cleanup)
         driver.measurements(into: &report)
         return report
     }

@@ -19,6 +19,7 @@ public actor Agent {
         var progress: LatestProgress
         var lease: Duration?
         var leaseDeadline: ContinuousClock.Instant?
+        var guards: Guard
     }
 
     private struct Launch: Sendable {
@@ -146,12 +147,11 @@ public actor Agent {
         let id = AttackID(kind: spec.kind, using: &generator)
         let stop = StopRequest()
         let progress = LatestProgress()
+        let supervisor = AttackSupervisor(id: id, spec: spec, limits: limits, environment: environment, policy: policy)
         running[id] = Running(
             spec: spec, stop: stop, progress: progress, lease: lease,
-            leaseDeadline: lease.map { clock.now.advanced(by: $0) })
-        launchQueue.yield(Launch(
-            supervisor: AttackSupervisor(id: id, spec: spec, limits: limits, environment: environment, policy: policy),
-            stop: stop, progress: progress))
+            leaseDeadline: lease.map { clock.now.advanced(by: $0) }, guards: supervisor.guardRails)
+        launchQueue.yield(Launch(supervisor: supervisor, stop: stop, progress: progress))
         return id
     }
 
@@ -220,7 +220,7 @@ public actor Agent {
         let live = running.map { id, attack in
             AgentAttack(
                 id: id, state: .running, spec: attack.spec, progress: attack.progress.current?.line,
-                leaseSecondsLeft: attack.leaseDeadline.map { max(0, (($0 - now)).seconds) })
+                leaseSecondsLeft: attack.leaseDeadline.map { max(0, (($0 - now)).seconds) }, guards: attack.guards)
         }
         let done = reports.values.map { AgentAttack(id: $0.id, state: .finished, spec: $0.spec, report: $0) }
         let undone = recovered.values.map { AgentAttack(id: $0.id, state: .recovered, undone: $0) }

@@ -17,6 +17,8 @@ public struct AgentAttack: Codable, Sendable {
     public var progress: String?
     /// Seconds until the lease runs out, if the attack has one.
     public var leaseSecondsLeft: Double?
+    /// The floors it is held to (running only; a finished one's report has them).
+    public var guards: Guard?
     public var report: AttackReport?
     /// What the start-up replay undid (recovered only).
     public var undone: UndoResult?

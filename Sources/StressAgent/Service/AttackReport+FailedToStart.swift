@@ -7,7 +7,7 @@ extension AttackReport {
     static func failedToStart(_ supervisor: AttackSupervisor, reason: String) -> AttackReport {
         AttackReport(
             id: supervisor.id, spec: supervisor.spec, startedAt: Date(), endedAt: Date(),
-            outcome: .failed(reason: reason), timeline: [],
+            outcome: .failed(reason: reason), guards: supervisor.guardRails, timeline: [],
             cleanup: CleanupVerification(
                 reapMilliseconds: 0, workersReaped: 0, cgroupsRemoved: [], ledgerRecordRemoved: true, leftovers: []))
     }

@@ -3,7 +3,7 @@
 /// was crossed. Whatever pushed the host there — the attack or something
 /// else — the attack stops, because the host now has less room than the
 /// operator allowed.
-public struct Guard: Hashable, Sendable {
+public struct Guard: Codable, Hashable, Sendable {
     /// MemAvailable (or what the cgroup limit leaves) must stay at or above this.
     public var memoryFloorBytes: UInt64?
     /// Free space per watched file system (path → floor in bytes).
@@ -59,5 +59,24 @@ public struct Guard: Hashable, Sendable {
             return Trip(name: "load-average", reason: "the 1-minute load average rose to \(load), above \(limit)")
         }
         return nil
+    }
+}
+
+extension Guard: CustomStringConvertible {
+    /// The floors in one line, for reports people read: `memory above
+    /// 1.2 GiB, free space on /tmp above 5.3 GiB, 1-minute load average at
+    /// most 4.0`, or `none`.
+    public var description: String {
+        var floors: [String] = []
+        if let memoryFloorBytes {
+            floors.append("memory available above \(ByteCount(bytes: memoryFloorBytes))")
+        }
+        for (path, floor) in diskFloorBytes.sorted(by: { $0.key < $1.key }) {
+            floors.append("free space on \(path) above \(ByteCount(bytes: floor))")
+        }
+        if let maxLoadAverage {
+            floors.append("1-minute load average at most \(maxLoadAverage)")
+        }
+        return floors.isEmpty ? "none" : floors.joined(separator: ", ")
     }
 }

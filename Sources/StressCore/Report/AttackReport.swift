@@ -9,6 +9,10 @@ public struct AttackReport: Codable, Hashable, Sendable {
     public var startedAt: Date
     public var endedAt: Date
     public var outcome: AttackOutcome
+    /// The floors the attack was held to, in bytes as they were at its
+    /// start: the blast radius the operator allowed. nil in reports saved
+    /// before stressd recorded it.
+    public var guards: Guard?
     /// What the attack itself achieved; one of these is set, by kind.
     public var cpu: CPUMeasurements?
     public var memory: MemoryMeasurements?
@@ -19,7 +23,7 @@ public struct AttackReport: Codable, Hashable, Sendable {
     public var cleanup: CleanupVerification
 
     public init(
-        id: AttackID, spec: AttackSpec, startedAt: Date, endedAt: Date, outcome: AttackOutcome,
+        id: AttackID, spec: AttackSpec, startedAt: Date, endedAt: Date, outcome: AttackOutcome, guards: Guard? = nil,
         cpu: CPUMeasurements? = nil, memory: MemoryMeasurements? = nil, disk: DiskMeasurements? = nil, timeline: [HostSample], cleanup: CleanupVerification
     ) {
         self.id = id
@@ -27,6 +31,7 @@ public struct AttackReport: Codable, Hashable, Sendable {
         self.startedAt = startedAt
         self.endedAt = endedAt
         self.outcome = outcome
+        self.guards = guards
         self.cpu = cpu
         self.memory = memory
         self.disk = disk
