@@ -54,6 +54,28 @@ struct DiskSpecTests {
         try validate(["leave": "1G"], policy: SafetyPolicy(diskFloor: .bytes(ByteCount(bytes: 512 << 20))))
     }
 
+    @Test(arguments: [
+        (["fill-to": "10%"], "fill-to", "fill-to: nothing to fill: /data is already 63% full (df's Use%), at or above --fill-to 10%"),
+        (["leave": "50%"], "leave", "leave: nothing to fill: /data has only 35 GiB free, no more than --leave 50% would leave"),
+        (["size": "0"], "size", "size '0 B' is out of range: more than 0 bytes"),
+    ])
+    func nothingToFillSaysWhy(flags: [String: String], field: String, message: String) throws {
+        let error = try #require(throws: InputError.self) { try validate(flags) }
+        #expect(error.field == field)
+        #expect(error.description == message)
+    }
+
+    @Test func aFileSystemWithoutBlocksIsNotFillable() throws {
+        let proc = DiskCapacity(sizeBytes: 0, availableBytes: 0, freeBytes: 0)
+        let error = try #require(throws: InputError.self) {
+            try spec(["size": "1M"]).validate(
+                host: HostLimits(cpu: host, memory: MemoryCapacity(hostTotalBytes: 1 << 30, hostAvailableBytes: 1 << 30), disk: proc),
+                policy: .default)
+        }
+        #expect(error.field == "path")
+        #expect(error.description.contains("without blocks to fill"))
+    }
+
     @Test("bad disk parameters", arguments: [
         ["size": "-1G"], ["size": "12XB"], ["fill-to": "101%"], ["size": "1G", "leave": "1G"], [:],
         ["size": "100G"], ["fill-to": "10%"], ["path": "relative/dir", "size": "1G"],

@@ -47,16 +47,22 @@ public struct DiskSpec: Hashable, Sendable {
         guard !disk.readOnly else {
             throw .rejected(field: "path", reason: "\(path) is on a read-only file system; pick a writable one")
         }
+        guard disk.sizeBytes > 0 else {
+            throw .rejected(field: "path", reason: """
+                \(path) is on a file system without blocks to fill (such as proc or sysfs); \
+                give a directory on a disk-backed one
+                """)
+        }
         if case .fillTo(let share) = amount, share.fraction <= 0 || share.fraction > 1 {
             throw .outOfRange(field: "fill-to", value: share.description, allowed: "from 1% to 100%")
         }
-        let target = targetBytes(disk)
-        guard target > 0 else {
-            throw .rejected(field: amountField, reason: """
-                nothing to fill: \(path) already has only \(ByteCount(bytes: disk.room(includeReserved: includeReserved))) \
-                free of \(ByteCount(bytes: disk.sizeBytes))
-                """)
+        if case .size(let size) = amount, size.bytes == 0 {
+            throw .outOfRange(field: "size", value: size.description, allowed: "more than 0 bytes")
         }
+        guard targetBytes(disk) > 0 else {
+            throw .rejected(field: amountField, reason: "nothing to fill: \(alreadyThere(disk))")
+        }
+        let target = targetBytes(disk)
         if case .size(let size) = amount, size.bytes > disk.room(includeReserved: includeReserved) {
             throw .rejected(field: "size", reason: """
                 \(size) is more than the \(ByteCount(bytes: disk.room(includeReserved: includeReserved))) free on \(path); \
@@ -71,6 +77,21 @@ public struct DiskSpec: Hashable, Sendable {
                 \(ByteCount(bytes: floor - leaves)) below the disk floor of \(ByteCount(bytes: floor)); \
                 fill less or lower the floor (--floor)
                 """)
+        }
+    }
+
+    /// Why a file system needs no filling for this amount, in df's terms.
+    private func alreadyThere(_ disk: DiskCapacity) -> String {
+        let room = ByteCount(bytes: disk.room(includeReserved: includeReserved))
+        switch amount {
+        case .size:
+            return "\(path) has no free space left (\(room) free of \(ByteCount(bytes: disk.sizeBytes)))"
+        case .fillTo(let share):
+            let whole = disk.whole(includeReserved: includeReserved)
+            let used = whole > 0 ? Double(disk.usedBytes) / Double(whole) : 1
+            return "\(path) is already \(used.percent(0)) full (df's Use%), at or above --fill-to \(share)"
+        case .leave(let left):
+            return "\(path) has only \(room) free, no more than --leave \(left) would leave"
         }
     }
 
