@@ -127,6 +127,8 @@ struct DiskAttackEndToEndTests {
             (["--path", stressd.stateDirectory, "--size", "12XB"], "invalid size"),
             (["--path", stressd.stateDirectory, "--fill-to", "101%"], "fill-to"),
             (["--path", stressd.stateDirectory], "exactly one of"),
+            (["--path", stressd.stateDirectory, "--size", "0"], "more than 0 bytes"),
+            (["--path", "/proc", "--size", "1M"], "without blocks to fill"),
         ]
         var readOnly: String?
         if getuid() == 0 {
