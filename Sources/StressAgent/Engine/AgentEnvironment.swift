@@ -20,8 +20,9 @@ public struct AgentEnvironment: Sendable {
     /// found once, as guards and validation read them many times. Processes
     /// are not moved between cgroups in practice (systemd keeps a service's
     /// processes in its unit's cgroup); an agent moved by hand must be
-    /// restarted to see its new limits.
-    public var cgroupLimitFiles: CgroupLimitFiles
+    /// restarted to see its new limits. If they cannot be found, only what
+    /// needs them fails: `cleanup`, `status` and `stop` never do.
+    private var cgroupLimitFiles: Result<CgroupLimitFiles, HostError>
     public var policy: SafetyPolicy
 
     public init(
@@ -34,10 +35,12 @@ public struct AgentEnvironment: Sendable {
         self.workerExecutable = workerExecutable
         self.policy = policy
         self.ledger = try Ledger(stateDirectory: stateDirectory)
+        self.cgroupLimitFiles = Result { () throws(HostError) in
+            CgroupLimitFiles(cgroups: cgroupFS, membership: try procFS.cgroupMembership())
+        }
         do {
             self.bootID = try procFS.bootID()
             self.supervisor = try procFS.processStat(getpid()).identity
-            self.cgroupLimitFiles = CgroupLimitFiles(cgroups: cgroupFS, membership: try procFS.cgroupMembership())
         } catch {
             throw .host(error)
         }
@@ -48,11 +51,13 @@ public struct AgentEnvironment: Sendable {
 
     /// What validation needs to know about the host (see `HostObserver.limits()`).
     public func hostLimits() throws(HostError) -> HostLimits {
-        try observer.limits(reading: cgroupLimitFiles)
+        try observer.limits(reading: cgroupLimitFiles.get())
     }
 
-    /// How much memory this process's scope has now, for guards and drivers.
-    public var memoryGauge: MemoryGauge { MemoryGauge(proc: procFS, files: cgroupLimitFiles) }
+    /// Reads how much memory this process's scope has, for guards and drivers.
+    public func memoryGauge() throws(HostError) -> MemoryGauge {
+        MemoryGauge(proc: procFS, files: try cgroupLimitFiles.get())
+    }
 
     public var undo: AttackUndo { AttackUndo(procFS: procFS, bootID: bootID) }
     public var replay: LedgerReplay { LedgerReplay(ledger: ledger, undo: undo) }

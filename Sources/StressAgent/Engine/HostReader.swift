@@ -24,7 +24,7 @@ struct HostReader {
             disks[path] = (try? DiskCapacity(path: FilePath(path)))?.availableBytes
         }
         return Guard.Reading(
-            memoryAvailableBytes: watchesMemory ? (try? session.environment.memoryGauge.read())?.available : nil,
+            memoryAvailableBytes: watchesMemory ? (try? session.environment.memoryGauge().read())?.available : nil,
             diskAvailableBytes: disks,
             loadAverage1: watchesLoad ? (try? session.environment.procFS.loadAverage())?.one : nil)
     }
@@ -32,7 +32,7 @@ struct HostReader {
     /// A timeline point: always memory and load, whatever the guards watch.
     func sample(elapsed: Double) -> HostSample {
         HostSample(
-            elapsed: elapsed, memoryAvailableBytes: (try? session.environment.memoryGauge.read())?.available,
+            elapsed: elapsed, memoryAvailableBytes: (try? session.environment.memoryGauge().read())?.available,
             loadAverage1: (try? session.environment.procFS.loadAverage())?.one)
     }
 }

@@ -47,7 +47,7 @@ struct MemoryDriver: AttackDriver {
         // Lowering needs CAP_SYS_RESOURCE; without it the hog's 1000 still
         // makes it the first choice.
         try? session.environment.procFS.setOOMScoreAdjustment(-900)
-        let now = (try? session.environment.memoryGauge.read()) ?? capacity
+        let now = (try? session.environment.memoryGauge().read()) ?? capacity
         availableBefore = now.available
         availableLowest = now.available
         target = clampedToFloor(spec.targetBytes(now), capacity: now, hogBytes: 0)
@@ -76,7 +76,7 @@ struct MemoryDriver: AttackDriver {
         if secondsToTarget == nil, target > 0, Double(held) >= Double(target) * 0.99 {
             secondsToTarget = elapsed
         }
-        if let now = try? session.environment.memoryGauge.read() {
+        if let now = try? session.environment.memoryGauge().read() {
             availableLowest = min(availableLowest, now.available)
             if case .fillTo = spec.amount {
                 let wanted = clampedToFloor(spec.targetBytes(now, hogBytes: resident), capacity: now, hogBytes: resident)
@@ -136,7 +136,7 @@ struct MemoryDriver: AttackDriver {
             _ = hog.process.reap()
             worker = nil
         }
-        memoryGauge = session.environment.memoryGauge
+        memoryGauge = try? session.environment.memoryGauge()
     }
 
     /// Memory available after cleanup. The kernel frees a dead hog's pages
