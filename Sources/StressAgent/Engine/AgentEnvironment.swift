@@ -13,9 +13,10 @@ public struct AgentEnvironment: Sendable {
     /// The stressd binary that `stressd worker …` re-executes.
     public var workerExecutable: String
     public var bootID: String
-    /// This process, as every ledger record names its supervisor: a replay
-    /// leaves a record alone while the process that wrote it still runs.
-    public var supervisor: ProcessIdentity
+    /// This process, as every ledger record names its supervisor (a replay
+    /// leaves a record alone while the process that wrote it still runs),
+    /// read once; like the cgroup files, a failure here fails attacks only.
+    private var supervisorIdentity: Result<ProcessIdentity, HostError>
     /// The cgroup files that hold this process's memory and CPU limits,
     /// found once, as guards and validation read them many times. Processes
     /// are not moved between cgroups in practice (systemd keeps a service's
@@ -35,12 +36,12 @@ public struct AgentEnvironment: Sendable {
         self.workerExecutable = workerExecutable
         self.policy = policy
         self.ledger = try Ledger(stateDirectory: stateDirectory)
+        self.supervisorIdentity = Result { () throws(HostError) in try procFS.processStat(getpid()).identity }
         self.cgroupLimitFiles = Result { () throws(HostError) in
             CgroupLimitFiles(cgroups: cgroupFS, membership: try procFS.cgroupMembership())
         }
         do {
             self.bootID = try procFS.bootID()
-            self.supervisor = try procFS.processStat(getpid()).identity
         } catch {
             throw .host(error)
         }
@@ -48,6 +49,11 @@ public struct AgentEnvironment: Sendable {
 
     /// Reads the host through this environment's /proc and cgroup roots.
     public var observer: HostObserver { HostObserver(proc: procFS, cgroups: cgroupFS) }
+
+    /// This process's identity, for the ledger records it writes.
+    public func supervisor() throws(HostError) -> ProcessIdentity {
+        try supervisorIdentity.get()
+    }
 
     /// What validation needs to know about the host (see `HostObserver.limits()`).
     public func hostLimits() throws(HostError) -> HostLimits {

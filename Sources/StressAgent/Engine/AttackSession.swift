@@ -22,7 +22,7 @@ final class AttackSession {
     /// The attack's cgroup, once created; nil where none could be made.
     private(set) var cgroup: AttackCgroup?
 
-    init(id: AttackID, spec: AttackSpec, environment: AgentEnvironment, stop: StopRequest) {
+    init(id: AttackID, spec: AttackSpec, environment: AgentEnvironment, stop: StopRequest, supervisor: ProcessIdentity) {
         self.id = id
         self.spec = spec
         self.environment = environment
@@ -31,7 +31,7 @@ final class AttackSession {
         startInstant = MonotonicClock.now()
         deadline = startInstant + UInt64(spec.duration.seconds * 1e9)
         record = LedgerRecord(
-            id: id, spec: spec, bootID: environment.bootID, supervisor: environment.supervisor,
+            id: id, spec: spec, bootID: environment.bootID, supervisor: supervisor,
             startedAt: startedAt, deadline: startedAt.addingTimeInterval(spec.duration.seconds))
     }
 

@@ -70,7 +70,13 @@ public struct AttackSupervisor: Sendable {
     private func run<Driver: AttackDriver>(
         _ driver: inout Driver, stop: StopRequest, progress: @Sendable (AttackProgress) -> Void
     ) async throws(AgentError) -> AttackReport {
-        let session = AttackSession(id: id, spec: spec, environment: environment, stop: stop)
+        let supervisor: ProcessIdentity
+        do {
+            supervisor = try environment.supervisor()
+        } catch {
+            throw .host(error)
+        }
+        let session = AttackSession(id: id, spec: spec, environment: environment, stop: stop, supervisor: supervisor)
         if let controller = driver.cgroupController {
             session.planCgroup(controller: controller)
         }
