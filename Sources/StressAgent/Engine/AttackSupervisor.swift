@@ -83,7 +83,7 @@ public struct AttackSupervisor: Sendable {
         driver.plan(session)
         // One durable write of everything planned, before any of it exists.
         try session.update { _ in }
-        let reader = HostReader(session: session, guard: guardRails)
+        let reader = HostReader(environment: environment, guard: guardRails)
         var timeline = [reader.sample(elapsed: 0)]
 
         var outcome: AttackOutcome

@@ -6,13 +6,13 @@ import SystemPackage
 /// A value the host cannot give now is nil: a guard does not trip on a
 /// reading it could not take.
 struct HostReader {
-    let session: AttackSession
+    let environment: AgentEnvironment
     let watchesMemory: Bool
     let watchesLoad: Bool
     let watchedPaths: [String]
 
-    init(session: AttackSession, guard: Guard) {
-        self.session = session
+    init(environment: AgentEnvironment, guard: Guard) {
+        self.environment = environment
         watchesMemory = `guard`.watchesMemory
         watchesLoad = `guard`.watchesLoad
         watchedPaths = Array(`guard`.diskFloorBytes.keys)
@@ -24,15 +24,15 @@ struct HostReader {
             disks[path] = (try? DiskCapacity(path: FilePath(path)))?.availableBytes
         }
         return Guard.Reading(
-            memoryAvailableBytes: watchesMemory ? (try? session.environment.memoryGauge().read())?.available : nil,
+            memoryAvailableBytes: watchesMemory ? (try? environment.memoryGauge().read())?.available : nil,
             diskAvailableBytes: disks,
-            loadAverage1: watchesLoad ? (try? session.environment.procFS.loadAverage())?.one : nil)
+            loadAverage1: watchesLoad ? (try? environment.procFS.loadAverage())?.one : nil)
     }
 
     /// A timeline point: always memory and load, whatever the guards watch.
     func sample(elapsed: Double) -> HostSample {
         HostSample(
-            elapsed: elapsed, memoryAvailableBytes: (try? session.environment.memoryGauge().read())?.available,
-            loadAverage1: (try? session.environment.procFS.loadAverage())?.one)
+            elapsed: elapsed, memoryAvailableBytes: (try? environment.memoryGauge().read())?.available,
+            loadAverage1: (try? environment.procFS.loadAverage())?.one)
     }
 }
