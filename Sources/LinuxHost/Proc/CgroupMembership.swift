@@ -17,8 +17,7 @@ public struct CgroupMembership: Hashable, Sendable {
 
     public init(parsing text: String, file: String = "cgroup") throws(HostError) {
         var entries: [Entry] = []
-        // Bytes, not Characters, as the other /proc parsers: every attack
-        // start and validation reads this file.
+        // Bytes, not Characters, as the other /proc parsers (see MemInfo).
         for line in text.utf8.split(separator: UInt8(ascii: "\n")) {
             let parts = line.split(separator: UInt8(ascii: ":"), maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3, let id = UInt64(asciiDecimal: parts[0]).flatMap(Int.init(exactly:)),
