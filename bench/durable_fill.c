@@ -1,8 +1,8 @@
 // The least a fill that can always be undone has to do, in C: the steps
 // `stressd disk` takes between its start and the space being taken, without
 // its start-up, parsing, validation or guards: the floor of any program
-// that records the fill durably before the first byte. A fill through the
-// agent is held to at most 1.5x its time (bench/mem_disk.py).
+// that records the fill durably before the first byte, printed beside the
+// agent's fill and stressd's command (bench/mem_disk.py).
 //
 // usage: durable_fill STATE_DIR PATH BYTES   (holds the fill until killed)
 #define _GNU_SOURCE

@@ -15,7 +15,7 @@ that records the fill durably before the first byte must do, in C
 (bench/durable_fill.swift), whose difference is the language's start-up;
 and the same fill asked of a running agent over the API (request sent to
 space taken, Python's HTTP client included: no process start-up), which is
-held to the fill's cost target: at most 1.5x the C floor. Start-up alone
+held to the fill's cost target: at most 2x fallocate(1). Start-up alone
 (`stressd --version` beside /bin/true and an empty Swift program) shows how
 much of the one-shot command's time is start-up and argument parsing; that
 command's ratios are printed, not held to a target (issue 4's notes: no
@@ -299,9 +299,10 @@ def disk_bench(work, state):
     c_floor = median["C: ledger fsync'd, then fallocate"]
     print(f"  floors: recording the fill durably costs C {c_floor / median['fallocate -l']:.2f}x fallocate(1), "
           f"Swift {median['Swift: the same steps'] / median['fallocate -l']:.2f}x (its runtime's start-up)")
-    cost = median["stressd agent: POST /v1/attacks"] / c_floor
-    verdict("a fill through the agent (request to space taken, HTTP included) vs the C floor",
-            f"{cost:.2f}x the time", "at most 1.5x", cost <= 1.5)
+    cost = median["stressd agent: POST /v1/attacks"] / median["fallocate -l"]
+    verdict("a fill through the agent (request to space taken, HTTP included) vs fallocate(1)",
+            f"{cost:.2f}x the time ({median['stressd agent: POST /v1/attacks'] / c_floor:.2f}x the C floor)",
+            "at most 2x", cost <= 2)
     startup = startup_ms(empty_swift_program(work))
     print("Start-up alone (median of 20 interleaved): " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in startup.items()))
     print(f"  measured, no target: stressd disk as a one-shot command is "
