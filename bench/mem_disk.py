@@ -18,8 +18,9 @@ space taken, Python's HTTP client included: no process start-up), which is
 held to the fill's cost target: at most 2x fallocate(1). Start-up alone
 (`stressd --version` beside /bin/true and an empty Swift program) shows how
 much of the one-shot command's time is start-up and argument parsing; that
-command's ratios are printed, not held to a target (issue 4's notes: no
-Swift program meets 1.5x fallocate(1) once it records the fill durably).
+command's ratios are printed, not held to a target (issue 4's notes: a
+Swift program that records the fill durably already takes 1.5-1.8x
+fallocate(1) before it does anything else).
 """
 import json
 import os
