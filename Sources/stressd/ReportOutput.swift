@@ -55,9 +55,6 @@ struct ReportOutput {
 
     static func summary(_ report: AttackReport, savedAt: String) -> String {
         var lines = ["\(report.id) \(report.outcome)"]
-        if let guards = report.guards {
-            lines.append("  guards:    \(guards)")
-        }
         if let cpu = report.cpu {
             lines.append("  asked:     \(report.spec.flatParameters)"
                 + " (\(cpu.requestedLoadPerWorker.percent(1)) per worker)")
@@ -95,6 +92,9 @@ struct ReportOutput {
                 lines.append("  comeback: pid \(comeback.newPID) \(comeback.secondsAfterKill.fixed(2))s after pid \(comeback.killedPID) was killed")
             }
             lines += processes.spared.map { "  spared:   \($0)" }
+        }
+        if let guards = report.guards {
+            lines.append("  guards:    \(guards)")
         }
         let cleanup = report.cleanup
         var undone = ["\(cleanup.workersReaped) worker(s) reaped \(cleanup.reapMilliseconds.fixed(1)) ms after the stop"]
