@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "StressServerTests",
             dependencies: [
-                "StressServer", "StressAgent", "StressCore", "LinuxHost",
+                "StressServer", "StressAgent", "StressCore", "LinuxHost", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StressdEndToEndTests",
-            dependencies: ["StressCore", "LinuxHost"]
+            dependencies: ["StressCore", "LinuxHost", "TestSupport"]
         ),
     ]
 )
