@@ -98,7 +98,7 @@ let package = Package(
         ),
         .testTarget(name: "StressCoreTests", dependencies: ["StressCore"]),
         // Fixture trees live in Tests/Fixtures and are found through #filePath.
-        .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "TestSupport"]),
+        .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "StressCore", "TestSupport"]),
         .testTarget(
             name: "StressAgentTests",
             dependencies: ["StressAgent", "TestSupport", .product(name: "Logging", package: "swift-log")]

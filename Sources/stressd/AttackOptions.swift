@@ -39,6 +39,7 @@ struct AttackOptions: ParsableArguments {
         kind: AttackKind, parameters: FlatParameters, dryRun: Bool = false,
         policy adjust: (inout SafetyPolicy) throws(InputError) -> Void = { _ in }
     ) async throws {
+        if let report { try ReportOutput.checkDestination(report) }
         var flat = parameters
         flat["duration"] = duration ?? Self.defaultDuration(of: kind)
         let spec = try AttackSpec(kind: kind, parameters: flat)

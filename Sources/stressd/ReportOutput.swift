@@ -35,12 +35,24 @@ struct ReportOutput {
         }
         let data = try ReportStore.encode(report)
         if let file {
-            try data.write(to: URL(fileURLWithPath: file))
+            try AtomicFile.write(Array(data), to: FilePath(file))
         }
         if json {
             StandardStream.output.write(data + [UInt8(ascii: "\n")])
         } else {
             print(Self.summary(report, savedAt: savedAt))
+        }
+    }
+
+    /// `--report FILE`, checked before the attack starts: its folder must
+    /// not let other users swap names in it (exit 2 if it does). The file is
+    /// then written as a fresh temp file renamed over FILE, mode 0600, so a
+    /// link planted at FILE is replaced, never written through.
+    static func checkDestination(_ file: String) throws(InputError) {
+        do {
+            try TrustedPath.requireUnsharedParent(of: FilePath(file))
+        } catch {
+            throw .rejected(field: "report", reason: "\(error)")
         }
     }
 

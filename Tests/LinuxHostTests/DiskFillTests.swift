@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 @testable import LinuxHost
+import StressCore
 import SystemPackage
 import TestSupport
 import Testing
@@ -25,7 +26,7 @@ struct DiskFillTests {
     @Test func fallocateOnTheHostsTmpTakesTheSpaceAndRemoveGivesItBack() throws {
         let parent = try TemporaryDirectory()
         let before = try FileSystemUsage(path: parent.path).availableBytes
-        let fill = try FillDirectory.create(in: parent.path, name: ".stressd-fill-host", fileBytes: 16 * Self.mebibyte)
+        let fill = try FillDirectory.create(in: try OpenDirectory.open(parent.path), name: ".stressd-fill-host", fileBytes: 16 * Self.mebibyte)
         var info = stat()
         #expect(stat(fill.path.string, &info) == 0 && info.st_mode & 0o777 == 0o700)
 
@@ -41,7 +42,7 @@ struct DiskFillTests {
         #expect(before >= during + 60 * Self.mebibyte, "statvfs sees the space taken")
 
         try fill.remove()
-        #expect(!fill.exists)
+        #expect(!Directory.exists(fill.path))
         let after = try FileSystemUsage(path: parent.path).availableBytes
         #expect(after + 4 * Self.mebibyte >= before, "the space came back")
         try fill.remove()
@@ -49,19 +50,19 @@ struct DiskFillTests {
 
     @Test func writeZerosCanBeForced() throws {
         let parent = try TemporaryDirectory()
-        let fill = try FillDirectory.create(in: parent.path, name: ".stressd-fill-zeros", fileBytes: 5 * Self.mebibyte)
+        let fill = try FillDirectory.create(in: try OpenDirectory.open(parent.path), name: ".stressd-fill-zeros", fileBytes: 5 * Self.mebibyte)
         let result = try fill.fill(bytes: 12 * Self.mebibyte + 7, method: .writeZeros)
         #expect(result == FillDirectory.FillResult(bytes: 12 * Self.mebibyte + 7, method: .writeZeros, shortfall: nil))
         #expect(try files(in: fill) == ["fill-0000": 5 * Self.mebibyte, "fill-0001": 5 * Self.mebibyte, "fill-0002": 2 * Self.mebibyte + 7])
         let data = try #require(FileManager.default.contents(atPath: fill.path.appending("fill-0002").string))
         #expect(data.allSatisfy { $0 == 0 })
         try fill.remove()
-        #expect(!fill.exists)
+        #expect(!Directory.exists(fill.path))
     }
 
     @Test func laterFillsAddFilesAndTheTotalAddsUp() throws {
         let parent = try TemporaryDirectory()
-        let fill = try FillDirectory.create(in: parent.path, name: ".stressd-fill-twice")
+        let fill = try FillDirectory.create(in: try OpenDirectory.open(parent.path), name: ".stressd-fill-twice")
         _ = try fill.fill(bytes: Self.mebibyte)
         _ = try fill.fill(bytes: 2 * Self.mebibyte, method: .writeZeros)
         #expect(fill.filledBytes == 3 * Self.mebibyte)
@@ -71,7 +72,7 @@ struct DiskFillTests {
 
     @Test func aStopRequestEndsAWriteFillBetweenBlocks() throws {
         let parent = try TemporaryDirectory()
-        let fill = try FillDirectory.create(in: parent.path, name: ".stressd-fill-stop")
+        let fill = try FillDirectory.create(in: try OpenDirectory.open(parent.path), name: ".stressd-fill-stop")
         var asked = 0
         let result = try fill.fill(bytes: 64 * Self.mebibyte, method: .writeZeros) {
             asked += 1
@@ -82,13 +83,13 @@ struct DiskFillTests {
         #expect(stoppedAtOnce.bytes == 0)
         #expect(try files(in: fill).count == 1, "no file is created once asked to stop")
         try fill.remove()
-        #expect(!fill.exists)
+        #expect(!Directory.exists(fill.path))
     }
 
     @Test(.enabled(if: DiskTestMount.isAvailable, "needs root and mounts"))
     func whereFallocateIsNotSupportedItWritesZeros() throws {
         let ramfs = try DiskTestMount(.ramfs)
-        let fill = try FillDirectory.create(in: ramfs.path, name: ".stressd-fill-ramfs")
+        let fill = try FillDirectory.create(in: try OpenDirectory.open(ramfs.path), name: ".stressd-fill-ramfs")
         let result = try fill.fill(bytes: 6 * Self.mebibyte)
         #expect(result == FillDirectory.FillResult(bytes: 6 * Self.mebibyte, method: .writeZeros, shortfall: nil))
         #expect(try files(in: fill) == ["fill-0000": 6 * Self.mebibyte])
@@ -103,7 +104,7 @@ struct DiskFillTests {
     func fullExt4IsAResult(method: FillDirectory.Method) throws {
         let disk = try DiskTestMount(.ext4Loop(mebibytes: 32))
         let free = try FileSystemUsage(path: disk.path).availableBytes
-        let fill = try FillDirectory.create(in: disk.path, name: ".stressd-fill-full", fileBytes: 8 * Self.mebibyte)
+        let fill = try FillDirectory.create(in: try OpenDirectory.open(disk.path), name: ".stressd-fill-full", fileBytes: 8 * Self.mebibyte)
 
         let result = try fill.fill(bytes: 64 * Self.mebibyte, method: method)
 
@@ -125,7 +126,7 @@ struct DiskFillTests {
         arguments: [FillDirectory.Method.fallocate, .writeZeros])
     func fullTmpfsIsAResult(method: FillDirectory.Method) throws {
         let disk = try DiskTestMount(.tmpfs(mebibytes: 16))
-        let fill = try FillDirectory.create(in: disk.path, name: ".stressd-fill-full", fileBytes: 3 * Self.mebibyte)
+        let fill = try FillDirectory.create(in: try OpenDirectory.open(disk.path), name: ".stressd-fill-full", fileBytes: 3 * Self.mebibyte)
         let result = try fill.fill(bytes: 64 * Self.mebibyte, method: method)
         #expect(result.shortfall == .diskFull)
         #expect(result.bytes >= 15 * Self.mebibyte && result.bytes <= 16 * Self.mebibyte)
@@ -146,7 +147,7 @@ struct DiskFillTests {
         let parent = try TemporaryDirectory()
         let file = parent.path.appending("a-file")
         #expect(FileManager.default.createFile(atPath: file.string, contents: Data()))
-        _ = try FillDirectory.create(in: parent.path, name: "taken")
+        _ = try FillDirectory.create(in: try OpenDirectory.open(parent.path), name: "taken")
         let cases: [(FilePath, String, Errno)] = [
             (parent.path.appending("missing"), ".stressd-fill-1", .noSuchFileOrDirectory),
             (file, ".stressd-fill-1", .notDirectory),
@@ -157,7 +158,7 @@ struct DiskFillTests {
             (parent.path, "", .invalidArgument),
         ]
         for (parent, name, expected) in cases {
-            let error = try #require(throws: HostError.self) { try FillDirectory.create(in: parent, name: name) }
+            let error = try #require(throws: HostError.self) { try FillDirectory.create(in: try OpenDirectory.open(parent), name: name) }
             #expect(error.errno == expected, "\(parent) / '\(name)'")
         }
         #expect(try Directory.entries(parent.path).sorted() == ["a-file", "taken"], "nothing created by the failures")
@@ -166,7 +167,7 @@ struct DiskFillTests {
     @Test(.enabled(if: DiskTestMount.isAvailable, "needs root and mounts"))
     func aReadOnlyFileSystemIsEROFS() throws {
         let readOnly = try DiskTestMount(.tmpfs(mebibytes: 1, readOnly: true))
-        let error = try #require(throws: HostError.self) { try FillDirectory.create(in: readOnly.path, name: ".stressd-fill-ro") }
+        let error = try #require(throws: HostError.self) { try FillDirectory.create(in: try OpenDirectory.open(readOnly.path), name: ".stressd-fill-ro") }
         #expect(error == .system(call: "mkdir", path: readOnly.path.appending(".stressd-fill-ro").string, errno: .readOnlyFileSystem))
     }
 
@@ -178,7 +179,7 @@ struct DiskFillTests {
         let path = parent.path
         let errno = try WithoutCapabilities.run(dropping: [WithoutCapabilities.dacOverride, WithoutCapabilities.dacReadSearch]) {
             do throws(HostError) {
-                _ = try FillDirectory.create(in: path, name: ".stressd-fill-denied")
+                _ = try FillDirectory.create(in: try OpenDirectory.open(path), name: ".stressd-fill-denied")
                 return Errno?.none
             } catch {
                 return error.errno
@@ -190,7 +191,7 @@ struct DiskFillTests {
 
     @Test func foreignEntriesAreNeverDeleted() throws {
         let parent = try TemporaryDirectory()
-        let fill = try FillDirectory.create(in: parent.path, name: ".stressd-fill-foreign")
+        let fill = try FillDirectory.create(in: try OpenDirectory.open(parent.path), name: ".stressd-fill-foreign")
         _ = try fill.fill(bytes: 2 * Self.mebibyte)
         let foreign = ["precious.db", "fill-", "fill-12a", "fill-٣", "Fill-0001"]
         for name in foreign {
@@ -211,26 +212,29 @@ struct DiskFillTests {
         #expect(Set(try Directory.entries(fill.path)) == Set(foreign))
     }
 
-    @Test func removeIsIdempotentAndAHandleCanCleanUpAfterACrash() throws {
+    @Test func removeIsIdempotentAndAReopenedHandleCanCleanUpAfterACrash() throws {
         let parent = try TemporaryDirectory()
-        let original = try FillDirectory.create(in: parent.path, name: ".stressd-fill-crash", fileBytes: Self.mebibyte)
+        let original = try FillDirectory.create(in: try OpenDirectory.open(parent.path), name: ".stressd-fill-crash", fileBytes: Self.mebibyte)
         _ = try original.fill(bytes: 3 * Self.mebibyte)
+        let record = FillFolderRecord(
+            path: original.path.string, parent: try OpenDirectory.open(parent.path).identity(), owner: geteuid())
 
-        let recovered = FillDirectory(path: original.path)
-        #expect(recovered.exists)
+        let recovered = try #require(try FillDirectory.reopen(record, expectedOwner: geteuid()))
+        #expect(recovered.isInPlace)
         try recovered.remove()
-        #expect(!recovered.exists && !original.exists)
+        #expect(!Directory.exists(original.path) && !original.isInPlace)
         try recovered.remove()
-        try original.remove()
+        #expect(try FillDirectory.reopen(record, expectedOwner: geteuid()) == nil, "nothing there: nothing to undo")
         #expect(try Directory.entries(parent.path).isEmpty)
     }
 
-    @Test func removeRefusesAFileWhereTheFolderWas() throws {
+    @Test func reopenRefusesAFileWhereTheFolderWas() throws {
         let parent = try TemporaryDirectory()
         let file = parent.path.appending(".stressd-fill-file")
         #expect(FileManager.default.createFile(atPath: file.string, contents: Data("keep".utf8)))
-        let error = try #require(throws: HostError.self) { try FillDirectory(path: file).remove() }
-        #expect(error.errno == .notDirectory)
+        let record = FillFolderRecord(path: file.string, parent: nil, owner: nil)
+        let error = try #require(throws: HostError.self) { try FillDirectory.reopen(record, expectedOwner: geteuid()) }
+        #expect(error.description.contains("not the folder stressd made"), "\(error)")
         #expect(FileManager.default.contents(atPath: file.string) == Data("keep".utf8))
     }
 

@@ -65,7 +65,7 @@ struct RecoveryTests {
         try FileManager.default.createDirectory(atPath: fill, withIntermediateDirectories: false)
         var record = try makeRecord(
             id: "disk-0000beef", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 1, startTime: 0))
-        record.fillDirectories = [fill]
+        record.fillDirectories = [FillFolderRecord(path: fill, parent: nil, owner: nil)]
         try environment.ledger.write(record)
         let torn = environment.ledger.directory.appending("cpu-0000dead.json").string
         try Data("{ torn".utf8).write(to: URL(fileURLWithPath: torn))

@@ -23,12 +23,11 @@ extension FillDirectory {
         var zeros: [UInt8] = []
         while result.bytes < bytes, result.shortfall == nil, shouldContinue() {
             let file = path.appending(Self.fileName(nextFile))
-            let fd = open(file.string, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            guard fd >= 0 else {
-                let error = Errno(rawValue: Glibc.errno)
-                guard let shortfall = Shortfall(error) else {
-                    throw .system(call: "open", path: file.string, errno: error)
-                }
+            let fd: CInt
+            do {
+                fd = try folder.createFile(Self.fileName(nextFile))
+            } catch {
+                guard let errno = error.errno, let shortfall = Shortfall(errno) else { throw error }
                 result.shortfall = shortfall
                 break
             }

@@ -1,9 +1,15 @@
 import Glibc
+import StressCore
 import SystemPackage
 
 /// The folder a disk attack fills, `PATH/.stressd-fill-ID/`, holding only
-/// files named `fill-NNNN` that stressd wrote. Removing it deletes those and
-/// nothing else, so a fill can never take a user's file with it.
+/// files named `fill-NNNN` that stressd wrote. It works through descriptors
+/// of the folder and of the directory it is in, held open from creation to
+/// removal: a user who can write PATH may rename the folder or put a link
+/// in its place, but every fill file still lands in, and is deleted from,
+/// the folder stressd made, and nothing is ever done where a link points.
+/// Removing it deletes fill files and nothing else, so a fill can never
+/// take a user's file with it.
 ///
 /// - Important: not thread-safe; `fill` blocks (see there).
 public final class FillDirectory {
@@ -12,6 +18,7 @@ public final class FillDirectory {
     public static let defaultFileBytes: UInt64 = 1 << 30
     static let filePrefix = "fill-"
 
+    /// Where the folder was made (it is only sure to be there while `isInPlace`).
     public let path: FilePath
     /// The largest single fill file.
     public let fileBytes: UInt64
@@ -19,59 +26,108 @@ public final class FillDirectory {
     public internal(set) var filledBytes: UInt64 = 0
     /// The number of the next `fill-NNNN` file.
     var nextFile = 0
+    let parent: OpenDirectory
+    let folder: OpenDirectory
+    let folderIdentity: FileIdentity
+    private var isRemoved = false
 
-    /// A handle on an existing (or already removed) fill folder, for cleanup.
-    public init(path: FilePath, fileBytes: UInt64 = FillDirectory.defaultFileBytes) {
-        self.path = path
+    private init(parent: OpenDirectory, folder: OpenDirectory, fileBytes: UInt64) throws(HostError) {
+        self.parent = parent
+        self.folder = folder
+        path = folder.path
         self.fileBytes = max(fileBytes, 1)
+        folderIdentity = try folder.identity()
     }
 
-    /// Creates `parent/name` (mode 0700) and returns a handle on it. Errors
-    /// keep mkdir's errno, so a caller can tell a missing parent (ENOENT), a
-    /// parent that is a file (ENOTDIR), a read-only file system (EROFS), no
-    /// permission (EACCES) and a folder that is already there (EEXIST) apart.
-    /// A `name` that is not one plain path component is EINVAL.
+    /// Makes `name` (mode 0700) in `parent` and returns a handle on it.
+    /// Errors keep mkdir's errno, so a caller can tell a read-only file
+    /// system (EROFS), no permission (EACCES) and a folder that is already
+    /// there (EEXIST) apart. A `name` that is not one plain path component is
+    /// EINVAL; a folder swapped for another user's between mkdir and open is
+    /// `untrusted`.
     public static func create(
-        in parent: FilePath, name: String, fileBytes: UInt64 = FillDirectory.defaultFileBytes
+        in parent: OpenDirectory, name: String, fileBytes: UInt64 = FillDirectory.defaultFileBytes
     ) throws(HostError) -> FillDirectory {
-        let path = parent.appending(name)
         guard let component = FilePath.Component(name), component.kind == .regular, !name.contains("\0") else {
-            throw .system(call: "mkdir", path: path.string, errno: .invalidArgument)
+            throw .system(call: "mkdir", path: parent.path.appending(name).string, errno: .invalidArgument)
         }
-        guard mkdir(path.string, 0o700) == 0 else {
-            throw .system(call: "mkdir", path: path.string, errno: Errno(rawValue: Glibc.errno))
+        try parent.makeDirectory(name, mode: 0o700)
+        let directory = try FillDirectory(parent: parent, folder: try parent.openDirectory(name), fileBytes: fileBytes)
+        guard directory.folderIdentity.owner == geteuid() else {
+            throw .untrusted(path: directory.path.string, reason: "is owned by uid \(directory.folderIdentity.owner), not the folder stressd just made")
         }
-        return FillDirectory(path: path, fileBytes: fileBytes)
+        return directory
     }
 
-    /// Whether anything is at `path`: after `remove()`, false means done.
-    public var exists: Bool { Directory.exists(path) }
+    /// The recorded folder, for undo after its attack's process is gone:
+    /// reached through a parent walked without following links that is
+    /// still the recorded directory, and only if it is a directory owned by
+    /// the recorded owner (else `expectedOwner`). Nil when nothing is there.
+    /// - Throws: `untrusted` for anything that is not the folder stressd
+    ///   made (a link, a file, another owner, a replaced parent): it is left
+    ///   alone, never followed.
+    public static func reopen(_ record: FillFolderRecord, expectedOwner: uid_t) throws(HostError) -> FillDirectory? {
+        let path = FilePath(record.path)
+        guard let name = path.lastComponent?.string else {
+            throw .untrusted(path: record.path, reason: "is not a folder path")
+        }
+        let parentPath = path.removingLastComponent()
+        let parent: OpenDirectory
+        do {
+            parent = try OpenDirectory.openWithoutLinks(parentPath)
+        } catch let error where error.errno == .noSuchFileOrDirectory {
+            return nil
+        } catch let error where error.errno == .tooManySymbolicLinkLevels || error.errno == .notDirectory {
+            throw .untrusted(path: parentPath.string, reason: "leads through a link or a file now, not the directory the fill was made in: not followed")
+        }
+        if let recorded = record.parent, try !parent.identity().isSameFile(as: recorded) {
+            throw .untrusted(path: parentPath.string, reason: "is not the directory the fill was made in (it was replaced or moved since): left alone")
+        }
+        guard let found = try parent.status(of: name) else { return nil }
+        guard found.type == S_IFDIR else {
+            throw .untrusted(path: record.path, reason: "is not the folder stressd made (a link or a file is there now): left alone")
+        }
+        let owner = record.owner ?? expectedOwner
+        guard found.identity.owner == owner else {
+            throw .untrusted(path: record.path, reason: "is owned by uid \(found.identity.owner), not by stressd (uid \(owner)): left alone")
+        }
+        return try FillDirectory(parent: parent, folder: try parent.openDirectory(name), fileBytes: defaultFileBytes)
+    }
 
-    /// Deletes the `fill-NNNN` files and then the folder. Idempotent: a
-    /// missing folder is already removed. Anything else inside (a file
-    /// another process put there, a directory named like a fill file) is
+    /// Whether the folder is still at `path`, as made: not renamed away nor replaced.
+    public var isInPlace: Bool {
+        guard let name = path.lastComponent?.string, let found = try? parent.status(of: name) else { return false }
+        return found.identity.isSameFile(as: folderIdentity)
+    }
+
+    /// Deletes the `fill-NNNN` files (through the folder's descriptor,
+    /// wherever it was moved), then the folder if it is still where it was
+    /// made. Anything else inside (a directory named like a fill file) is
     /// left alone, and the error says so: rmdir's ENOTEMPTY, or unlink's
     /// EISDIR. One file that cannot go does not keep the others: every fill
-    /// file that can be deleted is, before the first failure is thrown.
+    /// file that can be deleted is, before the first failure is thrown. A
+    /// folder moved away is `untrusted`: its files are gone, the empty
+    /// folder stays where it was moved, and nothing at `path` is touched.
+    /// Once removed, removing again does nothing.
     /// - Important: destroys the fill files.
     public func remove() throws(HostError) {
-        let names: [String]
-        do {
-            names = try Directory.entries(path)
-        } catch let error where error.errno == .noSuchFileOrDirectory {
-            return
-        }
+        guard !isRemoved else { return }
         var firstFailure: HostError?
-        for name in names where Self.isFillFile(name) {
-            let file = path.appending(name)
-            if unlink(file.string) != 0 && Glibc.errno != ENOENT && firstFailure == nil {
-                firstFailure = .system(call: "unlink", path: file.string, errno: Errno(rawValue: Glibc.errno))
+        for name in try folder.entries() where Self.isFillFile(name) {
+            do {
+                try folder.remove(name)
+            } catch {
+                firstFailure = firstFailure ?? error
             }
         }
         if let firstFailure { throw firstFailure }
-        if rmdir(path.string) != 0 && Glibc.errno != ENOENT {
-            throw .system(call: "rmdir", path: path.string, errno: Errno(rawValue: Glibc.errno))
+        guard isInPlace, let name = path.lastComponent?.string else {
+            throw .untrusted(
+                path: path.string,
+                reason: "was moved away by someone else while it was filled; its fill files were deleted, the empty folder stays where it was moved to")
         }
+        try parent.remove(name, directory: true)
+        isRemoved = true
     }
 
     /// `fill-` and one or more ASCII digits: the only names `remove` deletes.

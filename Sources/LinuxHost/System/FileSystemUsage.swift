@@ -24,6 +24,11 @@ extension DiskCapacity {
         guard statvfs(path.string, &info) == 0 else {
             throw .system(call: "statvfs", path: path.string, errno: Errno(rawValue: Glibc.errno))
         }
+        self.init(info)
+    }
+
+    /// From what statvfs(3) or fstatvfs(3) filled in.
+    init(_ info: statvfs) {
         self.init(
             fragmentSize: UInt64(info.f_frsize), blocks: UInt64(info.f_blocks),
             freeBlocks: UInt64(info.f_bfree), availableBlocks: UInt64(info.f_bavail),

@@ -8,6 +8,9 @@ public enum HostError: Error, Equatable, Sendable, CustomStringConvertible {
     case system(call: String, path: String?, errno: Errno)
     /// A kernel file did not have the format its parser expects.
     case unparsable(file: String, text: String, reason: String)
+    /// A path is not what stressd made or may trust (another user could
+    /// have planted or swapped it), so it was left alone.
+    case untrusted(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -17,6 +20,8 @@ public enum HostError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unparsable(let file, let text, let reason):
             let excerpt = text.count > 120 ? String(text.prefix(120)) + "…" : text
             return "cannot parse \(file): \(reason) in '\(excerpt)'"
+        case .untrusted(let path, let reason):
+            return "\(path): \(reason)"
         }
     }
 

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 import LinuxHost
 import StressCore
 import SystemPackage
@@ -15,6 +16,11 @@ struct DiskDriver: AttackDriver {
     let sampleInterval: Duration = .milliseconds(100)
     /// Wall time one tick may spend writing zeros.
     let writeSliceNanoseconds: UInt64 = 80_000_000
+    /// `--path`, opened once before anything is recorded: the folder is
+    /// made in it and its free space read through it, so renaming it or a
+    /// link planted at its path later changes neither.
+    let parent: OpenDirectory
+    private let parentIdentity: FileIdentity
 
     private var directory: FillDirectory?
     private var target: UInt64 = 0
@@ -25,26 +31,35 @@ struct DiskDriver: AttackDriver {
     private var availableBefore: UInt64 = 0
     private var availableLowest: UInt64 = .max
     private var ticks = 0
+    private(set) var undone = DriverUndo()
 
-    init(spec: DiskSpec, policy: SafetyPolicy) {
+    init(spec: DiskSpec, policy: SafetyPolicy) throws(AgentError) {
         self.spec = spec
         self.policy = policy
+        do {
+            parent = try OpenDirectory.open(FilePath(spec.path))
+            parentIdentity = try parent.identity()
+        } catch {
+            throw .host(error)
+        }
     }
 
-    private var path: FilePath { FilePath(spec.path) }
+    var watchedDirectories: [String: OpenDirectory] { [spec.path: parent] }
 
     private func folderName(_ session: AttackSession) -> String {
         ".stressd-fill-\(session.id.rawValue)"
     }
 
     func plan(_ session: AttackSession) {
-        session.plan { $0.fillDirectories.append(path.appending(folderName(session)).string) }
+        let folder = FillFolderRecord(
+            path: parent.path.appending(folderName(session)).string, parent: parentIdentity, owner: geteuid())
+        session.plan { $0.fillDirectories.append(folder) }
     }
 
     mutating func start(_ session: AttackSession) async throws(AgentError) {
         let now: DiskCapacity
         do {
-            now = try DiskCapacity(path: path)
+            now = try parent.capacity()
         } catch {
             throw .host(error)
         }
@@ -57,7 +72,7 @@ struct DiskDriver: AttackDriver {
         let aboveFloor = now.availableBytes > floor ? now.availableBytes - floor : 0
         target = floor == 0 ? spec.targetBytes(now) : min(spec.targetBytes(now), aboveFloor)
         do {
-            directory = try FillDirectory.create(in: path, name: folderName(session))
+            directory = try FillDirectory.create(in: parent, name: folderName(session))
         } catch {
             throw .host(error)
         }
@@ -91,7 +106,7 @@ struct DiskDriver: AttackDriver {
         } catch {
             return DriverTick(outcome: .failed(reason: error.description), progress: nil)
         }
-        let available = (try? DiskCapacity(path: path))?.availableBytes
+        let available = (try? parent.capacity())?.availableBytes
         if let available { availableLowest = min(availableLowest, available) }
         guard ticks % 10 == 0 else { return DriverTick(outcome: nil, progress: nil) }
         let filled = directory?.filledBytes ?? 0
@@ -101,8 +116,19 @@ struct DiskDriver: AttackDriver {
         return DriverTick(outcome: nil, progress: line)
     }
 
-    /// Nothing runs; the undo that follows deletes the folder.
-    mutating func stop(_ session: AttackSession) {}
+    /// Deletes the fill through the descriptors it was made with, so the
+    /// space comes back even if another user moved the folder away; the
+    /// record's undo that follows then finds nothing at its path, or
+    /// refuses whatever was planted there.
+    mutating func stop(_ session: AttackSession) {
+        guard let directory else { return }
+        do {
+            try directory.remove()
+            undone.removedFillFolders.append(directory.path.string)
+        } catch {
+            undone.leftovers.append(error.description)
+        }
+    }
 
     func measurements(into report: inout AttackReport) {
         report.disk = DiskMeasurements(
@@ -110,6 +136,6 @@ struct DiskDriver: AttackDriver {
             filledBytes: directory?.filledBytes ?? 0, method: method.rawValue, shortfall: shortfall?.rawValue,
             secondsToFill: secondsToFill, availableBeforeBytes: availableBefore,
             availableLowestBytes: min(availableLowest, availableBefore),
-            availableAfterBytes: (try? DiskCapacity(path: path))?.availableBytes)
+            availableAfterBytes: (try? parent.capacity())?.availableBytes)
     }
 }

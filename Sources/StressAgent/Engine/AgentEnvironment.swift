@@ -65,6 +65,6 @@ public struct AgentEnvironment: Sendable {
         MemoryGauge(proc: procFS, files: try cgroupLimitFiles.get())
     }
 
-    public var undo: AttackUndo { AttackUndo(procFS: procFS, bootID: bootID) }
+    public var undo: AttackUndo { AttackUndo(procFS: procFS, cgroupRoot: cgroupFS.root, bootID: bootID) }
     public var replay: LedgerReplay { LedgerReplay(ledger: ledger, undo: undo) }
 }

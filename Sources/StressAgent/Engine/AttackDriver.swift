@@ -1,3 +1,4 @@
+import LinuxHost
 import StressCore
 
 /// The kind-specific half of an attack: what to create, how to measure it,
@@ -21,6 +22,13 @@ protocol AttackDriver {
     mutating func tick(_ session: AttackSession) async -> DriverTick
     /// Stops the work and reaps the workers; the supervisor undoes the rest.
     mutating func stop(_ session: AttackSession)
+    /// What `stop` undid itself and what it could not, for the report's
+    /// cleanup verification.
+    var undone: DriverUndo { get }
+    /// Directories the guards read free space through (`--path` → its
+    /// descriptor): the ones the attack works in, not whatever the path
+    /// names when the guard looks.
+    var watchedDirectories: [String: OpenDirectory] { get }
     /// The kind's measurements, for the report. Called after cleanup, so a
     /// driver can measure what came back (free space after a fill).
     func measurements(into report: inout AttackReport)
@@ -28,6 +36,8 @@ protocol AttackDriver {
 
 extension AttackDriver {
     func plan(_ session: AttackSession) {}
+    var undone: DriverUndo { DriverUndo() }
+    var watchedDirectories: [String: OpenDirectory] { [:] }
 }
 
 /// What one tick found.
@@ -37,4 +47,12 @@ struct DriverTick {
     /// One line for people watching: what the attack achieves right now;
     /// nil on ticks that should not print (a driver ticking faster than 1 Hz).
     var progress: String?
+}
+
+/// What a driver's `stop` undid itself, through what it holds open, before
+/// the record's undo runs.
+struct DriverUndo {
+    var removedFillFolders: [String] = []
+    /// What it could not undo.
+    var leftovers: [String] = []
 }

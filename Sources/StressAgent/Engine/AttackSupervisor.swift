@@ -56,7 +56,7 @@ public struct AttackSupervisor: Sendable {
             var driver = MemoryDriver(spec: memory, capacity: limits.memory, policy: policy)
             return try await run(&driver, stop: stop, progress: progress)
         case .disk(let disk):
-            var driver = DiskDriver(spec: disk, policy: policy)
+            var driver = try DiskDriver(spec: disk, policy: policy)
             return try await run(&driver, stop: stop, progress: progress)
         case .kill(let process):
             var driver = KillDriver(spec: process, procFS: environment.procFS)
@@ -83,7 +83,7 @@ public struct AttackSupervisor: Sendable {
         driver.plan(session)
         // One durable write of everything planned, before any of it exists.
         try session.update { _ in }
-        let reader = HostReader(environment: environment, guard: guardRails)
+        let reader = HostReader(environment: environment, guard: guardRails, directories: driver.watchedDirectories)
         var timeline = [reader.sample(elapsed: 0)]
 
         var outcome: AttackOutcome
@@ -98,7 +98,7 @@ public struct AttackSupervisor: Sendable {
         }
         driver.stop(session)
         let reapMilliseconds = Double(MonotonicClock.now() &- stopInstant) / 1e6
-        let cleanup = undo(session.record, reapMilliseconds: reapMilliseconds)
+        let cleanup = undo(session.record, reapMilliseconds: reapMilliseconds, driver: driver.undone)
         timeline.append(reader.sample(elapsed: session.elapsed))
 
         var report = AttackReport(
@@ -115,7 +115,8 @@ public struct AttackSupervisor: Sendable {
         _ driver: inout Driver, session: AttackSession, reader: HostReader,
         timeline: inout [HostSample], progress: @Sendable (AttackProgress) -> Void
     ) async -> (AttackOutcome, UInt64) {
-        let rails = guardRails
+        var watch = GuardWatch(rails: guardRails)
+        let rails = watch.rails
         let guardStep = UInt64(guardInterval.seconds * 1e9)
         let sampleStep = UInt64(driver.sampleInterval.seconds * 1e9)
         let timelineStep = UInt64(timelineInterval.seconds * 1e9)
@@ -135,7 +136,7 @@ public struct AttackSupervisor: Sendable {
             if MonotonicClock.now() >= deadline { return (.completed, deadline) }
             if !rails.isEmpty, MonotonicClock.now() >= nextGuard {
                 let readAt = MonotonicClock.now()
-                if let trip = rails.check(reader.reading()) {
+                if let trip = watch.judge(reader.reading()) {
                     return (.guardTripped(guard: trip.name, reason: trip.reason), readAt)
                 }
                 nextGuard += guardStep
@@ -157,11 +158,12 @@ public struct AttackSupervisor: Sendable {
     }
 
     /// Undoes the record (the same code `stressd cleanup` runs), checks that
-    /// nothing is left, and clears the record only then.
-    private func undo(_ record: LedgerRecord, reapMilliseconds: Double) -> CleanupVerification {
+    /// nothing is left, and clears the record only then. What the driver
+    /// could not undo itself counts as left behind too.
+    private func undo(_ record: LedgerRecord, reapMilliseconds: Double, driver: DriverUndo) -> CleanupVerification {
         let undo = environment.undo
         let undone = undo.undo(record)
-        var leftovers = undo.leftovers(of: record) + undone.errors
+        var leftovers = driver.leftovers + undo.leftovers(of: record) + undone.errors
         var ledgerCleared = false
         if leftovers.isEmpty {
             do {
@@ -176,6 +178,6 @@ public struct AttackSupervisor: Sendable {
         }
         return CleanupVerification(
             reapMilliseconds: reapMilliseconds, workersReaped: record.workers.count,
-            cgroupsRemoved: undone.removedCgroups, fillFoldersRemoved: undone.removedFiles, ledgerRecordRemoved: ledgerCleared, leftovers: leftovers)
+            cgroupsRemoved: undone.removedCgroups, fillFoldersRemoved: driver.removedFillFolders + undone.removedFiles, ledgerRecordRemoved: ledgerCleared, leftovers: leftovers)
     }
 }

@@ -1,32 +1,52 @@
 import LinuxHost
 import StressCore
-import SystemPackage
 
 /// Reads what the guards and the report's timeline watch, at up to 10 Hz.
-/// A value the host cannot give now is nil: a guard does not trip on a
-/// reading it could not take.
+/// A value the host cannot give now is nil in the reading, with the reason
+/// in `unreadable`, so the guard can fail closed (`GuardWatch`).
 struct HostReader {
     let environment: AgentEnvironment
     let watchesMemory: Bool
     let watchesLoad: Bool
+    /// Each disk floor's path and the directory the attack holds open for it.
+    let watchedDirectories: [String: OpenDirectory]
     let watchedPaths: [String]
 
-    init(environment: AgentEnvironment, guard: Guard) {
+    init(environment: AgentEnvironment, guard: Guard, directories: [String: OpenDirectory]) {
         self.environment = environment
         watchesMemory = `guard`.watchesMemory
         watchesLoad = `guard`.watchesLoad
         watchedPaths = Array(`guard`.diskFloorBytes.keys)
+        watchedDirectories = directories
     }
 
     func reading() -> Guard.Reading {
-        var disks: [String: UInt64] = [:]
+        var reading = Guard.Reading()
         for path in watchedPaths {
-            disks[path] = (try? DiskCapacity(path: FilePath(path)))?.availableBytes
+            do {
+                guard let directory = watchedDirectories[path] else {
+                    throw HostError.untrusted(path: path, reason: "is not held open by the attack")
+                }
+                reading.diskAvailableBytes[path] = try directory.capacity().availableBytes
+            } catch {
+                reading.unreadable.append("free space on \(path): \(error)")
+            }
         }
-        return Guard.Reading(
-            memoryAvailableBytes: watchesMemory ? (try? environment.memoryGauge().read())?.available : nil,
-            diskAvailableBytes: disks,
-            loadAverage1: watchesLoad ? (try? environment.procFS.loadAverage())?.one : nil)
+        if watchesMemory {
+            do {
+                reading.memoryAvailableBytes = try environment.memoryGauge().read().available
+            } catch {
+                reading.unreadable.append("memory available: \(error)")
+            }
+        }
+        if watchesLoad {
+            do {
+                reading.loadAverage1 = try environment.procFS.loadAverage().one
+            } catch {
+                reading.unreadable.append("load average: \(error)")
+            }
+        }
+        return reading
     }
 
     /// A timeline point: always memory and load, whatever the guards watch.

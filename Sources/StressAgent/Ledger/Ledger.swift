@@ -11,12 +11,21 @@ public struct Ledger: Sendable {
     public let directory: FilePath
 
     /// Opens (and creates, mode 0700) the ledger under a state directory.
+    /// The state directory and the ledger must be this user's alone (see
+    /// `TrustedPath`): a replay kills, resumes and deletes what the records
+    /// name, so records another user could write are refused (exit 2).
     public init(stateDirectory: FilePath) throws(AgentError) {
         directory = stateDirectory.appending("ledger")
         do {
             try Directory.create(directory, mode: 0o700)
         } catch {
             throw .stateDirectory(path: stateDirectory.string, reason: error.description)
+        }
+        do {
+            try TrustedPath.requirePrivateDirectory(stateDirectory)
+            try TrustedPath.requirePrivateDirectory(directory)
+        } catch {
+            throw .input(.rejected(field: "state-dir", reason: "\(error)"))
         }
     }
 

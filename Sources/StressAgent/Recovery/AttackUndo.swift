@@ -6,13 +6,24 @@ import SystemPackage
 /// Undoes what one ledger record says exists, and checks that it is gone.
 /// Shared by the supervisor's own cleanup and by every replay of the ledger,
 /// so there is one way to undo an attack.
+///
+/// A record is trusted only as far as it could be stressd's own: undo
+/// touches cgroups named `stressd-ID` under the cgroup mount, fill folders
+/// named `.stressd-fill-ID` (reached without following links, see
+/// `FillDirectory.reopen`), and processes that are still the recorded ones
+/// and are not PID 1, stressd or its ancestors, or kernel threads. Whatever
+/// else a record names is refused and reported, so even a forged record
+/// cannot turn a replay against the host.
 public struct AttackUndo: Sendable {
     public let procFS: ProcFS
+    /// Where cgroups are mounted: a recorded cgroup outside it is refused.
+    public let cgroupRoot: FilePath
     /// This boot's id: processes recorded under another boot are long gone.
     public let bootID: String
 
-    public init(procFS: ProcFS, bootID: String) {
+    public init(procFS: ProcFS, cgroupRoot: FilePath = CgroupFS().root, bootID: String) {
         self.procFS = procFS
+        self.cgroupRoot = cgroupRoot
         self.bootID = bootID
     }
 
@@ -23,18 +34,26 @@ public struct AttackUndo: Sendable {
     public func undo(_ record: LedgerRecord) -> UndoResult {
         var result = UndoResult(id: record.id)
         if record.bootID == bootID {
+            let protected = procFS.selfAndAncestors()
             for worker in record.workers {
+                if let refusal = refusal(worker, protected: protected) {
+                    result.errors.append("worker \(worker.pid) not signalled: \(refusal)")
+                    continue
+                }
                 killIfSame(worker, into: &result)
             }
             for stopped in record.stoppedProcesses {
+                if let refusal = refusal(stopped, protected: protected) {
+                    result.errors.append("process \(stopped.pid) not resumed: \(refusal)")
+                    continue
+                }
                 resumeIfSame(stopped, into: &result)
             }
         } else if !record.workers.isEmpty {
             result.notes.append("recorded under an earlier boot: its \(record.workers.count) worker(s) ended with that boot")
         }
         for path in record.cgroups {
-            let cgroup = AttackCgroup(path: FilePath(path))
-            guard cgroup.exists else { continue }
+            guard let cgroup = cgroup(path, of: record, into: &result), cgroup.exists else { continue }
             do {
                 let killed = try cgroup.destroy()
                 if killed > 0 { result.notes.append("killed \(killed) process(es) left in \(path)") }
@@ -43,17 +62,49 @@ public struct AttackUndo: Sendable {
                 result.errors.append("cannot remove cgroup \(path): \(error)")
             }
         }
-        for path in record.fillDirectories {
-            let directory = FillDirectory(path: FilePath(path))
-            guard directory.exists else { continue }
+        for folder in record.fillDirectories {
             do {
+                guard let directory = try fillFolder(folder, of: record) else { continue }
                 try directory.remove()
-                result.removedFiles.append(path)
+                result.removedFiles.append(folder.path)
             } catch {
-                result.errors.append("cannot remove fill folder \(path): \(error)")
+                result.errors.append("cannot remove fill folder \(folder.path): \(error)")
             }
         }
         return result
+    }
+
+    /// Why a recorded process must not be signalled whatever the record
+    /// says, or nil: the deny list's fixed part (PID 1, stressd and its
+    /// ancestors, kernel threads).
+    private func refusal(_ process: ProcessIdentity, protected: Set<Int32>) -> String? {
+        if process.pid <= 1 { return "PID 1 (init) is never signalled" }
+        if protected.contains(process.pid) { return "stressd itself and its ancestors are never signalled" }
+        if (try? procFS.processStat(process.pid))?.isKernelThread == true { return "kernel threads are never signalled" }
+        return nil
+    }
+
+    /// The recorded cgroup, if it is one stressd would have made for this
+    /// record: `stressd-ID`, below the cgroup mount, no `..`.
+    private func cgroup(_ path: String, of record: LedgerRecord, into result: inout UndoResult) -> AttackCgroup? {
+        let filePath = FilePath(path)
+        guard filePath.isAbsolute, filePath.lexicallyNormalized() == filePath,
+              filePath.starts(with: cgroupRoot), filePath != cgroupRoot,
+              filePath.lastComponent?.string == "stressd-\(record.id.rawValue)"
+        else {
+            result.errors.append("cgroup \(path) not removed: not a cgroup stressd makes for \(record.id) (stressd-\(record.id.rawValue) under \(cgroupRoot))")
+            return nil
+        }
+        return AttackCgroup(path: filePath)
+    }
+
+    /// The recorded fill folder, if it is named for this record and is still
+    /// the folder stressd made; nil when nothing is there.
+    private func fillFolder(_ folder: FillFolderRecord, of record: LedgerRecord) throws(HostError) -> FillDirectory? {
+        guard FilePath(folder.path).lastComponent?.string == ".stressd-fill-\(record.id.rawValue)" else {
+            throw .untrusted(path: folder.path, reason: "is not named for \(record.id) (.stressd-fill-\(record.id.rawValue)): not a folder stressd makes")
+        }
+        return try FillDirectory.reopen(folder, expectedOwner: geteuid())
     }
 
     /// SIGCONT to a process a pause stopped, if it is still that process.
@@ -116,8 +167,12 @@ public struct AttackUndo: Sendable {
         for path in record.cgroups where Directory.exists(FilePath(path)) {
             found.append("cgroup \(path) still exists")
         }
-        for path in record.fillDirectories where Directory.exists(FilePath(path)) {
-            found.append("fill folder \(path) still exists")
+        for folder in record.fillDirectories {
+            switch Result(catching: { () throws(HostError) in try fillFolder(folder, of: record) }) {
+            case .success(nil): break
+            case .success: found.append("fill folder \(folder.path) still exists")
+            case .failure: break  // undo left it alone and said why
+            }
         }
         return found
     }

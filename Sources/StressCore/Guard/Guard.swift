@@ -18,16 +18,24 @@ public struct Guard: Codable, Hashable, Sendable {
     }
 
     /// What the guard watches, read from the host at one instant. A value the
-    /// host could not give is nil and is not judged.
+    /// host could not give is nil, and `unreadable` says which and why:
+    /// `GuardWatch` stops an attack whose guard stays blind.
     public struct Reading: Hashable, Sendable {
         public var memoryAvailableBytes: UInt64?
         public var diskAvailableBytes: [String: UInt64]
         public var loadAverage1: Double?
+        /// One line per watched value that could not be read ("memory
+        /// available: open /proc/meminfo: too many open files").
+        public var unreadable: [String]
 
-        public init(memoryAvailableBytes: UInt64? = nil, diskAvailableBytes: [String: UInt64] = [:], loadAverage1: Double? = nil) {
+        public init(
+            memoryAvailableBytes: UInt64? = nil, diskAvailableBytes: [String: UInt64] = [:], loadAverage1: Double? = nil,
+            unreadable: [String] = []
+        ) {
             self.memoryAvailableBytes = memoryAvailableBytes
             self.diskAvailableBytes = diskAvailableBytes
             self.loadAverage1 = loadAverage1
+            self.unreadable = unreadable
         }
     }
 

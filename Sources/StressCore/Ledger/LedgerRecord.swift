@@ -25,7 +25,7 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
     public var cgroups: [String]
     /// Folders a disk fill writes into (`PATH/.stressd-fill-ID`). Unlike
     /// processes they survive a reboot, so they are undone whatever the boot.
-    public var fillDirectories: [String]
+    public var fillDirectories: [FillFolderRecord]
     /// Processes a pause attack stopped (or is about to): recorded before
     /// SIGSTOP, so no replay ever leaves one stopped.
     public var stoppedProcesses: [ProcessIdentity]
@@ -33,7 +33,7 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
     public init(
         id: AttackID, spec: AttackSpec, bootID: String, supervisor: ProcessIdentity,
         startedAt: Date, deadline: Date, workers: [ProcessIdentity] = [], cgroups: [String] = [],
-        fillDirectories: [String] = [], stoppedProcesses: [ProcessIdentity] = []
+        fillDirectories: [FillFolderRecord] = [], stoppedProcesses: [ProcessIdentity] = []
     ) {
         self.id = id
         self.spec = spec
@@ -58,7 +58,7 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
         deadline = try container.decode(Date.self, forKey: .deadline)
         workers = try container.decode([ProcessIdentity].self, forKey: .workers)
         cgroups = try container.decode([String].self, forKey: .cgroups)
-        fillDirectories = try container.decode([String].self, forKey: .fillDirectories)
+        fillDirectories = try container.decode([FillFolderRecord].self, forKey: .fillDirectories)
         stoppedProcesses = try container.decode([ProcessIdentity].self, forKey: .stoppedProcesses)
     }
 }

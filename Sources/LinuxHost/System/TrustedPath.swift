@@ -1,0 +1,78 @@
+import Glibc
+import SystemPackage
+
+/// Checks that a path root acts on could not have been planted, or be
+/// swapped, by another local user: for the state directory (its ledger
+/// tells replays what to kill and delete) and the folder a report is
+/// written to. Failures are `untrusted`, saying what to fix.
+public enum TrustedPath {
+    /// `path` must be a directory, not a link, owned by this process's user
+    /// and writable by no one else; every directory above it (links in them
+    /// resolved) must be owned by root or this user and, if others may write
+    /// it, sticky (as /tmp is), so no one else can rename what is inside.
+    public static func requirePrivateDirectory(_ path: FilePath) throws(HostError) {
+        let info = try status(path)
+        guard info.st_mode & S_IFMT == S_IFDIR else {
+            throw .untrusted(path: path.string, reason: kind(info) + "; give a directory owned by uid \(geteuid()) (mode 0700)")
+        }
+        guard info.st_uid == geteuid() else {
+            throw .untrusted(path: path.string, reason: "is owned by uid \(info.st_uid), not by uid \(geteuid()) that runs stressd; another user could have planted it: `chown \(geteuid()) \(path)` if it is yours, else remove it")
+        }
+        guard info.st_mode & 0o022 == 0 else {
+            throw .untrusted(path: path.string, reason: "is writable by other users (mode \(octal(info.st_mode))); `chmod go-w \(path)`")
+        }
+        try requireTrustedAncestors(of: path)
+    }
+
+    /// The directory a file is written into must not let other users
+    /// replace names in it: not group- or other-writable, unless sticky.
+    public static func requireUnsharedParent(of file: FilePath) throws(HostError) {
+        let parent = file.removingLastComponent().isEmpty ? FilePath(".") : file.removingLastComponent()
+        var info = stat()
+        guard stat(parent.string, &info) == 0 else {
+            throw .system(call: "stat", path: parent.string, errno: Errno(rawValue: Glibc.errno))
+        }
+        if info.st_mode & 0o022 != 0 && info.st_mode & S_ISVTX == 0 {
+            throw .untrusted(path: parent.string, reason: "is writable by other users without the sticky bit (mode \(octal(info.st_mode))), so one of them could swap the file stressd writes there; choose a folder only you can write")
+        }
+    }
+
+    private static func requireTrustedAncestors(of path: FilePath) throws(HostError) {
+        let parent = path.removingLastComponent()
+        guard let resolved = realpath(parent.string, nil) else {
+            throw .system(call: "realpath", path: parent.string, errno: Errno(rawValue: Glibc.errno))
+        }
+        defer { free(resolved) }
+        var ancestor = FilePath("/")
+        var chain = [ancestor]
+        for component in FilePath(String(cString: resolved)).components {
+            ancestor.append(component)
+            chain.append(ancestor)
+        }
+        for directory in chain {
+            let info = try status(directory)
+            guard info.st_uid == 0 || info.st_uid == geteuid() else {
+                throw .untrusted(path: directory.string, reason: "is owned by uid \(info.st_uid), who could swap \(path) for another directory; keep stressd's state under directories owned by root")
+            }
+            guard info.st_mode & 0o022 == 0 || info.st_mode & S_ISVTX != 0 else {
+                throw .untrusted(path: directory.string, reason: "is writable by other users without the sticky bit (mode \(octal(info.st_mode))), so one of them could swap \(path); keep stressd's state under directories only root can write")
+            }
+        }
+    }
+
+    private static func status(_ path: FilePath) throws(HostError) -> stat {
+        var info = stat()
+        guard lstat(path.string, &info) == 0 else {
+            throw .system(call: "stat", path: path.string, errno: Errno(rawValue: Glibc.errno))
+        }
+        return info
+    }
+
+    private static func kind(_ info: stat) -> String {
+        info.st_mode & S_IFMT == S_IFLNK ? "is a symbolic link" : "is not a directory"
+    }
+
+    private static func octal(_ mode: mode_t) -> String {
+        "0" + String(mode & 0o7777, radix: 8)
+    }
+}
