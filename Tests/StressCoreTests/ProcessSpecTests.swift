@@ -66,10 +66,24 @@ struct ProcessSpecTests {
         #expect(try ProcessSignal(parsing: text).number == number)
     }
 
-    @Test("bad signals", arguments: ["STOP", "19", "CONT", "0", "65", "BOGUS", ""])
+    @Test("bad signals", arguments: ["STOP", "19", "CONT", "18", "0", "65", "BOGUS", "", "20", "21", "22", "TSTP", "SIGTTIN", "ttou"])
     func badSignals(text: String) {
         #expect(throws: InputError.self) { try ProcessSignal(parsing: text) }
     }
+
+    /// Kill's signals end or notify a process: one that stops it would
+    /// leave a victim stopped with nothing recorded to resume it.
+    @Test("stop-type signals point at pause", arguments: ["20", "SIGTSTP", "TTIN", "22", "STOP", "CONT"])
+    func stopTypeSignals(text: String) throws {
+        let error = try #require(throws: InputError.self) { try ProcessSignal(parsing: text) }
+        #expect("\(error)".contains("stressd pause"))
+        let built = ProcessSpec(selector: .name("a"), signal: ProcessSignal(number: 21))
+        #expect(throws: InputError.self, "a spec built in code is checked too") {
+            try AttackSpec(.kill(built), duration: .seconds(5)).validate(host: Self.host, policy: .default)
+        }
+    }
+
+    static let host = HostLimits(cpu: CPUCapacity(onlineCPUs: 1), memory: MemoryCapacity(hostTotalBytes: 1 << 30, hostAvailableBytes: 1 << 30))
 
     func spec(_ kind: AttackKind, _ flags: [String: String]) throws -> AttackSpec {
         try AttackSpec(kind: kind, parameters: FlatParameters(flags.merging(["duration": "30s"]) { a, _ in a }))
