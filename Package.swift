@@ -61,6 +61,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // Already in the graph through Hummingbird: graceful close of inherited sockets.
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                // Also in the graph already: the HTTP parts the connection table watches.
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             // Compiled into the binary as bytes: the agent serves its own
             // OpenAPI document with no file to install beside it.

@@ -3,7 +3,10 @@ import StressCore
 
 /// Where a remote agent listens and the token it wants: what `--agent URL`
 /// and `--token-file` name. Only `http` and `https` URLs with a host; the
-/// port defaults to the agent's own default, 7070, not the scheme's.
+/// port defaults to the agent's own default, 7070, not the scheme's. The
+/// token goes over `http://` only to a loopback host (`LoopbackHost`): to
+/// any other, whoever sees the traffic could replay it against a root agent,
+/// so that takes `allowCleartext` (`--allow-cleartext`), said on purpose.
 public struct AgentEndpoint: Sendable, Equatable, CustomStringConvertible {
     public static let defaultPort = 7070
 
@@ -14,7 +17,7 @@ public struct AgentEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var basePath: String
     public var token: String?
 
-    public init(url text: String, token: String? = nil) throws(InputError) {
+    public init(url text: String, token: String? = nil, allowCleartext: Bool = false) throws(InputError) {
         let expected = "a URL such as http://10.0.0.5:7070 or https://agent.example:7443"
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(),
               let host = url.host, !host.isEmpty
@@ -37,6 +40,11 @@ public struct AgentEndpoint: Sendable, Equatable, CustomStringConvertible {
         while path.hasSuffix("/") { path.removeLast() }
         basePath = path
         self.token = token
+        if token != nil, !secure, !allowCleartext, !LoopbackHost.contains(self.host) {
+            throw .rejected(
+                field: "agent",
+                reason: "\(text) is not a loopback address and http:// would send the token in cleartext; use https:// (the agent's --tls-cert), or pass --allow-cleartext if the path to it is protected otherwise (a VPN, an SSH tunnel)")
+        }
     }
 
     public var description: String {

@@ -13,21 +13,25 @@ import ServiceLifecycle
 /// passes with socket activation (`stressd.socket`, `sd_listen_fds`).
 /// Hummingbird's server only binds sockets of its own, so this accepts on
 /// the inherited one and gives each connection to the same HTTP/1.1 (and
-/// TLS) channel and router the bound server uses. On graceful shutdown it
-/// stops accepting and lets requests in flight finish, as Hummingbird does.
+/// TLS) channel, connection limits and router the bound server uses. On
+/// graceful shutdown it stops accepting and lets requests in flight finish,
+/// as Hummingbird does.
 public struct InheritedSocketServer: Service {
     let descriptor: CInt
     let responder: HTTPChannelHandler.Responder
     let tls: TLSConfiguration?
+    let limits: ConnectionLimits
     let logger: Logger
     let onServerRunning: @Sendable () -> Void
 
     public init(
-        descriptor: CInt, router: Router<BasicRequestContext>, tls: TLSConfiguration?, logger: Logger,
+        descriptor: CInt, router: Router<BasicRequestContext>, tls: TLSConfiguration?,
+        limits: ConnectionLimits = .defaults, logger: Logger,
         onServerRunning: @escaping @Sendable () -> Void = {}
     ) {
         self.descriptor = descriptor
         self.tls = tls
+        self.limits = limits
         self.logger = logger
         self.onServerRunning = onServerRunning
         let routes = router.buildResponder()
@@ -47,12 +51,7 @@ public struct InheritedSocketServer: Service {
     }
 
     public func run() async throws {
-        let http = HTTP1Channel(responder: responder)
-        if let tls {
-            try await serve(try TLSChannel(http, tlsConfiguration: tls))
-        } else {
-            try await serve(http)
-        }
+        try await serve(try limits.childChannel(responder, tls: tls))
     }
 
     private func serve<Child: ServerChildChannel>(_ child: Child) async throws {

@@ -40,14 +40,4 @@ public struct ServerTLS: Sendable, Equatable {
         configuration.minimumTLSVersion = .tlsv12
         return configuration
     }
-
-    /// The server to run: HTTP/1.1, over TLS when `configuration` is given.
-    public static func httpServer(_ configuration: TLSConfiguration?) throws(InputError) -> HTTPServerBuilder {
-        guard let configuration else { return .http1() }
-        do {
-            return try .tls(.http1(), tlsConfiguration: configuration)
-        } catch {
-            throw .rejected(field: "tls-cert", reason: "cannot set up TLS with these certificate and key files: \(error)")
-        }
-    }
 }

@@ -13,6 +13,9 @@ struct AgentOptions: ParsableArguments {
     @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the agent's bearer token (with --agent).", valueName: "path"))
     var tokenFile: String?
 
+    @Flag(name: .customLong("allow-cleartext"), help: "Send the token over http:// to an agent that is not on loopback (anyone on the path can read it).")
+    var allowCleartext = false
+
     @Option(name: .customLong("ca-file"), help: ArgumentHelp("CA certificates (PEM) to check an https:// agent with (default: the system's).", valueName: "path"))
     var caFile: String?
 
@@ -26,15 +29,15 @@ struct AgentOptions: ParsableArguments {
     func client() throws(InputError) -> AgentClient? {
         let tls = ClientTLS(caFile: caFile, certificateFile: certificateFile, keyFile: keyFile)
         guard let agent else {
-            if tokenFile != nil || !tls.isEmpty {
+            if tokenFile != nil || allowCleartext || !tls.isEmpty {
                 throw .rejected(
-                    field: tokenFile != nil ? "token-file" : "ca-file",
+                    field: tokenFile != nil ? "token-file" : allowCleartext ? "allow-cleartext" : "ca-file",
                     reason: "tokens and certificates are only for a remote agent; give --agent URL too")
             }
             return nil
         }
         let token = try tokenFile.map { path throws(InputError) in try TokenFile.read(path) }
-        return try AgentClient(endpoint: try AgentEndpoint(url: agent, token: token), tls: tls)
+        return try AgentClient(endpoint: try AgentEndpoint(url: agent, token: token, allowCleartext: allowCleartext), tls: tls)
     }
 
     /// Refuses a flag that only means something on this host.

@@ -13,7 +13,4 @@ enum ListenAddress {
         return (host, port)
     }
 
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
 }

@@ -5,6 +5,7 @@ import Logging
 import StressAgent
 import StressCore
 import ServiceLifecycle
+import StressClient
 import StressServer
 import Systemd
 
@@ -16,9 +17,14 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Replays the ledger first (undoing whatever a crash left; those attacks are \
             listed as `recovered`), then serves /v1/attacks. Listens on 127.0.0.1:7070 by \
-            default and refuses to listen elsewhere without --token-file. With --tls-cert \
+            default and always needs --token-file, loopback included: any local user can \
+            reach a TCP port, and the agent runs as root. Make a token with \
+            `(umask 077; openssl rand -hex 32 > /etc/stressd/token)`. With --tls-cert \
             and --tls-key it serves HTTPS (TLS 1.2 or later); --tls-client-ca also requires \
-            client certificates (mutual TLS). Under systemd \
+            client certificates (mutual TLS). Off loopback it refuses plain HTTP, which \
+            would show the token to the network, unless --allow-cleartext says so. \
+            It holds at most --max-connections connections (an idle one makes room for a \
+            new one) and closes one idle for --idle-timeout. Under systemd \
             (Type=notify) it reports READY after the replay, pings the watchdog from its \
             supervisor loop and shows the running attacks in STATUS. SIGTERM stops every \
             attack and cleans up before exiting. Logs go to journald with fields such as \
@@ -31,6 +37,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the bearer token clients must send.", valueName: "path"))
     var tokenFile: String?
+
+    @Flag(name: .customLong("allow-cleartext"), help: "Serve plain HTTP on a non-loopback address: the token crosses the network readable (a warning is logged).")
+    var allowCleartext = false
+
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections held at once (default \(ConnectionLimits.defaults.maxConnections)).", valueName: "n"))
+    var maxConnections = ConnectionLimits.defaults.maxConnections
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a connection with no request for this long; also the time a request's head may take (default \(ConnectionLimits.defaults.idleTimeout.humanReadable)).", valueName: "duration"))
+    var idleTimeout: String?
 
     @Option(name: .customLong("max-attacks"), help: ArgumentHelp("Attacks allowed at once (default: the config's max-attacks, or 8).", valueName: "n"))
     var maxAttacks: Int?
@@ -54,14 +69,17 @@ struct ServeCommand: AsyncParsableCommand {
         let notifier = ServiceNotifier()
         let inherited = try inheritedSocket(notifier)
         let (host, port) = try inherited.map { $0.address } ?? ListenAddress.parse(listen ?? config.listen ?? "127.0.0.1:7070")
-        let token = try (tokenFile ?? config.tokenFile).map { path throws(InputError) in try TokenFile.read(path) }
+        let token = try self.token(config)
         let maxAttacks = self.maxAttacks ?? config.maxAttacks ?? 8
         // The certificate files are read once, here, before anything starts.
         let tls = try serverTLS(config)?.configuration()
-        let server = try ServerTLS.httpServer(tls)
-        if token == nil, !ListenAddress.isLoopback(host) {
-            throw InputError.rejected(field: "listen", reason: "\(host) is not a loopback address; give --token-file to listen there")
+        let cleartextOffLoopback = tls == nil && !LoopbackHost.contains(host)
+        if cleartextOffLoopback, !allowCleartext {
+            throw InputError.rejected(
+                field: "listen",
+                reason: "\(host) is not a loopback address, and over plain HTTP the token would cross the network readable; serve HTTPS with --tls-cert and --tls-key, or pass --allow-cleartext if the network is protected otherwise")
         }
+        let limits = try connectionLimits()
         guard maxAttacks >= 1 else {
             throw InputError.outOfRange(field: "max-attacks", value: String(maxAttacks), allowed: "at least 1")
         }
@@ -69,6 +87,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw InputError.malformed(field: "log-level", value: logLevel, expected: ServiceLog.levels.joined(separator: ", "))
         }
         ServiceLog.bootstrap(level: level)
+        if cleartextOffLoopback {
+            Logger(label: "stressd").warning(
+                "serving plain HTTP off loopback (--allow-cleartext): anyone on the network path can read the token",
+                metadata: ["listen": "\(host):\(port)"])
+        }
         let agent = Agent(
             environment: try state.environment(), maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"))
         let watchdog = WatchdogPacer(interval: notifier.watchdogInterval)
@@ -80,21 +103,46 @@ struct ServeCommand: AsyncParsableCommand {
         let router = StressAPI.router(
             agent: agent, reports: ReportStore(stateDirectory: try state.resolvedStateDirectory()), token: token)
         if let inherited {
-            let http = InheritedSocketServer(
-                descriptor: inherited.descriptor, router: router, tls: tls,
+            let server = InheritedSocketServer(
+                descriptor: inherited.descriptor, router: router, tls: tls, limits: limits,
                 logger: Logger(label: "stressd.http"), onServerRunning: { ready.arrive() })
             try await ServiceGroup(
-                services: [service, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "stressd")
+                services: [service, server], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "stressd")
             ).run()
         } else {
             let app = Application(
-                router: router, server: server,
+                router: router, server: limits.httpServer(tls: tls),
                 configuration: .init(address: .hostname(host, port: port), serverName: "stressd"),
                 services: [service],
                 onServerRunning: { _ in ready.arrive() })
             try await app.runService()
         }
         notifier.stopping()
+    }
+
+    /// The bearer token, which every listener needs: on a multi-user host
+    /// loopback is no boundary, and without a token any local user could
+    /// make this root agent kill processes and fill disks.
+    private func token(_ config: StressdConfig) throws(InputError) -> String {
+        guard let path = tokenFile ?? config.tokenFile else {
+            throw .rejected(
+                field: "token-file",
+                reason: "the agent needs a bearer token, on loopback too (any local user can connect there); make one with `(umask 077; openssl rand -hex 32 > /etc/stressd/token)` and pass --token-file /etc/stressd/token (or set token-file in stressd.toml)")
+        }
+        return try TokenFile.read(path)
+    }
+
+    /// --max-connections and --idle-timeout, checked.
+    private func connectionLimits() throws(InputError) -> ConnectionLimits {
+        guard maxConnections >= 1 else {
+            throw .outOfRange(field: "max-connections", value: String(maxConnections), allowed: "at least 1")
+        }
+        let idle = try idleTimeout.map { text throws(InputError) in try Duration.parse(text, field: "idle-timeout") }
+            ?? ConnectionLimits.defaults.idleTimeout
+        guard idle > .zero else {
+            throw .outOfRange(field: "idle-timeout", value: idleTimeout ?? "", allowed: "longer than 0s")
+        }
+        return ConnectionLimits(maxConnections: maxConnections, idleTimeout: idle)
     }
 
     /// The listening socket systemd passed (stressd.socket), if any, with

@@ -17,7 +17,7 @@ struct TLSTests {
         let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
         let app = Application(
             router: StressAPI.router(agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: nil),
-            server: try ServerTLS.httpServer(try tls.configuration()),
+            server: ConnectionLimits.defaults.httpServer(tls: try tls.configuration()),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await agent.run() }

@@ -19,8 +19,7 @@ struct AgentClientEndToEndTests {
 
         init() async throws {
             stressd = try StressdBinary()
-            tokenFile = stressd.stateDirectory + "/token"
-            try String(repeating: "cd34", count: 8).write(toFile: tokenFile, atomically: true, encoding: .utf8)
+            tokenFile = try stressd.writeToken(String(repeating: "cd34", count: 8))
             target = stressd.stateDirectory + "/target"
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
             let port = Int.random(in: 20_000...40_000)
@@ -133,8 +132,7 @@ struct AgentClientEndToEndTests {
     @Test func refusalsExit2AndStartNothing() async throws {
         let agent = try await Agent()
         defer { agent.finish() }
-        let wrongToken = agent.stressd.stateDirectory + "/wrong-token"
-        try String(repeating: "x", count: 20).write(toFile: wrongToken, atomically: true, encoding: .utf8)
+        let wrongToken = try agent.stressd.writeToken(String(repeating: "x", count: 20), name: "wrong-token")
         let cases: [[String]] = [
             ["disk", "--path", agent.target, "--size", "12XB", "--agent", agent.url, "--token-file", agent.tokenFile],
             ["disk", "--path", agent.target, "--size", "8M", "--max-duration", "1h", "--agent", agent.url, "--token-file", agent.tokenFile],

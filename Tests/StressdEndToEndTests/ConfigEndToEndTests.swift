@@ -49,10 +49,12 @@ struct ConfigEndToEndTests {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
         let port = Int.random(in: 20_000...40_000)
-        let config = try write("listen = \"127.0.0.1:\(port)\"\n[policy]\ndisk-floor = \"100%\"\n", in: stressd)
+        let tokenFile = try stressd.writeToken(String(repeating: "77aa", count: 8))
+        let config = try write(
+            "listen = \"127.0.0.1:\(port)\"\ntoken-file = \"\(tokenFile)\"\n[policy]\ndisk-floor = \"100%\"\n", in: stressd)
         let target = try target(in: stressd)
         let (server, out, err) = try stressd.start(["serve", "--config", config])
-        let agent = ["--agent", "http://127.0.0.1:\(port)"]
+        let agent = ["--agent", "http://127.0.0.1:\(port)", "--token-file", tokenFile]
         var listening = false
         for _ in 0..<100 where !listening {
             listening = try stressd.run(["status"] + agent, local: false).status == 0

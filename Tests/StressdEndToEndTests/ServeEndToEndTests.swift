@@ -21,8 +21,7 @@ struct ServeEndToEndTests {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
         let token = String(repeating: "ab12", count: 8)
-        let tokenFile = stressd.stateDirectory + "/token"
-        try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let tokenFile = try stressd.writeToken(token)
         let port = Int.random(in: 20_000...40_000)
         let base = "http://127.0.0.1:\(port)"
         let (server, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile])
@@ -58,7 +57,9 @@ struct ServeEndToEndTests {
         defer { stressd.remove() }
         let port = Int.random(in: 20_000...40_000)
         let base = "http://127.0.0.1:\(port)"
-        let (server, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--log-level", "warning"])
+        let token = String(repeating: "ef56", count: 8)
+        let (server, out, err) = try stressd.start(
+            ["serve", "--listen", "127.0.0.1:\(port)", "--log-level", "warning", "--token-file", try stressd.writeToken(token)])
         var healthy = false
         for _ in 0..<100 where !healthy {
             healthy = (try? await request("GET", base + "/healthz", token: nil).0) == 200
@@ -66,7 +67,7 @@ struct ServeEndToEndTests {
         }
         let target = stressd.stateDirectory + "/target"
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-        let (status, body) = try await request("POST", base + "/v1/attacks", token: nil, body: #"{"kind": "disk", "path": "\#(target)", "size": "1M", "duration": "20s"}"#)
+        let (status, body) = try await request("POST", base + "/v1/attacks", token: token, body: #"{"kind": "disk", "path": "\#(target)", "size": "1M", "duration": "20s"}"#)
         #expect(status == 201, "\(body)")
         kill(server.processIdentifier, SIGTERM)
         let result = StressdBinary.finish(server, out, err)
@@ -104,8 +105,10 @@ struct ServeEndToEndTests {
         openssl.waitUntilExit()
         try #require(openssl.terminationStatus == 0)
         let port = Int.random(in: 20_000...40_000)
-        let (server, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--tls-cert", certificate, "--tls-key", key])
-        let agent = ["--agent", "https://127.0.0.1:\(port)"]
+        let tokenFile = try stressd.writeToken(String(repeating: "9a8b", count: 8))
+        let (server, out, err) = try stressd.start(
+            ["serve", "--listen", "127.0.0.1:\(port)", "--tls-cert", certificate, "--tls-key", key, "--token-file", tokenFile])
+        let agent = ["--agent", "https://127.0.0.1:\(port)", "--token-file", tokenFile]
         var answered = false
         for _ in 0..<100 where !answered {
             answered = try stressd.run(["status", "--ca-file", certificate] + agent, local: false).status == 0
