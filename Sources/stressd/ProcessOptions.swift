@@ -6,7 +6,9 @@ struct ProcessOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Processes whose name (comm) is exactly this.", valueName: "name"))
     var name: String?
 
-    @Option(help: ArgumentHelp("Processes whose command line matches this regular expression.", valueName: "regex"))
+    @Option(help: ArgumentHelp(
+        "Processes whose command line matches this regular expression, searched anywhere in it as by grep -E: . [a-z] \\d \\w \\s ^ $ \\b ( ) (?: ) | * + ? {n,m}; no backreferences or lookaround, so matching takes linear time. Only the first \(ProcessCandidate.commandLineLimit) bytes of a command line are read and matched.",
+        valueName: "regex"))
     var match: String?
 
     @Option(help: ArgumentHelp("The process with this pid.", valueName: "pid"))

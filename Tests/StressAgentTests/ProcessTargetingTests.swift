@@ -10,14 +10,14 @@ import Testing
     let procFS = ProcFS(root: FilePath(#filePath).removingLastComponent().removingLastComponent()
         .appending("Fixtures/systemd-units/proc"))
 
-    func survey(_ selector: ProcessSelector, pick: ProcessSpec.Pick = .all) -> ProcessTargeting.Survey {
-        ProcessTargeting(spec: ProcessSpec(selector: selector, pick: pick), procFS: procFS).survey()
+    func survey(_ selector: ProcessSelector, pick: ProcessSpec.Pick = .all) throws -> ProcessTargeting.Survey {
+        try ProcessTargeting(spec: ProcessSpec(selector: selector, pick: pick), procFS: procFS).survey()
     }
 
-    @Test func aUnitMeansTheProcessesInItsCgroup() {
-        #expect(survey(.unit("postgresql.service")).eligible.map(\.pid).sorted() == [100, 200])
-        #expect(survey(.unit("nginx.service")).eligible.map(\.pid) == [300])
-        #expect(survey(.unit("redis.service")).isEmpty)
+    @Test func aUnitMeansTheProcessesInItsCgroup() throws {
+        #expect(try survey(.unit("postgresql.service")).eligible.map(\.pid).sorted() == [100, 200])
+        #expect(try survey(.unit("nginx.service")).eligible.map(\.pid) == [300])
+        #expect(try survey(.unit("redis.service")).isEmpty)
     }
 
     @Test func candidatesCarryTheirCommandLineAndCgroup() throws {
@@ -25,12 +25,12 @@ import Testing
         #expect(master.commandLine == "postgres -D /var/lib/postgresql/15/main")
         #expect(master.cgroup == "/system.slice/postgresql.service")
         #expect(master.startTime == 4000)
-        #expect(survey(.match("checkpointer")).eligible.map(\.pid) == [200])
-        #expect(survey(.cgroup("/system.slice")).eligible.count == 3)
+        #expect(try survey(.match(CommandLinePattern("checkpointer"))).eligible.map(\.pid) == [200])
+        #expect(try survey(.cgroup("/system.slice")).eligible.count == 3)
     }
 
     @Test func kernelThreadsAreSparedWithAReason() throws {
-        let found = survey(.name("kthreadd"))
+        let found = try survey(.name("kthreadd"))
         #expect(found.eligible.isEmpty)
         #expect(found.spared.first?.1.contains("kernel threads") == true)
         let error = try #require(throws: AgentError.self) {
@@ -45,5 +45,13 @@ import Testing
         }
         let allowed = ProcessTargeting(spec: ProcessSpec(selector: .name("redis-server"), allowNone: true), procFS: procFS)
         #expect(try allowed.preflight().isEmpty)
+    }
+
+    @Test func aSurveyPastItsTimeLimitFailsAndSaysHowToNarrowIt() throws {
+        let slow = ProcessTargeting(spec: ProcessSpec(selector: .cgroup("/")), procFS: procFS, timeLimit: .zero)
+        let error = try #require(throws: AgentError.self) { try slow.preflight() }
+        guard case .input(let input) = error else { Issue.record("a survey past its limit is refused (422, exit 2): \(error)"); return }
+        #expect(input.description.contains("took longer than"))
+        #expect(input.description.contains("narrow the selector"))
     }
 }

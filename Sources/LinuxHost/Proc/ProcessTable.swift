@@ -3,9 +3,10 @@ import StressCore
 
 extension ProcFS {
     /// `/proc/PID/cmdline`: argv separated by NULs, shown joined by spaces.
-    /// Empty for kernel threads and zombies.
+    /// Empty for kernel threads and zombies. Only the first
+    /// `ProcessCandidate.commandLineLimit` bytes are read: the rest is cut.
     public func commandLine(_ pid: Int32) throws(HostError) -> String {
-        let bytes = try TextFile.readBytes(process(pid, "cmdline"), limit: 64 << 10)
+        let bytes = try TextFile.readBytes(process(pid, "cmdline"), limit: ProcessCandidate.commandLineLimit)
         let arguments = bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         return arguments.joined(separator: " ").trimmingWhitespace()
     }

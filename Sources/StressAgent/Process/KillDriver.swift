@@ -37,7 +37,7 @@ struct KillDriver: AttackDriver {
     /// process that was picked.
     private mutating func strike(_ session: AttackSession) throws(AgentError) {
         rounds += 1
-        let survey = targeting.survey()
+        let survey = try targeting.survey()
         spared.formUnion(survey.spared.map { "pid \($0.0.pid) (\($0.0.command)): \($0.1)" })
         let known = Set((survey.eligible + survey.spared.map(\.0)).map(\.identity))
         for victim in spec.pickVictims(from: survey.eligible, using: &generator) {
@@ -60,7 +60,12 @@ struct KillDriver: AttackDriver {
 
     mutating func tick(_ session: AttackSession) async -> DriverTick {
         if !awaiting.isEmpty {
-            let now = targeting.survey()
+            let now: ProcessTargeting.Survey
+            do {
+                now = try targeting.survey()
+            } catch {
+                return DriverTick(outcome: .failed(reason: error.description), progress: nil)
+            }
             let present = now.eligible + now.spared.map(\.0)
             let elapsed = session.elapsed
             awaiting.removeAll { pending in

@@ -89,9 +89,9 @@ public actor Agent {
     /// stricter by `stricter` for this attack alone; returns its id at once.
     /// With a lease, the attack stops unless `renewLease` is called within
     /// it: an orchestrator that goes away never leaves a host burning.
-    public func start(_ spec: AttackSpec, lease: Duration? = nil, stricter: StricterPolicy = StricterPolicy()) throws(AgentError) -> AttackID {
+    public func start(_ spec: AttackSpec, lease: Duration? = nil, stricter: StricterPolicy = StricterPolicy()) async throws(AgentError) -> AttackID {
         do {
-            let id = try admit(spec, lease: lease, stricter: stricter)
+            let id = try await admit(spec, lease: lease, stricter: stricter)
             log.started(id, spec: spec, lease: lease, stricter: stricter)
             return id
         } catch {
@@ -102,7 +102,7 @@ public actor Agent {
 
     /// Checks `spec` against the host, the policy and what runs, then
     /// hands it to the service body.
-    private func admit(_ spec: AttackSpec, lease: Duration?, stricter: StricterPolicy) throws(AgentError) -> AttackID {
+    private func admit(_ spec: AttackSpec, lease: Duration?, stricter: StricterPolicy) async throws(AgentError) -> AttackID {
         let limits: HostLimits
         do {
             var gathered = try environment.hostLimits()
@@ -127,21 +127,23 @@ public actor Agent {
         if let lease, lease <= .zero {
             throw .input(.outOfRange(field: "lease", value: lease.humanReadable, allowed: "longer than 0s"))
         }
+        switch spec.parameters {
+        case .kill(let process), .pause(let process):
+            // The CLI's checks, before any process is touched: a selector
+            // matching only processes that may not be hit is bad input, one
+            // matching nothing is refused unless `allow-none`. On a thread
+            // of its own, so the actor serves leases, stops and requests
+            // meanwhile; what runs is checked below, after it.
+            _ = try await ProcessTargeting(spec: process).preflightOnOwnThread()
+        case .cpu, .mem, .disk:
+            break
+        }
         guard running.count < maxConcurrent else {
             throw .conflict("\(running.count) attacks are running, the most this agent allows; stop one first")
         }
         if case .disk(let disk) = spec.parameters,
            let other = running.first(where: { if case .disk(let d) = $0.value.spec.parameters { d.path == disk.path } else { false } }) {
             throw .conflict("\(other.key) is already filling \(disk.path); stop it first")
-        }
-        switch spec.parameters {
-        case .kill(let process), .pause(let process):
-            // The CLI's checks, before any process is touched: a selector
-            // matching only protected processes is bad input, one matching
-            // nothing is refused unless `allow-none`.
-            _ = try ProcessTargeting(spec: process).preflight()
-        case .cpu, .mem, .disk:
-            break
         }
         var generator = SystemRandomNumberGenerator()
         let id = AttackID(kind: spec.kind, using: &generator)

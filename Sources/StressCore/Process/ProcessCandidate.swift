@@ -4,7 +4,8 @@ public struct ProcessCandidate: Hashable, Sendable, Codable {
     public var identity: ProcessIdentity
     /// The kernel's `comm`: the executable name, at most 15 bytes.
     public var command: String
-    /// argv joined by spaces; empty for kernel threads.
+    /// argv joined by spaces, at most `commandLineLimit` bytes of it; empty
+    /// for kernel threads.
     public var commandLine: String
     public var userID: UInt32
     /// Its cgroup: the unified path, or the systemd hierarchy's on v1.
@@ -12,6 +13,12 @@ public struct ProcessCandidate: Hashable, Sendable, Codable {
     public var isKernelThread: Bool
     /// Clock ticks after boot, to pick the oldest or newest.
     public var startTime: UInt64 { identity.startTime }
+
+    /// How much of a command line is read, matched by `--match` and kept in
+    /// reports: the kernel allows megabytes, and a process whose command
+    /// line is huge must not make every survey slow nor every report big.
+    /// 4 KiB holds any real program's arguments that identify it.
+    public static let commandLineLimit = 4_096
     public var pid: Int32 { identity.pid }
 
     public init(identity: ProcessIdentity, command: String, commandLine: String, userID: UInt32, cgroup: String, isKernelThread: Bool) {

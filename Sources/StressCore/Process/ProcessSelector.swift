@@ -2,28 +2,26 @@
 public enum ProcessSelector: Hashable, Sendable, CustomStringConvertible {
     /// Exact `comm`, as `pgrep -x` matches it.
     case name(String)
-    /// A regular expression searched in the command line.
-    case match(String)
+    /// A regular expression searched in the command line, compiled when the
+    /// spec is read (see `CommandLinePattern` for why it is not a `Regex`).
+    case match(CommandLinePattern)
     case pid(Int32)
     /// The processes of a systemd unit, found by its cgroup.
     case unit(String)
     /// The processes in a cgroup (a path as /proc/PID/cgroup shows it) and below.
     case cgroup(String)
 
-    /// Checks what can be checked before looking at the host: the regex
-    /// compiles, the unit and cgroup names are plausible.
+    /// Checks what can be checked before looking at the host: the name's
+    /// length, the unit and cgroup names are plausible (a `match` pattern
+    /// was checked when it compiled).
     public func validate() throws(InputError) {
         switch self {
         case .name(let name):
             guard !name.isEmpty, name.count <= 15 else {
                 throw .outOfRange(field: "name", value: name, allowed: "1 to 15 characters, as the kernel keeps a process name (use --match for longer)")
             }
-        case .match(let pattern):
-            do {
-                _ = try Regex(pattern)
-            } catch {
-                throw .malformed(field: "match", value: pattern, expected: "a regular expression (\(error))")
-            }
+        case .match:
+            break
         case .pid(let pid):
             guard pid > 0 else { throw .outOfRange(field: "pid", value: String(pid), allowed: "a pid above 0") }
         case .unit(let unit):
@@ -42,8 +40,7 @@ public enum ProcessSelector: Hashable, Sendable, CustomStringConvertible {
         case .name(let name):
             return candidate.command == name
         case .match(let pattern):
-            guard !candidate.commandLine.isEmpty, let regex = try? Regex(pattern) else { return false }
-            return candidate.commandLine.contains(regex)
+            return !candidate.commandLine.isEmpty && pattern.matches(candidate.commandLine)
         case .pid(let pid):
             return candidate.pid == pid
         case .unit(let unit):

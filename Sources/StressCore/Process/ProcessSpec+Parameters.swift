@@ -9,7 +9,7 @@ extension ProcessSpec {
     init(parameters flat: FlatParameters) throws(InputError) {
         let selectors: [ProcessSelector] = try [
             flat["name"].map { .name($0) },
-            flat["match"].map { .match($0) },
+            flat["match"].map { text throws(InputError) -> ProcessSelector in .match(try CommandLinePattern(text)) },
             flat["pid"].map { text throws(InputError) -> ProcessSelector in
                 guard let pid = Int32(text) else { throw .malformed(field: "pid", value: text, expected: "a process id") }
                 return .pid(pid)
@@ -48,7 +48,7 @@ extension ProcessSpec {
     func write(to flat: inout FlatParameters, isKill: Bool) {
         switch selector {
         case .name(let name): flat["name"] = name
-        case .match(let pattern): flat["match"] = pattern
+        case .match(let pattern): flat["match"] = pattern.source
         case .pid(let pid): flat["pid"] = String(pid)
         case .unit(let unit): flat["unit"] = unit
         case .cgroup(let path): flat["cgroup"] = path
