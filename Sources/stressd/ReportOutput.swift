@@ -44,13 +44,14 @@ struct ReportOutput {
         }
     }
 
-    /// `--report FILE`, checked before the attack starts: its folder must
-    /// not let other users swap names in it (exit 2 if it does). The file is
-    /// then written as a fresh temp file renamed over FILE, mode 0600, so a
-    /// link planted at FILE is replaced, never written through.
+    /// `--report FILE`, checked before the attack starts (exit 2): FILE, if
+    /// there, must be this user's own regular file, and its folder must not
+    /// let other users swap names in it. The file is then written as a fresh
+    /// temp file renamed over FILE, mode 0600, so even a link planted after
+    /// the check is replaced, never written through.
     static func checkDestination(_ file: String) throws(InputError) {
         do {
-            try TrustedPath.requireUnsharedParent(of: FilePath(file))
+            try TrustedPath.requireWritableByOwnerOnly(FilePath(file))
         } catch {
             throw .rejected(field: "report", reason: "\(error)")
         }

@@ -156,6 +156,89 @@ struct RecoveryTests {
     }
 }
 
+@Suite("A record is undone only as far as stressd could have written it", .serialized)
+struct ForgedRecordTests {
+    @Test func aRecordedStopOfStressdItselfOrItsAncestorsIsNeverSignalled() throws {
+        let state = try TemporaryDirectory()
+        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let me = try ProcFS().processStat(getpid()).identity
+        let parent = try ProcFS().processStat(getppid()).identity
+        var record = try makeRecord(id: "pause-0000f00d", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 999_999, startTime: 1))
+        // SIGCONT is harmless: if the refusal were missing the test would see it as resumed, not die.
+        record.stoppedProcesses = [me, parent]
+
+        let result = environment.undo.undo(record)
+
+        #expect(result.resumedProcesses.isEmpty)
+        #expect(result.errors.count == 2 && result.errors.allSatisfy { $0.contains("stressd itself and its ancestors") }, "\(result.errors)")
+    }
+
+    @Test func aCgroupNotNamedForTheRecordOrOutsideTheMountIsNotRemoved() throws {
+        let state = try TemporaryDirectory()
+        let mount = try TemporaryDirectory()
+        let environment = try AgentEnvironment(
+            stateDirectory: state.path, workerExecutable: "/bin/false", cgroupFS: CgroupFS(root: mount.path))
+        let elsewhere = try TemporaryDirectory()
+        let misnamed = mount.path.appending("app.slice")
+        mkdir(misnamed.string, 0o755)
+        let outside = elsewhere.path.appending("stressd-cpu-0000f00d")
+        mkdir(outside.string, 0o755)
+        let climbing = mount.path.appending("../\(elsewhere.path.lastComponent!)/stressd-cpu-0000f00d")
+        let record = try makeRecord(
+            id: "cpu-0000f00d", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 999_999, startTime: 1),
+            cgroups: [misnamed.string, outside.string, climbing.string])
+
+        let result = environment.undo.undo(record)
+
+        #expect(result.removedCgroups.isEmpty)
+        #expect(result.errors.count == 3, "\(result.errors)")
+        #expect(Directory.exists(misnamed) && Directory.exists(outside))
+    }
+
+    @Test func aFillFolderNotNamedForTheRecordOrNotStressdsIsLeftAlone() throws {
+        let state = try TemporaryDirectory()
+        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let parent = try TemporaryDirectory()
+        let misnamed = parent.path.appending("precious")
+        let foreign = parent.path.appending(".stressd-fill-disk-0000f00d")
+        for folder in [misnamed, foreign] {
+            mkdir(folder.string, 0o700)
+            FileManager.default.createFile(atPath: folder.appending("fill-0000").string, contents: Data("keep".utf8))
+        }
+        chown(foreign.string, 64_123, 64_123)
+        var record = try makeRecord(id: "disk-0000f00d", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 999_999, startTime: 1))
+        record.fillDirectories = [misnamed, foreign].map { FillFolderRecord(path: $0.string, parent: nil, owner: nil) }
+
+        let result = environment.undo.undo(record)
+
+        #expect(result.removedFiles.isEmpty)
+        #expect(result.errors.contains { $0.contains("is not named for disk-0000f00d") }, "\(result.errors)")
+        #expect(result.errors.contains { $0.contains("is owned by uid 64123, not by stressd") }, "\(result.errors)")
+        #expect(FileManager.default.fileExists(atPath: misnamed.appending("fill-0000").string))
+        #expect(FileManager.default.fileExists(atPath: foreign.appending("fill-0000").string))
+    }
+
+    @Test func aFillFolderWhoseParentWasReplacedIsLeftAlone() throws {
+        let state = try TemporaryDirectory()
+        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let parent = try TemporaryDirectory()
+        let original = parent.path.appending("data")
+        mkdir(original.string, 0o755)
+        let recordedParent = try OpenDirectory.open(original).identity()
+        rename(original.string, parent.path.appending("data.old").string)
+        mkdir(original.string, 0o755)
+        let folder = original.appending(".stressd-fill-disk-0000f00d")
+        mkdir(folder.string, 0o700)
+        var record = try makeRecord(id: "disk-0000f00d", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 999_999, startTime: 1))
+        record.fillDirectories = [FillFolderRecord(path: folder.string, parent: recordedParent, owner: geteuid())]
+
+        let result = environment.undo.undo(record)
+
+        #expect(result.errors.contains { $0.contains("is not the directory the fill was made in") }, "\(result.errors)")
+        #expect(Directory.exists(folder))
+    }
+}
+
 @Suite("Replaying a pause", .serialized)
 struct PauseRecoveryTests {
     func stateOf(_ pid: Int32) -> Character? {

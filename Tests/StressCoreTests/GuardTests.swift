@@ -27,6 +27,34 @@ struct GuardTests {
         #expect(!rails.isEmpty)
     }
 
+    @Test func aGuardThatCannotReadTheHostStopsTheAttackOnTheThirdReadingInARow() throws {
+        var watch = GuardWatch(rails: rails)
+        let blind = Guard.Reading(unreadable: ["memory available: open /proc/meminfo: too many open files"])
+        #expect(watch.judge(blind) == nil)
+        #expect(watch.judge(blind) == nil)
+        let third = watch.judge(blind)
+        let trip = try #require(third)
+        #expect(trip.name == "unreadable")
+        #expect(trip.reason.contains("3 times in a row (memory available: open /proc/meminfo: too many open files)"), "\(trip.reason)")
+    }
+
+    @Test func aGoodReadingResetsTheCountOfFailedOnes() {
+        var watch = GuardWatch(rails: rails)
+        let blind = Guard.Reading(unreadable: ["load average: EMFILE"])
+        let good = Guard.Reading(memoryAvailableBytes: 1 << 30, diskAvailableBytes: ["/data": 1 << 30], loadAverage1: 1)
+        for _ in 0..<5 {
+            #expect(watch.judge(blind) == nil)
+            #expect(watch.judge(blind) == nil)
+            #expect(watch.judge(good) == nil)
+        }
+    }
+
+    @Test func aFloorCrossedInAPartialReadingTripsAtOnce() {
+        var watch = GuardWatch(rails: rails)
+        let partial = Guard.Reading(memoryAvailableBytes: 1 << 20, unreadable: ["load average: EMFILE"])
+        #expect(watch.judge(partial)?.name == "memory-floor")
+    }
+
     @Test func describesEveryFloorForAReport() {
         #expect(rails.description
             == "memory available above 256 MiB, free space on /data above 512 MiB, 1-minute load average at most 8.0")

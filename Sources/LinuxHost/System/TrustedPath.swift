@@ -24,9 +24,24 @@ public enum TrustedPath {
         try requireTrustedAncestors(of: path)
     }
 
-    /// The directory a file is written into must not let other users
-    /// replace names in it: not group- or other-writable, unless sticky.
-    public static func requireUnsharedParent(of file: FilePath) throws(HostError) {
+    /// A file root is asked to write: if something is there already it must
+    /// be this user's own regular file (not a link another user planted),
+    /// and the directory it is in must not let other users replace names in
+    /// it: not group- or other-writable, unless sticky.
+    public static func requireWritableByOwnerOnly(_ file: FilePath) throws(HostError) {
+        var existing = stat()
+        if lstat(file.string, &existing) == 0 {
+            guard existing.st_mode & S_IFMT == S_IFREG else {
+                throw .untrusted(path: file.string, reason: "\(existing.st_mode & S_IFMT == S_IFLNK ? "is a symbolic link" : "is not a regular file"); remove it or choose another name")
+            }
+            guard existing.st_uid == geteuid() else {
+                throw .untrusted(path: file.string, reason: "belongs to uid \(existing.st_uid), not to uid \(geteuid()) that runs stressd; choose another name")
+            }
+        }
+        try requireUnsharedParent(of: file)
+    }
+
+    private static func requireUnsharedParent(of file: FilePath) throws(HostError) {
         let parent = file.removingLastComponent().isEmpty ? FilePath(".") : file.removingLastComponent()
         var info = stat()
         guard stat(parent.string, &info) == 0 else {
