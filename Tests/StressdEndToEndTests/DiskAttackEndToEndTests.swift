@@ -67,7 +67,8 @@ struct DiskAttackEndToEndTests {
         defer { stressd.remove() }
         let target = stressd.stateDirectory + "/target"
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-        let (process, out, err) = try stressd.start(["disk", "--path", target, "--size", "256M", "--duration", "20s"])
+        // `/.` at the end: the record keeps the canonical path, which a replay walks without links.
+        let (process, out, err) = try stressd.start(["disk", "--path", target + "/.", "--size", "256M", "--duration", "20s"])
         let record = try stressd.waitForRecord(workers: 0)
         usleep(300_000)
         #expect(fillFolders(in: target).count == 1)
@@ -119,8 +120,11 @@ struct DiskAttackEndToEndTests {
         defer { stressd.remove() }
         let file = stressd.stateDirectory + "/a-file"
         FileManager.default.createFile(atPath: file, contents: Data())
+        let link = stressd.stateDirectory + "/link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/tmp")
         var cases: [([String], String)] = [
             (["--path", file, "--size", "1M"], "not a directory"),
+            (["--path", link, "--size", "1M"], "is a symbolic link; give the directory it points to"),
             (["--path", "/nonexistent/stressd", "--size", "1M"], "does not exist"),
             (["--path", "relative", "--size", "1M"], "absolute path"),
             (["--path", stressd.stateDirectory, "--size=-1G"], "negative"),

@@ -61,15 +61,25 @@ public struct CgroupLimitFiles: Sendable {
 
     /// The memory limit and usage only (no CPU quota).
     public func readMemory() throws(HostError) -> CgroupLimits {
+        try readMemory(reading: Self.readIfPresent)
+    }
+
+    /// The same, through files a guard holds open.
+    public func readMemory(through held: HeldFiles) throws(HostError) -> CgroupLimits {
+        try readMemory(reading: { path throws(HostError) in try held.text(path, limit: 4096) })
+    }
+
+    /// `read` gives a file's text, or nil when it does not exist.
+    private func readMemory(reading read: (FilePath) throws(HostError) -> String?) throws(HostError) -> CgroupLimits {
         var limits = CgroupLimits()
         for file in memoryLimits {
-            if let text = try Self.readIfPresent(file),
+            if let text = try read(file),
                let bytes = try CgroupLimits.memoryLimit(parsing: text, file: file.string) {
                 limits.memoryLimitBytes = min(bytes, limits.memoryLimitBytes ?? .max)
             }
         }
         for file in memoryUsages {
-            if let text = try Self.readIfPresent(file) {
+            if let text = try read(file) {
                 limits.memoryUsageBytes = try CgroupLimits.memoryUsage(parsing: text, file: file.string)
                 break
             }

@@ -83,21 +83,26 @@ public final class FillDirectory {
         if let recorded = record.parent, try !parent.identity().isSameFile(as: recorded) {
             throw .untrusted(path: parentPath.string, reason: "is not the directory the fill was made in (it was replaced or moved since): left alone")
         }
-        guard let found = try parent.status(of: name) else { return nil }
-        guard found.type == S_IFDIR else {
+        let folder: OpenDirectory
+        do {
+            folder = try parent.openDirectory(name)
+        } catch let error where error.errno == .noSuchFileOrDirectory {
+            return nil
+        } catch let error where error.errno == .tooManySymbolicLinkLevels || error.errno == .notDirectory {
             throw .untrusted(path: record.path, reason: "is not the folder stressd made (a link or a file is there now): left alone")
         }
+        let directory = try FillDirectory(parent: parent, folder: folder, fileBytes: defaultFileBytes)
         let owner = record.owner ?? expectedOwner
-        guard found.identity.owner == owner else {
-            throw .untrusted(path: record.path, reason: "is owned by uid \(found.identity.owner), not by stressd (uid \(owner)): left alone")
+        guard directory.folderIdentity.owner == owner else {
+            throw .untrusted(path: record.path, reason: "is owned by uid \(directory.folderIdentity.owner), not by stressd (uid \(owner)): left alone")
         }
-        return try FillDirectory(parent: parent, folder: try parent.openDirectory(name), fileBytes: defaultFileBytes)
+        return directory
     }
 
     /// Whether the folder is still at `path`, as made: not renamed away nor replaced.
     public var isInPlace: Bool {
-        guard let name = path.lastComponent?.string, let found = try? parent.status(of: name) else { return false }
-        return found.identity.isSameFile(as: folderIdentity)
+        guard let name = path.lastComponent?.string, let found = try? parent.identity(of: name) else { return false }
+        return found.isSameFile(as: folderIdentity)
     }
 
     /// Deletes the `fill-NNNN` files (through the folder's descriptor,

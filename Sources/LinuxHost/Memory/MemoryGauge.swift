@@ -16,6 +16,15 @@ public struct MemoryGauge: Sendable {
     public func read() throws(HostError) -> MemoryCapacity {
         try MemoryCapacity(memInfo: proc.memInfo(), cgroup: files.readMemory())
     }
+
+    /// The same, through files held open (a guard's readings).
+    public func read(through held: HeldFiles) throws(HostError) -> MemoryCapacity {
+        let path = proc.file("meminfo")
+        guard let text = try held.text(path) else {
+            throw .system(call: "open", path: path.string, errno: .noSuchFileOrDirectory)
+        }
+        return MemoryCapacity(memInfo: try MemInfo(parsing: text, file: path.string), cgroup: try files.readMemory(through: held))
+    }
 }
 
 extension MemoryCapacity {

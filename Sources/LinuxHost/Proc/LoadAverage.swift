@@ -39,4 +39,13 @@ extension ProcFS {
         let path = file("loadavg")
         return try LoadAverage(parsing: read(path), file: path.string)
     }
+
+    /// The same, through a file held open (a guard's readings).
+    public func loadAverage(through held: HeldFiles) throws(HostError) -> LoadAverage {
+        let path = file("loadavg")
+        guard let text = try held.text(path) else {
+            throw .system(call: "open", path: path.string, errno: .noSuchFileOrDirectory)
+        }
+        return try LoadAverage(parsing: text, file: path.string)
+    }
 }

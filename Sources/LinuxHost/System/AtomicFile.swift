@@ -39,7 +39,8 @@ public enum AtomicFile {
         guard let name = path.lastComponent?.string else {
             throw .system(call: "unlink", path: path.string, errno: .invalidArgument)
         }
-        let directory = try OpenDirectory.open(path.removingLastComponent(), followingLastLink: true)
+        let parent = path.removingLastComponent()
+        let directory = try OpenDirectory.open(parent.isEmpty ? "." : parent, followingLastLink: true)
         try directory.remove(name)
         try directory.sync()
     }

@@ -24,6 +24,12 @@ public enum Directory {
         return stat(path.string, &info) == 0
     }
 
+    /// Whether the path's last component is itself a link (lstat(2)).
+    public static func isSymbolicLink(_ path: FilePath) -> Bool {
+        var info = stat()
+        return lstat(path.string, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
     public static func isDirectory(_ path: FilePath) -> Bool {
         var info = stat()
         return stat(path.string, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR

@@ -30,6 +30,29 @@ public final class OpenDirectory {
         return OpenDirectory(descriptor: fd, path: path)
     }
 
+    /// Opens a directory an operator named, as `open` does, and names it by
+    /// its absolute path with the links above it resolved: the path a record
+    /// keeps for a replay from elsewhere (another working directory, `.` or
+    /// `..` in it) to walk without following links.
+    public static func openCanonical(_ path: FilePath) throws(HostError) -> OpenDirectory {
+        var absolute = path
+        if !absolute.isAbsolute {
+            guard let cwd = getcwd(nil, 0) else {
+                throw .system(call: "getcwd", path: nil, errno: Errno(rawValue: Glibc.errno))
+            }
+            absolute = FilePath(String(cString: cwd)).pushing(path)
+            free(cwd)
+        }
+        absolute = absolute.lexicallyNormalized()
+        guard let last = absolute.lastComponent else { return try open(absolute) }
+        let parent = absolute.removingLastComponent()
+        guard let resolved = realpath(parent.string, nil) else {
+            throw .system(call: "realpath", path: parent.string, errno: Errno(rawValue: Glibc.errno))
+        }
+        defer { free(resolved) }
+        return try open(FilePath(String(cString: resolved)).appending(last))
+    }
+
     /// Opens an absolute path one component at a time, following no link at
     /// all (ELOOP or ENOTDIR where one is): for paths read back from a
     /// record, whose components another user may have replaced since.
@@ -76,13 +99,13 @@ public final class OpenDirectory {
     }
 
     /// What `name` here is, without following a link: nil if nothing is there.
-    public func status(of name: String) throws(HostError) -> (identity: FileIdentity, type: mode_t)? {
+    public func identity(of name: String) throws(HostError) -> FileIdentity? {
         var info = stat()
         guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
             if Glibc.errno == ENOENT { return nil }
             throw .system(call: "stat", path: child(name), errno: Errno(rawValue: Glibc.errno))
         }
-        return (FileIdentity(info), info.st_mode & S_IFMT)
+        return FileIdentity(info)
     }
 
     /// Names in this directory, without `.` and `..`.

@@ -37,7 +37,7 @@ struct DiskDriver: AttackDriver {
         self.spec = spec
         self.policy = policy
         do {
-            parent = try OpenDirectory.open(FilePath(spec.path))
+            parent = try OpenDirectory.openCanonical(FilePath(spec.path))
             parentIdentity = try parent.identity()
         } catch {
             throw .host(error)

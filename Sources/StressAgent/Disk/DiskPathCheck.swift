@@ -10,6 +10,9 @@ public enum DiskPathCheck {
         guard Directory.exists(filePath) else {
             throw .rejected(field: "path", reason: "\(path) does not exist; give an existing directory on the file system to fill")
         }
+        guard !Directory.isSymbolicLink(filePath) else {
+            throw .rejected(field: "path", reason: "\(path) is a symbolic link; give the directory it points to, so whoever controls the link cannot redirect the fill")
+        }
         guard Directory.isDirectory(filePath) else {
             throw .rejected(field: "path", reason: "\(path) is not a directory; give the directory to fill (stressd writes into a folder inside it)")
         }

@@ -1,9 +1,10 @@
 import LinuxHost
 import StressCore
 
-/// Reads what the guards and the report's timeline watch, at up to 10 Hz.
-/// A value the host cannot give now is nil in the reading, with the reason
-/// in `unreadable`, so the guard can fail closed (`GuardWatch`).
+/// Reads what the guards and the report's timeline watch, at up to 10 Hz,
+/// through files it holds open (`HeldFiles`), so a reading needs no new
+/// file descriptor. A value the host cannot give now is nil in the reading,
+/// with the reason in `unreadable`, so the guard can fail closed (`GuardWatch`).
 struct HostReader {
     let environment: AgentEnvironment
     let watchesMemory: Bool
@@ -11,6 +12,7 @@ struct HostReader {
     /// Each disk floor's path and the directory the attack holds open for it.
     let watchedDirectories: [String: OpenDirectory]
     let watchedPaths: [String]
+    let held = HeldFiles()
 
     init(environment: AgentEnvironment, guard: Guard, directories: [String: OpenDirectory]) {
         self.environment = environment
@@ -34,14 +36,14 @@ struct HostReader {
         }
         if watchesMemory {
             do {
-                reading.memoryAvailableBytes = try environment.memoryGauge().read().available
+                reading.memoryAvailableBytes = try environment.memoryGauge().read(through: held).available
             } catch {
                 reading.unreadable.append("memory available: \(error)")
             }
         }
         if watchesLoad {
             do {
-                reading.loadAverage1 = try environment.procFS.loadAverage().one
+                reading.loadAverage1 = try environment.procFS.loadAverage(through: held).one
             } catch {
                 reading.unreadable.append("load average: \(error)")
             }
@@ -52,7 +54,7 @@ struct HostReader {
     /// A timeline point: always memory and load, whatever the guards watch.
     func sample(elapsed: Double) -> HostSample {
         HostSample(
-            elapsed: elapsed, memoryAvailableBytes: (try? environment.memoryGauge().read())?.available,
-            loadAverage1: (try? environment.procFS.loadAverage())?.one)
+            elapsed: elapsed, memoryAvailableBytes: (try? environment.memoryGauge().read(through: held))?.available,
+            loadAverage1: (try? environment.procFS.loadAverage(through: held))?.one)
     }
 }
