@@ -34,7 +34,8 @@ public struct AgentClient: Sendable {
         return try await call(.POST, "/v1/attacks", body: body)
     }
 
-    public func attacks() async throws(ClientError) -> [AgentAttack] {
+    /// Every attack the agent knows, summarized; `attack(_:)` has the rest.
+    public func attacks() async throws(ClientError) -> [AttackSummary] {
         try await call(.GET, "/v1/attacks")
     }
 

@@ -3,7 +3,7 @@ import Hummingbird
 import StressAgent
 import StressCore
 
-/// `/v1/attacks`: start, list, inspect, renew, stop, halt. A request body
+/// `/v1/attacks`: start, list (summaries), inspect, renew, stop, halt. A request body
 /// is the CLI's vocabulary, flat (`{"kind": "cpu", "load": "30%", "cores":
 /// 1, "duration": "60s", "lease": "10s"}`), decoded by the same parsers.
 public struct AttackRoutes: Sendable {
@@ -18,7 +18,8 @@ public struct AttackRoutes: Sendable {
     public func add<Context: RequestContext>(to router: Router<Context>) {
         let attacks = router.group("v1/attacks")
         attacks.post { request, context in try await start(request, context) }
-        attacks.get { _, _ in try JSONResponse.make(await agent.attacks()) }
+        // Summaries: the list stays small however many reports the agent keeps.
+        attacks.get { _, _ in try JSONResponse.make(await agent.attacks().map(AttackSummary.init)) }
         attacks.delete { _, _ in try JSONResponse.make(await agent.haltAll()) }
         attacks.get(":id") { _, context in
             try await guarded { try JSONResponse.make(try await agent.attack(id(context))) }

@@ -52,7 +52,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// A remote agent's attacks: running ones with their progress and lease,
     /// finished ones with their outcome, recovered ones with what was undone.
-    static func show(_ attacks: [AgentAttack], json: Bool) throws {
+    static func show(_ attacks: [AttackSummary], json: Bool) throws {
         if json {
             StandardStream.output.write(try JSONCoding.encoder.encode(attacks) + [UInt8(ascii: "\n")])
             return
@@ -62,14 +62,15 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         for attack in attacks {
-            let kind = attack.spec?.kind.rawValue ?? "?"
+            let kind = attack.kind?.rawValue ?? "?"
             var detail: [String] = []
             switch attack.state {
             case .running:
                 if let progress = attack.progress, !progress.isEmpty { detail.append(progress) }
                 if let lease = attack.leaseSecondsLeft { detail.append("lease \(lease.fixed(1))s left") }
             case .finished:
-                if let report = attack.report { detail.append(report.outcome.description) }
+                if let outcome = attack.outcome { detail.append(outcome.description) }
+                if attack.cleanupVerified == false { detail.append("cleanup left something; `stressd report \(attack.id) --agent ...` says what") }
             case .recovered:
                 if let undone = attack.undone { detail.append(Terminal.describe(undone)) }
             }

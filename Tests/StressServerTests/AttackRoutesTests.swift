@@ -77,6 +77,30 @@ struct AttackRoutesTests {
         }
     }
 
+    /// Issue 12, finding 8: the list holds summaries, not reports, so its
+    /// size does not grow with each report's timeline and hits; the report
+    /// stays one GET away.
+    @Test func theListSummarizesAndTheAttackKeepsItsReport() async throws {
+        try await withAPI { client, target in
+            let body = #"{"kind": "disk", "path": "\#(target)", "size": "1M", "duration": "30s"}"#
+            let created = try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: ByteBuffer(string: body))
+            let id = try #require(try json(created)["id"] as? String)
+            #expect(try await client.execute(uri: "/v1/attacks/\(id)", method: .delete, headers: auth).status == .ok)
+
+            let list = try await client.execute(uri: "/v1/attacks", method: .get, headers: auth)
+            let entries = try #require(try JSONSerialization.jsonObject(with: Data(buffer: list.body)) as? [[String: Any]])
+            let entry = try #require(entries.first { $0["id"] as? String == id })
+            #expect(entry["report"] == nil && entry["spec"] == nil, "a summary, not the report: \(entry.keys.sorted())")
+            #expect(entry["kind"] as? String == "disk" && entry["state"] as? String == "finished")
+            #expect((entry["outcome"] as? [String: Any])?["status"] as? String == "stopped")
+            #expect(entry["cleanupVerified"] as? Bool == true && entry["startedAt"] != nil && entry["endedAt"] != nil)
+            #expect(list.body.readableBytes < 1024, "\(list.body.readableBytes) bytes for one attack")
+
+            let full = try await client.execute(uri: "/v1/attacks/\(id)", method: .get, headers: auth)
+            #expect((try json(full)["report"] as? [String: Any])?["timeline"] != nil)
+        }
+    }
+
     @Test func metricsWatchTheFilledFileSystemAndTheHostCPU() async throws {
         try await withAPI { client, target in
             let body = #"{"kind": "disk", "path": "\#(target)", "size": "4M", "duration": "30s"}"#
