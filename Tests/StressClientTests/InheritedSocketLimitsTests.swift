@@ -1,0 +1,76 @@
+import Foundation
+import Glibc
+import Logging
+import ServiceLifecycle
+import StressAgent
+import StressClient
+import StressCore
+import StressServer
+import Testing
+
+/// Issue 12, finding 3, on the socket systemd passes (stressd.socket): idle
+/// connections beyond the cap make room for a request, and none stays
+/// past the idle timeout.
+@Suite("Connection limits on an inherited socket", .serialized)
+struct InheritedSocketLimitsTests {
+    /// Connects to 127.0.0.1:`port` and sends nothing.
+    func idleConnection(to port: Int) throws -> CInt {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        return descriptor
+    }
+
+    /// Whether the server has closed its end: end of file or a reset.
+    func isClosedByPeer(_ descriptor: CInt) -> Bool {
+        var byte: UInt8 = 0
+        let count = recv(descriptor, &byte, 1, Int32(MSG_DONTWAIT))
+        return count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    }
+
+    @Test func idleConnectionsMakeRoomAndTimeOut() async throws {
+        let descriptor = try InheritedSocketServerTests().listeningSocket()
+        let (_, port) = try #require(InheritedSocketServer.localAddress(of: descriptor))
+        let state = NSTemporaryDirectory() + "stressd-limits-\(UInt32.random(in: 0 ... .max))"
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
+        let token = "inherited-limits-token-01"
+        let router = StressAPI.router(agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: token)
+        let running = AsyncStream.makeStream(of: Void.self)
+        let server = InheritedSocketServer(
+            descriptor: descriptor, router: router, tls: nil,
+            limits: ConnectionLimits(maxConnections: 8, idleTimeout: .milliseconds(800)), logger: Logger(label: "test"),
+            onServerRunning: { running.continuation.yield() })
+        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+        var idle: [CInt] = []
+        defer { idle.forEach { close($0) } }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var ready = running.stream.makeAsyncIterator()
+            await ready.next()
+            for _ in 0..<30 { idle.append(try idleConnection(to: port)) }
+
+            var client = try AgentClient(endpoint: try AgentEndpoint(url: "http://127.0.0.1:\(port)", token: token))
+            client.timeout = .seconds(2)
+            let clock = ContinuousClock()
+            let started = clock.now
+            #expect(try await client.attacks().isEmpty)
+            #expect(clock.now - started < .seconds(1), "the request waited behind idle connections")
+
+            let deadline = clock.now + .seconds(3)
+            while idle.contains(where: { !isClosedByPeer($0) }), clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(idle.filter { !isClosedByPeer($0) }.isEmpty, "idle connections outlived the idle timeout")
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}
