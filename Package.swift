@@ -112,6 +112,8 @@ let package = Package(
             dependencies: [
                 "StressServer", "StressAgent", "StressCore", "LinuxHost", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // Channels without sockets, for the connection table.
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(
