@@ -41,7 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-cleartext"), help: "Serve plain HTTP on a non-loopback address: the token crosses the network readable (a warning is logged).")
     var allowCleartext = false
 
-    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections held at once (default \(ConnectionLimits.defaults.maxConnections)).", valueName: "n"))
+    @Option(name: .customLong("max-connections"), help: ArgumentHelp("Connections held at once; at the limit, the one idle the longest makes room.", valueName: "n"))
     var maxConnections = ConnectionLimits.defaults.maxConnections
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a connection with no request for this long; also the time a request's head may take (default \(ConnectionLimits.defaults.idleTimeout.humanReadable)).", valueName: "duration"))
