@@ -6,6 +6,7 @@ under 50 ms while burning. Rounds alternate idle and burning; medians shown.
 """
 import json
 import os
+import secrets
 import re
 import shutil
 import signal
@@ -20,18 +21,22 @@ STRESSD = os.environ.get("STRESSD_BIN", ".build/release/stressd")
 PORT = 17373
 BASE = f"http://127.0.0.1:{PORT}"
 ROUNDS, SECONDS, CONNECTIONS = 3, 8, 4
+# The agent needs a token even on loopback; a throwaway one for this run.
+TOKEN = secrets.token_hex(32)
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def call(method, path, body=None):
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(BASE + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(BASE + path, data=data, method=method, headers={"Content-Type": "application/json", **AUTH})
     with urllib.request.urlopen(request) as response:
         return json.load(response)
 
 
 def wrk_latency():
     """(p50, p99) in ms of GET /v1/attacks over SECONDS."""
-    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", BASE + "/v1/attacks"],
+    out = subprocess.run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
+                          "-H", f"Authorization: Bearer {TOKEN}", BASE + "/v1/attacks"],
                          capture_output=True, text=True, check=True).stdout
     def percentile(name):
         match = re.search(rf"^\s+{name}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -44,7 +49,11 @@ def main():
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: run `make bench`, which installs it")
     state = tempfile.mkdtemp(prefix="stressd-bench-api-")
-    agent = subprocess.Popen([STRESSD, "serve", "--listen", f"127.0.0.1:{PORT}", "--state-dir", state],
+    token_file = os.path.join(state, "token")
+    with open(os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+        f.write(TOKEN)
+    agent = subprocess.Popen([STRESSD, "serve", "--listen", f"127.0.0.1:{PORT}", "--state-dir", state,
+                              "--token-file", token_file],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):

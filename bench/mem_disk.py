@@ -24,6 +24,7 @@ fallocate(1) before it does anything else).
 """
 import json
 import os
+import secrets
 import shutil
 import signal
 import statistics
@@ -37,6 +38,9 @@ STRESSD = os.environ.get("STRESSD_BIN", ".build/release/stressd")
 PAGE = os.sysconf("SC_PAGESIZE")
 MEM_BYTES = 1 << 30
 DISK_BYTES = 1 << 30
+# The agent needs a token even on loopback; a throwaway one for this run.
+TOKEN = secrets.token_hex(32)
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ROUNDS, WARMUP = 5, 2
 # Fills are quick and their medians noisy at a few milliseconds: more rounds.
 DISK_ROUNDS = 15
@@ -100,7 +104,7 @@ def time_to_fill_through_agent(agent, directory, target):
     """Seconds from POST /v1/attacks until statvfs shows `target` bytes taken, then DELETE."""
     before = shutil.disk_usage(directory).free
     body = json.dumps({"kind": "disk", "path": directory, "size": str(target), "duration": "30s"}).encode()
-    request = urllib.request.Request(f"{agent}/v1/attacks", data=body, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(f"{agent}/v1/attacks", data=body, headers={"Content-Type": "application/json", **AUTH})
     start = time.monotonic()
     with urllib.request.urlopen(request) as response:
         attack = json.load(response)["id"]
@@ -111,12 +115,17 @@ def time_to_fill_through_agent(agent, directory, target):
             time.sleep(0.0001)
         raise RuntimeError("the agent never filled the disk")
     finally:
-        urllib.request.urlopen(urllib.request.Request(f"{agent}/v1/attacks/{attack}", method="DELETE")).read()
+        urllib.request.urlopen(urllib.request.Request(f"{agent}/v1/attacks/{attack}", method="DELETE", headers=AUTH)).read()
 
 
 def start_agent(state, port):
     """`stressd serve` on loopback, once /healthz answers."""
-    proc = subprocess.Popen([STRESSD, "serve", "--listen", f"127.0.0.1:{port}", "--state-dir", state],
+    os.makedirs(state, exist_ok=True)
+    token_file = os.path.join(state, "token")
+    with open(os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(TOKEN)
+    proc = subprocess.Popen([STRESSD, "serve", "--listen", f"127.0.0.1:{port}", "--state-dir", state,
+                             "--token-file", token_file],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
