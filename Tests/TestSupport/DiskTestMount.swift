@@ -6,8 +6,8 @@ import SystemPackage
 /// removes again in `deinit` (unmount, directory, image file), even when the
 /// test fails: something to fill up, make read-only or strip of fallocate
 /// without touching the host's disks.
-final class DiskTestMount {
-    enum Kind {
+public final class DiskTestMount {
+    public enum Kind {
         /// tmpfs of this many MiB.
         case tmpfs(mebibytes: Int, readOnly: Bool = false)
         /// ramfs: no size limit and no fallocate(2) (EOPNOTSUPP).
@@ -16,10 +16,10 @@ final class DiskTestMount {
         case ext4Loop(mebibytes: Int)
     }
 
-    let path: FilePath
+    public let path: FilePath
     private let image: FilePath?
 
-    init(_ kind: Kind) throws {
+    public init(_ kind: Kind) throws {
         var template = Array("/tmp/stressd-disktest-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw Errno(rawValue: errno) }
         path = FilePath(String(cString: made))
@@ -57,9 +57,9 @@ final class DiskTestMount {
     }
 
     /// Whether this sandbox lets tests mount file systems (root, tmpfs allowed).
-    static let isAvailable: Bool = getuid() == 0 && (try? DiskTestMount(.tmpfs(mebibytes: 1))) != nil
+    public static let isAvailable: Bool = getuid() == 0 && (try? DiskTestMount(.tmpfs(mebibytes: 1))) != nil
     /// Whether loop-mounted ext4 images work here too.
-    static let ext4LoopIsAvailable: Bool = isAvailable && (try? DiskTestMount(.ext4Loop(mebibytes: 8))) != nil
+    public static let ext4LoopIsAvailable: Bool = isAvailable && (try? DiskTestMount(.ext4Loop(mebibytes: 8))) != nil
 
     private static func mount(_ path: FilePath, _ type: String, _ flags: UInt, _ options: String) throws {
         guard Glibc.mount(type, path.string, type, flags, options) == 0 else {
@@ -78,55 +78,5 @@ final class DiskTestMount {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw Errno.ioError }
-    }
-}
-
-/// Runs work on a new thread whose effective capabilities lack some that
-/// root has, so a root test run can hit the errors an unprivileged agent
-/// gets (EACCES, mlock's ENOMEM). capset(2) changes only the calling thread,
-/// and the thread ends with the work: the rest of the test process keeps
-/// its capabilities.
-enum WithoutCapabilities {
-    static let dacOverride: UInt32 = 1  // CAP_DAC_OVERRIDE
-    static let dacReadSearch: UInt32 = 2  // CAP_DAC_READ_SEARCH
-    static let ipcLock: UInt32 = 14  // CAP_IPC_LOCK
-
-    private typealias CapabilityCall = @convention(c) (UnsafeMutableRawPointer, UnsafeMutableRawPointer) -> Int32
-
-    private final class Outcome<T>: @unchecked Sendable {
-        var value: Result<T, Errno> = .failure(.noSuchProcess)
-    }
-
-    static func run<T: Sendable>(dropping capabilities: [UInt32], _ work: @escaping @Sendable () -> T) throws -> T {
-        guard let get = dlsym(nil, "capget"), let set = dlsym(nil, "capset") else { throw Errno.notSupported }
-        let capget = unsafeBitCast(get, to: CapabilityCall.self)
-        let capset = unsafeBitCast(set, to: CapabilityCall.self)
-        let outcome = Outcome<T>()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            defer { done.signal() }
-            // _LINUX_CAPABILITY_VERSION_3, pid 0 = this thread; two sets of
-            // {effective, permitted, inheritable} for capabilities 0-31, 32-63.
-            var header: (version: UInt32, pid: Int32) = (0x2008_0522, 0)
-            var data = [UInt32](repeating: 0, count: 6)
-            let changed = withUnsafeMutableBytes(of: &header) { header in
-                data.withUnsafeMutableBytes { data -> Bool in
-                    guard let headerAddress = header.baseAddress, let dataAddress = data.baseAddress,
-                          capget(headerAddress, dataAddress) == 0
-                    else { return false }
-                    for capability in capabilities {
-                        let word = Int(capability / 32) * 3
-                        data.storeBytes(
-                            of: data.load(fromByteOffset: word * 4, as: UInt32.self) & ~(1 << (capability % 32)),
-                            toByteOffset: word * 4, as: UInt32.self)
-                    }
-                    return capset(headerAddress, dataAddress) == 0
-                }
-            }
-            outcome.value = changed ? .success(work()) : .failure(Errno(rawValue: errno))
-        }
-        thread.start()
-        done.wait()
-        return try outcome.value.get()
     }
 }
