@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemPackage
 
 /// Runs work on a new thread whose effective capabilities lack some that
 /// root has, so a root test run can hit the errors an unprivileged agent

@@ -38,10 +38,13 @@ struct AgentTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(".stressd-fill-") }
     }
 
-    @Test func runsAttacksSideBySideAndStopsOneOnRequest() async throws {
+    @Test(.enabled(if: DiskTestMount.isAvailable, "needs root and a tmpfs: one fill per file system"))
+    func runsAttacksSideBySideAndStopsOneOnRequest() async throws {
         let state = try TemporaryDirectory()
         let first = try folder(state, "a")
-        let second = try folder(state, "b")
+        // tmpfs allocates only what is written: 1 GiB clears the default floor.
+        let other = try DiskTestMount(.tmpfs(mebibytes: 1024))
+        let second = other.path.string
         try await withAgent(state) { agent in
             let one = try await agent.start(try fill(first))
             let two = try await agent.start(try fill(second))
@@ -97,7 +100,12 @@ struct AgentTests {
         let directory = try folder(state, "c")
         try await withAgent(state) { agent in
             _ = try await agent.start(try fill(directory))
-            await #expect(throws: AgentError.self) { try await agent.start(try fill(directory)) }
+            // Another path to the same file system is the same disk.
+            for samePlace in [directory, directory + "/.", try folder(state, "next-to-c")] {
+                let error = await #expect(throws: AgentError.self) { try await agent.start(try fill(samePlace)) }
+                guard case .conflict(let message)? = error else { Issue.record("\(samePlace): \(String(describing: error))"); continue }
+                #expect(message.contains("is already filling the file system of \(samePlace)"), "\(message)")
+            }
             let missing = try AttackSpec(kind: .disk, parameters: FlatParameters(["path": "/nonexistent/x", "size": "1M", "duration": "5s"]))
             let error = await #expect(throws: AgentError.self) { try await agent.start(missing) }
             guard case .input? = error else { Issue.record("a bad path is input (422): \(String(describing: error))"); return }

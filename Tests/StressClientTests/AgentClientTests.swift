@@ -1,6 +1,8 @@
 import Foundation
+import Glibc
 import Hummingbird
 import HummingbirdTesting
+import LinuxHost
 import StressAgent
 import StressClient
 import StressCore
@@ -57,15 +59,18 @@ struct AgentClientTests {
     @Test func haltAllReturnsEveryReport() async throws {
         try await withAgent { endpoint, target in
             let client = try AgentClient(endpoint: endpoint)
-            for size in ["2M", "3M"] {
-                let folder = target + "/" + size
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                _ = try await client.start(FlatParameters(["kind": "disk", "path": folder, "size": size, "duration": "30s"]))
-            }
+            // One fill per file system: a fill and a pause of a process this test started.
+            let sleeper = Process()
+            sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+            sleeper.arguments = ["30"]
+            try sleeper.run()
+            defer { kill(sleeper.processIdentifier, SIGKILL); sleeper.waitUntilExit() }
+            _ = try await client.start(FlatParameters(["kind": "disk", "path": target, "size": "2M", "duration": "30s"]))
+            _ = try await client.start(FlatParameters(["kind": "pause", "pid": String(sleeper.processIdentifier), "duration": "30s"]))
             let halted = try await client.haltAll()
             #expect(halted.count == 2)
             #expect(halted.allSatisfy { $0.outcome == .stopped(reason: "halted through the API") })
-            for size in ["2M", "3M"] { try FileManager.default.removeItem(atPath: target + "/" + size) }
+            #expect((try? ProcFS().processStat(sleeper.processIdentifier))?.state != "T", "the halt resumed the paused process")
         }
     }
 

@@ -2,6 +2,7 @@ import FoundationEssentials
 import LinuxHost
 import Logging
 import StressCore
+import SystemPackage
 
 /// Runs many attacks at once for the long-lived service: starts them,
 /// stops them, expires their leases and keeps their reports. `run()` is the
@@ -141,9 +142,8 @@ public actor Agent {
         guard running.count < maxConcurrent else {
             throw .conflict("\(running.count) attacks are running, the most this agent allows; stop one first")
         }
-        if case .disk(let disk) = spec.parameters,
-           let other = running.first(where: { if case .disk(let d) = $0.value.spec.parameters { d.path == disk.path } else { false } }) {
-            throw .conflict("\(other.key) is already filling \(disk.path); stop it first")
+        if case .disk(let disk) = spec.parameters, let other = runningFill(onFileSystemOf: disk.path) {
+            throw .conflict("\(other.id) is already filling the file system of \(disk.path) (through \(other.path)); stop it first")
         }
         var generator = SystemRandomNumberGenerator()
         let id = AttackID(kind: spec.kind, using: &generator)
@@ -155,6 +155,20 @@ public actor Agent {
             leaseDeadline: lease.map { clock.now.advanced(by: $0) }, guards: supervisor.guardRails)
         launchQueue.yield(Launch(supervisor: supervisor, stop: stop, progress: progress))
         return id
+    }
+
+    /// A running fill on the same file system as `path`, keyed on the
+    /// device rather than the path string: `/x` and `/x/.` are one disk, and
+    /// two fills there would each leave the other's floor to chance.
+    private func runningFill(onFileSystemOf path: String) -> (id: AttackID, path: String)? {
+        let device = { (path: String) in try? OpenDirectory.open(FilePath(path), followingLastLink: true).identity().device }
+        guard let wanted = device(path) else { return nil }
+        for (id, attack) in running {
+            if case .disk(let other) = attack.spec.parameters, device(other.path) == wanted {
+                return (id, other.path)
+            }
+        }
+        return nil
     }
 
     /// Extends the lease by its length from now.
