@@ -13,7 +13,10 @@ struct DiskCommand: AsyncParsableCommand {
             else writes zeros. Sizes and percentages follow df: what unprivileged users \
             can still allocate (Avail), not the blocks reserved for root. A guard stops \
             the attack within 250 ms if free space falls below the floor; another writer \
-            filling the disk first (ENOSPC) is recorded, not an error.
+            filling the disk first (ENOSPC) is recorded, not an error. PATH may belong to \
+            another user: the folder and its files are made and deleted through \
+            descriptors stressd holds, so renaming the folder or linking something in \
+            its place redirects nothing (the report then says what was left).
 
             Examples:
               stressd disk --path /var/lib/app --size 10G --duration 60s
@@ -25,7 +28,7 @@ struct DiskCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("A directory on the file system to fill.", valueName: "dir"))
+    @Option(help: ArgumentHelp("A directory on the file system to fill (absolute, not itself a symbolic link).", valueName: "dir"))
     var path: String
 
     @Option(help: ArgumentHelp("How much to write: 512M, 10G.", valueName: "size"))

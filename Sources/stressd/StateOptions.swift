@@ -11,7 +11,7 @@ struct StateOptions: ParsableArguments {
     @Option(
         name: .customLong("state-dir"),
         help: ArgumentHelp(
-            "Directory for the ledger and reports (default: $STRESSD_STATE_DIR, the config's state-dir, or /var/lib/stressd).",
+            "Directory for the ledger and reports, yours alone: owned by you, writable by no one else (default: $STRESSD_STATE_DIR, the config's state-dir, or /var/lib/stressd).",
             valueName: "path"))
     var stateDirectory: String?
 
