@@ -105,6 +105,12 @@ struct ReportOutput {
                 lines.append("  comeback: pid \(comeback.newPID) \(comeback.secondsAfterKill.fixed(2))s after pid \(comeback.killedPID) was killed")
             }
             lines += processes.spared.map { "  spared:   \($0)" }
+            let unlisted = [(processes.unlistedHits, "signals"), (processes.unlistedComebacks, "comebacks"), (processes.unlistedSpared, "spared")]
+                .compactMap { count, what in count.map { "\($0) more \(what)" } }
+            if !unlisted.isEmpty {
+                lines.append("  not listed: \(unlisted.joined(separator: ", ")) (a report lists at most \(ProcessMeasurements.listLimit) "
+                    + "signals and comebacks and \(ProcessMeasurements.sparedLimit) spared)")
+            }
         }
         if let guards = report.guards {
             lines.append("  guards:    \(guards)")

@@ -14,8 +14,11 @@ struct KillDriver: AttackDriver {
     let sampleInterval: Duration = .milliseconds(100)
 
     private var generator: any RandomNumberGenerator
-    private var hits: [ProcessHit] = []
-    private var comebacks: [ProcessComeback] = []
+    /// Hits and comebacks, capped as the report lists them: an interval
+    /// kill runs for up to the maximum duration.
+    private var record = ProcessMeasurements()
+    private var delivered = 0
+    private var latestComeback: ProcessComeback?
     private var spared: Set<String> = []
     /// Kills not yet answered by a comeback: what matched at that moment,
     /// so any matching process not among them is new.
@@ -48,8 +51,9 @@ struct KillDriver: AttackDriver {
                 throw .host(error)
             }
             let elapsed = session.elapsed
-            hits.append(ProcessHit(elapsed: elapsed, process: victim, signal: spec.signal.description, delivered: delivery == .delivered))
+            record.record(ProcessHit(elapsed: elapsed, process: victim, signal: spec.signal.description, delivered: delivery == .delivered))
             if delivery == .delivered {
+                delivered += 1
                 awaiting.append((victim, elapsed, known))
             }
         }
@@ -70,8 +74,9 @@ struct KillDriver: AttackDriver {
             let elapsed = session.elapsed
             awaiting.removeAll { pending in
                 guard let newcomer = present.first(where: { !pending.known.contains($0.identity) }) else { return false }
-                comebacks.append(ProcessComeback(
-                    killedPID: pending.killed.pid, newPID: newcomer.pid, secondsAfterKill: elapsed - pending.at))
+                let comeback = ProcessComeback(killedPID: pending.killed.pid, newPID: newcomer.pid, secondsAfterKill: elapsed - pending.at)
+                record.record(comeback)
+                latestComeback = comeback
                 return true
             }
         }
@@ -83,16 +88,15 @@ struct KillDriver: AttackDriver {
             }
             return DriverTick(outcome: nil, progress: progressLine)
         }
-        if spec.interval == nil, awaiting.isEmpty, !hits.isEmpty, !comebacks.isEmpty {
+        if spec.interval == nil, awaiting.isEmpty, record.hitCount > 0, latestComeback != nil {
             return DriverTick(outcome: .completed, progress: progressLine)
         }
         return DriverTick(outcome: nil, progress: nil)
     }
 
     private var progressLine: String {
-        let delivered = hits.filter(\.delivered).count
         var line = "\(delivered) process(es) sent \(spec.signal) in \(rounds) round(s)"
-        if let last = comebacks.last {
+        if let last = latestComeback {
             line += "; latest comeback: pid \(last.newPID) \(last.secondsAfterKill.fixed(2))s after pid \(last.killedPID)"
         }
         return line
@@ -101,6 +105,8 @@ struct KillDriver: AttackDriver {
     mutating func stop(_ session: AttackSession) {}
 
     func measurements(into report: inout AttackReport) {
-        report.processes = ProcessMeasurements(hits: hits, comebacks: comebacks, spared: spared.sorted())
+        var measured = record
+        spared.sorted().forEach { measured.recordSpared($0) }
+        report.processes = measured
     }
 }

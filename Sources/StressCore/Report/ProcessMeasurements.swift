@@ -1,17 +1,63 @@
 /// What a kill or pause attack did to which processes, and how the system
 /// answered: for kills, when a process matching the same selector came back
 /// (the restart time is often the number the experiment is about).
+///
+/// The lists are capped: an interval kill of every match for an hour, or a
+/// respawning process, would otherwise grow the attack's memory, its report
+/// and every `GET /v1/attacks` without bound. What is past a cap is
+/// counted, so the report still says how much happened.
 public struct ProcessMeasurements: Codable, Hashable, Sendable {
+    /// At most this many hits, and as many comebacks, are listed.
+    public static let listLimit = 1_000
+    /// At most this many spared processes are listed.
+    public static let sparedLimit = 100
+
     public var hits: [ProcessHit]
     public var comebacks: [ProcessComeback]
-    /// Matching processes left alone because they are protected, with why.
+    /// Matching processes left alone because they may not be hit, with why.
     public var spared: [String]
+    /// Hits past `listLimit`: sent (or found gone) but not listed. Nil: none.
+    public var unlistedHits: Int?
+    /// Comebacks past `listLimit`. Nil: none.
+    public var unlistedComebacks: Int?
+    /// Spared processes past `sparedLimit`. Nil: none.
+    public var unlistedSpared: Int?
 
-    public init(hits: [ProcessHit], comebacks: [ProcessComeback], spared: [String]) {
-        self.hits = hits
-        self.comebacks = comebacks
-        self.spared = spared
+    public init(hits: [ProcessHit] = [], comebacks: [ProcessComeback] = [], spared: [String] = []) {
+        self.hits = []
+        self.comebacks = []
+        self.spared = []
+        hits.forEach { record($0) }
+        comebacks.forEach { record($0) }
+        spared.forEach { recordSpared($0) }
     }
+
+    public mutating func record(_ hit: ProcessHit) {
+        guard hits.count < Self.listLimit else {
+            unlistedHits = (unlistedHits ?? 0) + 1
+            return
+        }
+        hits.append(hit)
+    }
+
+    public mutating func record(_ comeback: ProcessComeback) {
+        guard comebacks.count < Self.listLimit else {
+            unlistedComebacks = (unlistedComebacks ?? 0) + 1
+            return
+        }
+        comebacks.append(comeback)
+    }
+
+    public mutating func recordSpared(_ description: String) {
+        guard spared.count < Self.sparedLimit else {
+            unlistedSpared = (unlistedSpared ?? 0) + 1
+            return
+        }
+        spared.append(description)
+    }
+
+    /// Every hit, listed or not.
+    public var hitCount: Int { hits.count + (unlistedHits ?? 0) }
 }
 
 /// One signal sent to one process.
