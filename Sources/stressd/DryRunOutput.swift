@@ -12,11 +12,19 @@ enum DryRunOutput {
         for process in survey.eligible.sorted(by: { $0.pid < $1.pid }) {
             lines.append("  \(String(process.pid).leftPadded(5))  \(String(process.startTime).leftPadded(12))  \(process.userID)  \(process.cgroup)  "
                 + (process.commandLine.isEmpty ? "[\(process.command)]" : process.commandLine))
+            if let namespace = process.pidNamespace {
+                lines.append("         in another pid namespace (\(describe(namespace))): a container's process, not the host's")
+            }
         }
         for (process, reason) in survey.spared {
             lines.append("  spared: pid \(process.pid) (\(process.command)): \(reason)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `pid:[4026532456], pid 7 inside it`.
+    static func describe(_ namespace: PIDNamespace) -> String {
+        "\(namespace.name ?? "unreadable"), pid \(namespace.innerPID) inside it"
     }
 
     static func describe(_ pick: ProcessSpec.Pick) -> String {

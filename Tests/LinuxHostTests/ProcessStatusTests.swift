@@ -12,6 +12,8 @@ import Testing
         #expect(sleep.pid == 27533)
         #expect(sleep.parentPID == 1, "recorded after its shell exited")
         #expect(sleep.threads == 1)
+        #expect(sleep.threadGroupID == 27533)
+        #expect(sleep.namespacePIDs == [27533], "in the namespace /proc was mounted in")
         #expect(sleep.residentBytes == 1828 * Self.kibibyte)
         #expect(sleep.peakResidentBytes == 1828 * Self.kibibyte)
         #expect(sleep.swappedBytes == 0)
@@ -79,8 +81,24 @@ import Testing
         "Name:\tx\nState:\tS\nVmRSS:\t-1 kB\n",
         "Name:\tx\nState:\tS\nVmSwap:\t18446744073709551615 kB\n",
         "Name:\tx\nState:\tS\nPid:\tabc\n",
+        "Name:\tx\nState:\tS\nNSpid:\t12\tx\n",
+        "Name:\tx\nState:\tS\nTgid:\t\n",
     ])
     func refuses(text: String) {
         #expect(throws: HostError.self) { try ProcessStatus(parsing: text, file: "status") }
+    }
+
+    /// A thread's own status names its process in `Tgid`; a process in a
+    /// container's pid namespace lists its pid there last in `NSpid`.
+    @Test("threads and pid namespaces", arguments: [
+        ("Name:\tx\nState:\tS\nTgid:\t700\nPid:\t701\nNSpid:\t701\n", Int32(700), [Int32(701)]),
+        ("Name:\tsh\nState:\tS\nTgid:\t5012\nPid:\t5012\nNSpid:\t5012\t1\n", 5012, [5012, 1]),
+        ("Name:\tx\nState:\tS\nTgid:\t9\nNSpid:\t9\t40\t1\n", 9, [9, 40, 1]),
+        ("Name:\told\nState:\tS\nTgid:\t9\n", 9, []),
+    ] as [(String, Int32, [Int32])])
+    func threadsAndNamespaces(text: String, threadGroup: Int32, namespacePIDs: [Int32]) throws {
+        let status = try ProcessStatus(parsing: text)
+        #expect(status.threadGroupID == threadGroup)
+        #expect(status.namespacePIDs == namespacePIDs)
     }
 }

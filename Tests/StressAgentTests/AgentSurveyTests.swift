@@ -12,13 +12,17 @@ extension AgentTests {
     /// the agent once spent them on its actor), and no process can match,
     /// so nothing is ever paused. It waits on a builtin `read` from a pipe
     /// this test holds: no child of its own to outlive it.
+    /// The attacker is a local user who owns such a process: when
+    /// the test runs as root, the probe runs as `UnprivilegedUser`.
     final class Probe {
         let process = Process()
         let input = Pipe()
 
         init() throws {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "read line", "sdprobe7 " + String(repeating: "a", count: 17)]
+            let arguments = ["-c", "read line", "sdprobe7 " + String(repeating: "a", count: 17)]
+            let (executable, full) = UnprivilegedUser.isAvailable ? UnprivilegedUser.wrap("/bin/sh", arguments) : ("/bin/sh", arguments)
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = full
             process.standardInput = input
             try process.run()
         }

@@ -54,4 +54,18 @@ import Testing
         #expect(input.description.contains("took longer than"))
         #expect(input.description.contains("narrow the selector"))
     }
+
+    /// A container's init (pid 1 in its own pid namespace) is protected as
+    /// the configurable names are; its namespace is named for --dry-run.
+    @Test func aContainersInitIsProtectedAndItsNamespaceShown() throws {
+        let found = try survey(.pid(400))
+        #expect(found.eligible.isEmpty)
+        let reason = try #require(found.spared.first?.1)
+        #expect(reason.contains("init of another pid namespace (pid:[4026532456])"))
+        #expect(reason.contains("--allow-protected"))
+        let allowed = try ProcessTargeting(spec: ProcessSpec(selector: .pid(400), allowProtected: true), procFS: procFS).survey()
+        let process = try #require(allowed.eligible.first)
+        #expect(process.pidNamespace == PIDNamespace(name: "pid:[4026532456]", innerPID: 1))
+        #expect(try survey(.pid(300)).eligible.first?.pidNamespace == nil, "the host's own processes carry none")
+    }
 }

@@ -5,7 +5,10 @@
 /// ```
 /// Name:	sleep
 /// State:	S (sleeping)
+/// Tgid:	27540
+/// Pid:	27540
 /// PPid:	27531
+/// NSpid:	27540	1
 /// VmHWM:	    1828 kB
 /// VmRSS:	    1828 kB
 /// ```
@@ -13,6 +16,10 @@
 /// (at most 15 bytes) with `\n`, `\t` and `\\` escaped; it may hold spaces
 /// and colons, so a line splits at its *first* colon. Kernel threads have no
 /// address space, hence no `Vm*` lines: those fields are nil, not zero.
+/// `Tgid` is the process a thread belongs to (equal to `Pid` for the main
+/// thread: /proc/TID/status exists for every thread although /proc lists
+/// only processes). `NSpid` (Linux 4.1+) lists the pid in each pid namespace
+/// from the one /proc was mounted in down to the process's own, tab-separated.
 /// Unknown fields are skipped: they come and go between kernel versions.
 /// https://docs.kernel.org/filesystems/proc.html (table 1-2)
 public struct ProcessStatus: Hashable, Sendable {
@@ -21,6 +28,12 @@ public struct ProcessStatus: Hashable, Sendable {
     /// `R` running, `S` sleeping, `D` disk sleep, `T` stopped, `Z` zombie, `I` idle…
     public var state: Character
     public var pid: Int32?
+    /// `Tgid`: the process this thread belongs to.
+    public var threadGroupID: Int32?
+    /// `NSpid`: the pid in each nested pid namespace, outermost first; the
+    /// last is the pid inside its own (1 for a container's init). Empty
+    /// before Linux 4.1.
+    public var namespacePIDs: [Int32]
     public var parentPID: Int32?
     public var threads: Int?
     /// `VmRSS`: resident now.
@@ -68,12 +81,27 @@ public struct ProcessStatus: Hashable, Sendable {
         self.name = Self.unescape(name)
         self.state = state
         self.pid = try number("Pid")
+        self.threadGroupID = try number("Tgid")
+        self.namespacePIDs = try Self.pids(values["NSpid"], file: file)
         self.parentPID = try number("PPid")
         self.threads = try number("Threads")
         self.residentBytes = try bytes("VmRSS")
         self.peakResidentBytes = try bytes("VmHWM")
         self.swappedBytes = try bytes("VmSwap")
         self.lockedBytes = try bytes("VmLck")
+    }
+
+    /// `NSpid`'s tab-separated pids.
+    private static func pids(_ value: Substring?, file: String) throws(HostError) -> [Int32] {
+        guard let value else { return [] }
+        var pids: [Int32] = []
+        for word in value.split(whereSeparator: { $0 == "\t" || $0 == " " }) {
+            guard let pid = Int32(word) else {
+                throw .unparsable(file: file, text: "NSpid:\(value)", reason: "not a list of pids")
+            }
+            pids.append(pid)
+        }
+        return pids
     }
 
     /// Undoes the kernel's escaping of `\n`, `\t` and `\\` in `Name`.

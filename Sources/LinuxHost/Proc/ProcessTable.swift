@@ -14,18 +14,25 @@ extension ProcFS {
     /// Every process a process attack could aim at, with what selection
     /// needs. Processes that exit while being read are left out.
     public func processCandidates() throws(HostError) -> [ProcessCandidate] {
-        try processIDs().compactMap { pid in
-            try? candidate(pid)
+        let depth = ownNamespaceDepth()
+        return try processIDs().compactMap { pid in
+            try? candidate(pid, ownNamespaceDepth: depth)
         }
     }
 
     /// One process, if it still runs (a zombie only waits to be reaped and
-    /// is no one's target: ESRCH).
+    /// is no one's target: ESRCH). A thread's id gives a candidate whose
+    /// `threadOf` names its process, so that the deny list refuses it.
     public func candidate(_ pid: Int32) throws(HostError) -> ProcessCandidate {
+        try candidate(pid, ownNamespaceDepth: ownNamespaceDepth())
+    }
+
+    private func candidate(_ pid: Int32, ownNamespaceDepth: Int) throws(HostError) -> ProcessCandidate {
         let processInfo = try processStat(pid)
         if processInfo.hasExited {
             throw .system(call: "candidate", path: process(pid, "stat").string, errno: .noSuchProcess)
         }
+        let status = try processStatus(pid)
         let membership = try? cgroupMembership(of: pid)
         var owner = stat()
         // /proc/PID belongs to the process's real user.
@@ -35,7 +42,27 @@ extension ProcFS {
             commandLine: (try? commandLine(pid)) ?? "", userID: userID,
             cgroup: membership?.unifiedPath.flatMap { $0 == "/" ? nil : $0 }
                 ?? membership?.path(forController: "name=systemd") ?? membership?.unifiedPath ?? "/",
-            isKernelThread: processInfo.isKernelThread)
+            isKernelThread: processInfo.isKernelThread,
+            threadOf: status.threadGroupID.flatMap { $0 == pid ? nil : $0 },
+            pidNamespace: namespace(of: pid, status: status, ownDepth: ownNamespaceDepth))
+    }
+
+    /// The pid namespace `pid` lives in if it is nested below ours: its
+    /// `NSpid` then lists more pids than ours does (a process can only see
+    /// its own namespace and those below it).
+    private func namespace(of pid: Int32, status: ProcessStatus, ownDepth: Int) -> PIDNamespace? {
+        guard status.namespacePIDs.count > ownDepth, let inner = status.namespacePIDs.last else { return nil }
+        var buffer = [CChar](repeating: 0, count: 64)
+        let length = readlink(process(pid, "ns/pid").string, &buffer, buffer.count - 1)
+        let name = length > 0 ? String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+        return PIDNamespace(name: name, innerPID: inner)
+    }
+
+    /// How many pids this process has in `NSpid`: 1 in the namespace /proc
+    /// was mounted in. 1 if that cannot be read (before Linux 4.1, or a
+    /// fixture tree without `self`).
+    private func ownNamespaceDepth() -> Int {
+        max(1, (try? currentStatus())?.namespacePIDs.count ?? 1)
     }
 
     /// This process and every ancestor up to PID 1.

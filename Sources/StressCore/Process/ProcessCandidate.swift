@@ -11,6 +11,11 @@ public struct ProcessCandidate: Hashable, Sendable, Codable {
     /// Its cgroup: the unified path, or the systemd hierarchy's on v1.
     public var cgroup: String
     public var isKernelThread: Bool
+    /// Set only when the pid names a thread other than its process's main
+    /// one: the process it belongs to (`Tgid`). Such a pid is never a target.
+    public var threadOf: Int32?
+    /// Set only for a process in another pid namespace than stressd's.
+    public var pidNamespace: PIDNamespace?
     /// Clock ticks after boot, to pick the oldest or newest.
     public var startTime: UInt64 { identity.startTime }
 
@@ -21,12 +26,17 @@ public struct ProcessCandidate: Hashable, Sendable, Codable {
     public static let commandLineLimit = 4_096
     public var pid: Int32 { identity.pid }
 
-    public init(identity: ProcessIdentity, command: String, commandLine: String, userID: UInt32, cgroup: String, isKernelThread: Bool) {
+    public init(
+        identity: ProcessIdentity, command: String, commandLine: String, userID: UInt32, cgroup: String, isKernelThread: Bool,
+        threadOf: Int32? = nil, pidNamespace: PIDNamespace? = nil
+    ) {
         self.identity = identity
         self.command = command
         self.commandLine = commandLine
         self.userID = userID
         self.cgroup = cgroup
         self.isKernelThread = isKernelThread
+        self.threadOf = threadOf
+        self.pidNamespace = pidNamespace
     }
 }

@@ -1,0 +1,98 @@
+import Foundation
+import Glibc
+import LinuxHost
+import Testing
+
+/// Issue 12, finding 8: what `stressd kill` and `pause` refuse to aim at or
+/// to send, whatever the selector says, and what `--dry-run` says about a
+/// container's processes. Every process signalled is one this test started.
+@Suite("stressd kill and pause: targets and signals refused", .serialized)
+struct ProcessTargetSafetyEndToEndTests {
+    /// Kill never stops a process: 19 to 22 by number or by name, and CONT,
+    /// are bad input (exit 2) and nothing is signalled.
+    @Test("stop-type signals are refused", arguments: ["20", "21", "22", "19", "18", "TSTP", "SIGTTIN", "STOP"])
+    func stopTypeSignals(signal: String) throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let victims = try Victims()
+        let victim = try victims.spawn()
+        usleep(100_000)
+
+        let result = try stressd.run(["kill", "--pid", String(victim.processIdentifier), "--signal", signal, "--duration", "1s"])
+
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("stressd pause"))
+        usleep(100_000)
+        #expect(victim.isRunning)
+        #expect(state(of: victim.processIdentifier) == "S", "not stopped")
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
+    /// A second thread's id, which /proc answers for although it lists only
+    /// processes, is refused by kill and pause alike.
+    @Test func aThreadIDIsNotAProcess() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = ["-c", "import threading,time; threading.Thread(target=time.sleep,args=(30,)).start(); time.sleep(30)"]
+        try python.run()
+        defer {
+            kill(python.processIdentifier, SIGKILL)
+            python.waitUntilExit()
+        }
+        let pid = python.processIdentifier
+        var threads: [Int32] = []
+        let deadline = Date().addingTimeInterval(5)
+        while threads.count < 2, Date() < deadline {
+            usleep(20_000)
+            threads = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).compactMap { Int32($0) }
+        }
+        let thread = try #require(threads.first { $0 != pid }, "python started its second thread")
+
+        for kind in ["kill", "pause"] {
+            let result = try stressd.run([kind, "--pid", String(thread), "--duration", "1s"])
+            #expect(result.status == 2, "\(kind): \(result.stderr)")
+            #expect(result.stderr.contains("thread of process \(pid)"), "\(kind): \(result.stderr)")
+        }
+        #expect(python.isRunning)
+        #expect(state(of: pid) == "S", "not stopped")
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
+    /// A process in a new pid namespace (as in a container) may be hit and
+    /// `--dry-run` says where it lives; the namespace's init is protected
+    /// unless `--allow-protected`.
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
+    func aContainersProcessesAreNamedAndItsInitProtected() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let victims = try Victims()
+        let container = Process()
+        container.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        // --kill-child: the namespace's init, and with it everything inside, dies with unshare.
+        container.arguments = ["--pid", "--fork", "--kill-child", "/bin/sh", "-c", "\"\(victims.executable)\" 30 & wait"]
+        try container.run()
+        defer {
+            kill(container.processIdentifier, SIGKILL)
+            container.waitUntilExit()
+        }
+        let found = Date().addingTimeInterval(5)
+        while !(((try? ProcFS().processCandidates()) ?? []).contains { $0.command == victims.name }), Date() < found { usleep(20_000) }
+
+        let inside = try stressd.run(["kill", "--name", victims.name, "--dry-run"])
+        #expect(inside.status == 0, "\(inside.stderr)")
+        #expect(inside.stdout.contains("in another pid namespace (pid:["), "\(inside.stdout)")
+        #expect(inside.stdout.contains("pid 2 inside it"), "\(inside.stdout)")
+
+        let initSelector = ["--match", "^/bin/sh -c .*\(victims.name)"]
+        let refused = try stressd.run(["kill"] + initSelector + ["--dry-run"])
+        #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("init of another pid namespace"), "\(refused.stderr)")
+        let allowed = try stressd.run(["kill"] + initSelector + ["--dry-run", "--allow-protected"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        #expect(allowed.stdout.contains("pid 1 inside it"), "\(allowed.stdout)")
+        #expect(container.isRunning, "a dry run touches nothing")
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+}
