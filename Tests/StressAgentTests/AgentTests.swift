@@ -128,6 +128,26 @@ struct AgentTests {
         }
     }
 
+    @Test func onlyTheNewestFinishedAttacksAreKeptInMemory() async throws {
+        let state = try TemporaryDirectory()
+        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let agent = Agent(environment: environment, finishedKept: 2)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await agent.run() }
+            let nothing = FlatParameters(["name": "no-such-proc-x", "duration": "1s", "allow-none": "true"])
+            var ids: [AttackID] = []
+            for _ in 0..<3 {
+                let id = try await agent.start(try AttackSpec(kind: .pause, parameters: nothing))
+                _ = try await agent.stop(id)
+                ids.append(id)
+            }
+            #expect(await Set(agent.attacks().map(\.id)) == Set(ids.dropFirst()))
+            await #expect(throws: AgentError.self) { try await agent.attack(ids[0]) }
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+    }
+
     @Test func aStricterFloorInTheRequestGuardsThatAttack() async throws {
         let state = try TemporaryDirectory()
         let directory = try folder(state, "guarded")

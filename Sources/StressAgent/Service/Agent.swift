@@ -32,9 +32,15 @@ public actor Agent {
     private let environment: AgentEnvironment
     private let log: AgentLog
     public let maxConcurrent: Int
+    /// Finished attacks kept in memory, newest first out last: a long-lived
+    /// agent's memory and its attack list stay bounded, whatever a client
+    /// runs. Older reports stay in the state directory (`/v1/reports/{id}`).
+    public let finishedKept: Int
     private let clock = ContinuousClock()
     private var running: [AttackID: Running] = [:]
     private var reports: [AttackID: AttackReport] = [:]
+    /// The ids in `reports`, oldest first.
+    private var finishedOrder: [AttackID] = []
     private var recovered: [AttackID: UndoResult] = [:]
     public private(set) var metrics = AgentMetrics()
     private var waiting: [AttackID: [CheckedContinuation<AttackReport, Never>]] = [:]
@@ -44,11 +50,12 @@ public actor Agent {
     /// `logger` defaults to one that drops everything, so tests and
     /// embedders stay quiet unless they ask.
     public init(
-        environment: AgentEnvironment, maxConcurrent: Int = 8,
+        environment: AgentEnvironment, maxConcurrent: Int = 8, finishedKept: Int = 256,
         logger: Logger = Logger(label: "stressd.agent", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.environment = environment
         self.maxConcurrent = maxConcurrent
+        self.finishedKept = max(finishedKept, 1)
         self.log = AgentLog(logger: logger)
         (launches, launchQueue) = AsyncStream.makeStream(of: Launch.self)
     }
@@ -255,6 +262,10 @@ public actor Agent {
         log.ended(report)
         running[report.id] = nil
         reports[report.id] = report
+        finishedOrder.append(report.id)
+        if finishedOrder.count > finishedKept {
+            reports[finishedOrder.removeFirst()] = nil
+        }
         for waiter in waiting.removeValue(forKey: report.id) ?? [] {
             waiter.resume(returning: report)
         }
