@@ -72,31 +72,37 @@ public final class FillDirectory {
             throw .untrusted(path: record.path, reason: "is not a folder path")
         }
         let parentPath = path.removingLastComponent()
-        let parent: OpenDirectory
-        do {
-            parent = try OpenDirectory.openWithoutLinks(parentPath)
-        } catch let error where error.errno == .noSuchFileOrDirectory {
-            return nil
-        } catch let error where error.errno == .tooManySymbolicLinkLevels || error.errno == .notDirectory {
-            throw .untrusted(path: parentPath.string, reason: "leads through a link or a file now, not the directory the fill was made in: not followed")
-        }
+        guard let parent = try openIfThere(
+            { () throws(HostError) in try OpenDirectory.openWithoutLinks(parentPath) },
+            refusing: .untrusted(path: parentPath.string, reason: "leads through a link or a file now, not the directory the fill was made in: not followed"))
+        else { return nil }
         if let recorded = record.parent, try !parent.identity().isSameFile(as: recorded) {
             throw .untrusted(path: parentPath.string, reason: "is not the directory the fill was made in (it was replaced or moved since): left alone")
         }
-        let folder: OpenDirectory
-        do {
-            folder = try parent.openDirectory(name)
-        } catch let error where error.errno == .noSuchFileOrDirectory {
-            return nil
-        } catch let error where error.errno == .tooManySymbolicLinkLevels || error.errno == .notDirectory {
-            throw .untrusted(path: record.path, reason: "is not the folder stressd made (a link or a file is there now): left alone")
-        }
+        guard let folder = try openIfThere(
+            { () throws(HostError) in try parent.openDirectory(name) },
+            refusing: .untrusted(path: record.path, reason: "is not the folder stressd made (a link or a file is there now): left alone"))
+        else { return nil }
         let directory = try FillDirectory(parent: parent, folder: folder, fileBytes: defaultFileBytes)
         let owner = record.owner ?? expectedOwner
         guard directory.folderIdentity.owner == owner else {
             throw .untrusted(path: record.path, reason: "is owned by uid \(directory.folderIdentity.owner), not by stressd (uid \(owner)): left alone")
         }
         return directory
+    }
+
+    /// A directory opened without following links: nil if nothing is there,
+    /// `refusal` if a link or a file is.
+    private static func openIfThere(
+        _ open: () throws(HostError) -> OpenDirectory, refusing refusal: HostError
+    ) throws(HostError) -> OpenDirectory? {
+        do {
+            return try open()
+        } catch let error where error.errno == .noSuchFileOrDirectory {
+            return nil
+        } catch let error where error.errno == .tooManySymbolicLinkLevels || error.errno == .notDirectory {
+            throw refusal
+        }
     }
 
     /// Whether the folder is still at `path`, as made: not renamed away nor replaced.

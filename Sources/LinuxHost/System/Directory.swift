@@ -5,18 +5,7 @@ import SystemPackage
 public enum Directory {
     /// Names in a directory, without `.` and `..`.
     public static func entries(_ path: FilePath) throws(HostError) -> [String] {
-        guard let handle = opendir(path.string) else {
-            throw .system(call: "opendir", path: path.string, errno: Errno(rawValue: Glibc.errno))
-        }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        try OpenDirectory.open(path, followingLastLink: true).entries()
     }
 
     public static func exists(_ path: FilePath) -> Bool {
