@@ -9,9 +9,11 @@ struct KillCommand: AsyncParsableCommand {
         discussion: """
             A target is identified by its pid and start time and checked again right \
             before the signal (through a pidfd), so a reused pid is never hit. PID 1, \
-            stressd and its ancestors and kernel threads are never targets; sshd and \
-            systemd-journald only with --allow-protected. A selector that matches only \
-            protected processes exits 2; one that matches nothing exits 1 (unless \
+            stressd and its ancestors, kernel threads and a thread's id are never \
+            targets; sshd, systemd-journald and the init of a container's pid namespace \
+            only with --allow-protected. A container's processes may be hit, and \
+            --dry-run shows their namespace. A selector that matches only processes \
+            that may not be hit exits 2; one that matches nothing exits 1 (unless \
             --allow-none). The report lists every kill and when a process matching the \
             same selector came back; a single kill ends as soon as its victim is back.
 
@@ -26,7 +28,7 @@ struct KillCommand: AsyncParsableCommand {
 
     @OptionGroup var targets: ProcessOptions
 
-    @Option(help: ArgumentHelp("TERM, KILL, INT, HUP, QUIT, USR1, USR2 or a number (default KILL).", valueName: "signal"))
+    @Option(help: ArgumentHelp("TERM, KILL, INT, HUP, QUIT, USR1, USR2 or a number (default KILL); never 18-22, which stop or resume (use pause).", valueName: "signal"))
     var signal: String?
 
     @Option(help: ArgumentHelp("Kill again every interval until the duration ends.", valueName: "duration"))
