@@ -1,17 +1,3 @@
-/// One step of a compiled `--match` pattern (Thompson's construction).
-enum PatternInstruction: Hashable {
-    /// Consumes this scalar.
-    case scalar(Unicode.Scalar)
-    /// Consumes one scalar of the set.
-    case set(ScalarSet)
-    /// Goes on only if the position passes the check.
-    case assertion(PatternAssertion)
-    /// Goes on at both places at once.
-    case split(Int, Int)
-    case jump(Int)
-    case match
-}
-
 /// Turns a pattern tree into a program for `PatternMachine`. Counted
 /// repetitions are written out (`a{2,3}` is `a a a?`), so the program's size,
 /// the bound on a match's work per scalar, is checked against `limit`.
