@@ -7,8 +7,8 @@ import Testing
 
 /// Issue 12, finding 6: a process attack's survey never holds up the agent.
 extension AgentTests {
-    /// A `sh` whose command line ends in `sdprobe7 ` and 17 `a`s: against
-    /// `sdprobe7 (a+)+b`, a backtracking engine takes seconds (2^n steps;
+    /// A `sh` whose command line ends in `sdprobe7 ` and 18 `a`s: against
+    /// `sdprobe7 (a+)+b`, a backtracking engine takes about 12 s (2^n steps;
     /// the agent once spent them on its actor), and no process can match,
     /// so nothing is ever paused. It waits on a builtin `read` from a pipe
     /// this test holds: no child of its own to outlive it.
@@ -19,7 +19,7 @@ extension AgentTests {
         let input = Pipe()
 
         init() throws {
-            let arguments = ["-c", "read line", "sdprobe7 " + String(repeating: "a", count: 17)]
+            let arguments = ["-c", "read line", "sdprobe7 " + String(repeating: "a", count: 18)]
             let (executable, full) = UnprivilegedUser.isAvailable ? UnprivilegedUser.wrap("/bin/sh", arguments) : ("/bin/sh", arguments)
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = full
@@ -48,15 +48,17 @@ extension AgentTests {
 
             let listing = ContinuousClock.now
             _ = await agent.attacks()
-            #expect(ContinuousClock.now - listing < .milliseconds(500), "another request answers while the survey runs")
+            #expect(ContinuousClock.now - listing < .seconds(1), "another request answers while the survey runs")
             while try await agent.attack(leased).state == .running, ContinuousClock.now - started < .seconds(10) {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            #expect(ContinuousClock.now - started < .seconds(1), "a 300 ms lease still ends the attack within a second")
+            // Bounds with room for a loaded test machine, far below the 12 s a
+            // survey on the actor took.
+            #expect(ContinuousClock.now - started < .milliseconds(1500), "a 300 ms lease still ends the attack within 1.5 s")
             #expect(try await agent.attack(leased).report?.outcome == .stopped(reason: "lease expired"))
 
             let id = try await admitted
-            #expect(ContinuousClock.now - started < .seconds(2), "the survey itself is bounded")
+            #expect(ContinuousClock.now - started < .seconds(4), "the survey itself is bounded")
             #expect(try await agent.stop(id).processes?.hits.isEmpty == true, "the pattern matched nothing")
         }
         #expect(probe.process.isRunning)

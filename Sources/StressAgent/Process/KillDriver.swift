@@ -33,14 +33,14 @@ struct KillDriver: AttackDriver {
     }
 
     mutating func start(_ session: AttackSession) async throws(AgentError) {
-        try strike(session)
+        try await strike(session)
     }
 
     /// One round: survey, pick, signal each victim if it is still the
     /// process that was picked.
-    private mutating func strike(_ session: AttackSession) throws(AgentError) {
+    private mutating func strike(_ session: AttackSession) async throws(AgentError) {
         rounds += 1
-        let survey = try targeting.survey()
+        let survey = try await targeting.surveyOnOwnThread()
         spared.formUnion(survey.spared.map { "pid \($0.0.pid) (\($0.0.command)): \($0.1)" })
         let known = Set((survey.eligible + survey.spared.map(\.0)).map(\.identity))
         for victim in spec.pickVictims(from: survey.eligible, using: &generator) {
@@ -66,7 +66,7 @@ struct KillDriver: AttackDriver {
         if !awaiting.isEmpty {
             let now: ProcessTargeting.Survey
             do {
-                now = try targeting.survey()
+                now = try await targeting.surveyOnOwnThread()
             } catch {
                 return DriverTick(outcome: .failed(reason: error.description), progress: nil)
             }
@@ -82,7 +82,7 @@ struct KillDriver: AttackDriver {
         }
         if spec.interval != nil, session.elapsed >= nextRound {
             do {
-                try strike(session)
+                try await strike(session)
             } catch {
                 return DriverTick(outcome: .failed(reason: error.description), progress: nil)
             }

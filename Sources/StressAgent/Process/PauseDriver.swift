@@ -25,7 +25,7 @@ struct PauseDriver: AttackDriver {
     }
 
     mutating func start(_ session: AttackSession) async throws(AgentError) {
-        let survey = try targeting.survey()
+        let survey = try await targeting.surveyOnOwnThread()
         spared = survey.spared.map { "pid \($0.0.pid) (\($0.0.command)): \($0.1)" }
         let victims = spec.pickVictims(from: survey.eligible, using: &generator)
         try session.update { $0.stoppedProcesses.append(contentsOf: victims.map(\.identity)) }

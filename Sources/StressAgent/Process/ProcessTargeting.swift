@@ -78,10 +78,21 @@ public struct ProcessTargeting: Sendable {
     /// Swift's small cooperative pool never wait on /proc and matching, so
     /// leases, stops, guards and other requests go on while it runs.
     public func preflightOnOwnThread() async throws(AgentError) -> Survey {
+        try await Self.onOwnThread { () throws(AgentError) in try preflight() }
+    }
+
+    /// `survey()` on a thread of its own, awaited, for the drivers' rounds:
+    /// an interval kill surveys every tick, and the pool its supervisor
+    /// runs on is the one guards and lease checks need.
+    public func surveyOnOwnThread() async throws(AgentError) -> Survey {
+        try await Self.onOwnThread { () throws(AgentError) in try survey() }
+    }
+
+    private static func onOwnThread(_ body: @escaping @Sendable () throws(AgentError) -> Survey) async throws(AgentError) -> Survey {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Survey, AgentError>, Never>) in
             DetachedThread.start(name: "stressd-survey") {
                 do throws(AgentError) {
-                    continuation.resume(returning: .success(try preflight()))
+                    continuation.resume(returning: .success(try body()))
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }
