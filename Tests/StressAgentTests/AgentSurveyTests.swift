@@ -52,13 +52,14 @@ extension AgentTests {
             while try await agent.attack(leased).state == .running, ContinuousClock.now - started < .seconds(10) {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            // Bounds with room for a loaded test machine, far below the 12 s a
-            // survey on the actor took.
-            #expect(ContinuousClock.now - started < .milliseconds(1500), "a 300 ms lease still ends the attack within 1.5 s")
+            // Bounds with room for a test machine loaded by other suites (the
+            // fill's teardown and a debug build's survey then take seconds),
+            // far below the 12 s that the survey on the actor held everything.
+            #expect(ContinuousClock.now - started < .seconds(3), "a 300 ms lease still ends the attack within 3 s")
             #expect(try await agent.attack(leased).report?.outcome == .stopped(reason: "lease expired"))
 
             let id = try await admitted
-            #expect(ContinuousClock.now - started < .seconds(4), "the survey itself is bounded")
+            #expect(ContinuousClock.now - started < .seconds(6), "the survey itself is bounded")
             #expect(try await agent.stop(id).processes?.hits.isEmpty == true, "the pattern matched nothing")
         }
         #expect(probe.process.isRunning)
