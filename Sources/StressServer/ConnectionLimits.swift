@@ -9,8 +9,10 @@ import NIOSSL
 /// descriptors (its guards read /proc through descriptors too).
 public struct ConnectionLimits: Sendable, Equatable {
     /// Connections held at once. A new one beyond this takes the place of
-    /// the connection idle the longest, or is closed at once if every one
-    /// is answering a request: accepting never fails for want of file
+    /// the connection idle the longest (or, if none is idle, the one whose
+    /// response has been stalled for over `idleTimeout` the longest), or is
+    /// closed at once if every one is answering a request and making
+    /// progress: accepting never fails for want of file
     /// descriptors, and a flood of idle connections cannot crowd out a
     /// request that arrives with its data.
     public var maxConnections: Int
@@ -38,7 +40,7 @@ public struct ConnectionLimits: Sendable, Equatable {
     func childChannel(
         _ responder: @escaping HTTPChannelHandler.Responder, tls: TLSConfiguration?
     ) throws -> any ServerChildChannel {
-        let table = ConnectionTable(capacity: maxConnections)
+        let table = ConnectionTable(capacity: maxConnections, stallLimit: idleTimeout)
         let http = HTTP1Channel(
             responder: responder,
             configuration: .init(

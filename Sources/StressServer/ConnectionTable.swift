@@ -4,9 +4,12 @@ import Synchronization
 /// The connections one server holds, each with the requests it has in
 /// progress and when it was last active, so that at capacity a newcomer
 /// can take the place of the connection idle the longest. An attacker's
-/// idle connections are then what gives way, not the operator's request;
-/// only connections answering a request (whose head and body have all
-/// arrived) are never closed to make room.
+/// idle connections are then what gives way, not the operator's request.
+/// A connection answering a request (whose head and body have all arrived)
+/// is closed to make room only once it has made no progress for
+/// `stallLimit`: a client that pipelines requests and never reads the
+/// answers keeps its response unwritten for good, and must not hold its
+/// place (the idle timeout does not run while a response is being written).
 final class ConnectionTable: Sendable {
     private struct Entry {
         var channel: any Channel
@@ -16,23 +19,31 @@ final class ConnectionTable: Sendable {
     }
 
     let capacity: Int
+    /// How long a connection answering a request may go without finishing
+    /// a response before it counts as stalled.
+    let stallLimit: Duration
     private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
 
-    init(capacity: Int) {
+    init(capacity: Int, stallLimit: Duration) {
         self.capacity = capacity
+        self.stallLimit = stallLimit
     }
 
     var count: Int { entries.withLock { $0.count } }
 
     /// Takes `channel` in, closing the connection idle the longest if the
-    /// table is full; false (and nothing closed) when every connection
-    /// held is answering a request, and the newcomer must go.
+    /// table is full, else the one stalled the longest; false (and nothing
+    /// closed) when every connection held is answering a request and
+    /// making progress, and the newcomer must go.
     func admit(_ channel: any Channel) -> Bool {
         let outcome: (admitted: Bool, evicted: (any Channel)?) = entries.withLock { entries in
             var evicted: (any Channel)?
             if entries.count >= capacity {
+                let now = ContinuousClock.now
                 let idle = entries.filter { $0.value.answering == 0 }
-                guard let oldest = idle.min(by: { $0.value.lastActive < $1.value.lastActive }) else { return (false, nil) }
+                let stalled = entries.filter { now - $0.value.lastActive > stallLimit }
+                let candidates = idle.isEmpty ? stalled : idle
+                guard let oldest = candidates.min(by: { $0.value.lastActive < $1.value.lastActive }) else { return (false, nil) }
                 entries[oldest.key] = nil
                 evicted = oldest.value.channel
             }

@@ -14,7 +14,7 @@ struct ConnectionTableTests {
     }
 
     @Test func aNewcomerTakesThePlaceOfTheConnectionIdleTheLongest() async throws {
-        let table = ConnectionTable(capacity: 2)
+        let table = ConnectionTable(capacity: 2, stallLimit: .seconds(60))
         let first = try await connected()
         let second = try await connected()
         #expect(table.admit(first) && table.admit(second))
@@ -28,7 +28,7 @@ struct ConnectionTableTests {
     }
 
     @Test func connectionsAnsweringRequestsAreNeverClosedToMakeRoom() async throws {
-        let table = ConnectionTable(capacity: 2)
+        let table = ConnectionTable(capacity: 2, stallLimit: .seconds(60))
         let busy = [try await connected(), try await connected()]
         for channel in busy {
             #expect(table.admit(channel))
@@ -43,9 +43,24 @@ struct ConnectionTableTests {
         #expect(!busy[0].isActive && busy[1].isActive)
     }
 
+    /// A client that pipelines requests and never reads the answers keeps
+    /// a response unwritten for good: past the stall limit it gives way.
+    @Test func aConnectionStalledOnItsResponseMakesRoomAfterTheStallLimit() async throws {
+        let table = ConnectionTable(capacity: 1, stallLimit: .milliseconds(50))
+        let stuck = try await connected()
+        #expect(table.admit(stuck))
+        table.requestReceived(on: stuck)
+        let early = try await connected()
+        #expect(!table.admit(early), "a response in progress is not yet stalled")
+        try await Task.sleep(for: .milliseconds(100))
+        let newcomer = try await connected()
+        #expect(table.admit(newcomer))
+        #expect(!stuck.isActive && newcomer.isActive)
+    }
+
     /// An evicted connection's late close must not forget a newer one.
     @Test func removingAnEvictedConnectionLeavesTheOthers() async throws {
-        let table = ConnectionTable(capacity: 1)
+        let table = ConnectionTable(capacity: 1, stallLimit: .seconds(60))
         let old = try await connected()
         #expect(table.admit(old))
         let new = try await connected()
