@@ -22,6 +22,9 @@ public struct ReportStore: Sendable {
         let path = path(of: report.id)
         do {
             try Directory.create(directory, mode: 0o700)
+            // The state directory was checked with the ledger; a `reports`
+            // link or folder planted inside it before it was is not trusted.
+            try TrustedPath.requirePrivateDirectory(directory)
             try AtomicFile.write(Array(Self.encode(report)), to: path)
         } catch let error as HostError {
             throw .stateDirectory(path: directory.string, reason: error.description)

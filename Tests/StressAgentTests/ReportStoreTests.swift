@@ -15,6 +15,15 @@ import Testing
             cleanup: CleanupVerification(reapMilliseconds: 0, workersReaped: 0, cgroupsRemoved: [], ledgerRecordRemoved: true, leftovers: []))
     }
 
+    @Test func aReportsLinkInsideTheStateDirectoryIsNotWrittenThrough() throws {
+        let state = try TemporaryDirectory()
+        let elsewhere = try TemporaryDirectory()
+        try FileManager.default.createSymbolicLink(atPath: state.path.appending("reports").string, withDestinationPath: elsewhere.path.string)
+
+        #expect(throws: AgentError.self) { try ReportStore(stateDirectory: state.path).save(try report(guards: nil)) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path.string).isEmpty)
+    }
+
     @Test func keepsTheGuardsAReportWasHeldTo() throws {
         let state = try TemporaryDirectory()
         let store = ReportStore(stateDirectory: state.path)

@@ -142,6 +142,37 @@ struct LocalAttackerEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: shared + "/report.json"))
     }
 
+    @Test func aReportFolderAnotherUserOwnsIsRefused() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let playground = try Playground()
+        // Not group- or other-writable, but theirs: they could swap it for a link between the check and the write.
+        let theirs = try playground.userDirectory("theirs")
+
+        let result = try stressd.run(["cpu", "--load", "10%", "--duration", "1s", "--report", theirs + "/report.json"])
+
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("is owned by uid \(UnprivilegedUser.uid)"), "\(result.stderr)")
+        #expect(stressd.ledgerFiles.isEmpty, "nothing was started")
+    }
+
+    @Test func aStateDirectoryThatIsALinkIsRefusedBeforeAnythingIsCreatedWhereItPoints() throws {
+        let playground = try Playground()
+        let theirs = try playground.userDirectory("theirs")
+        let rootOnly = playground.path + "/root-only"
+        try FileManager.default.createDirectory(atPath: rootOnly, withIntermediateDirectories: false)
+        chmod(rootOnly, 0o700)
+        let planted = try UnprivilegedUser.run("/bin/ln", ["-s", rootOnly, theirs + "/state"])
+        #expect(planted.status == 0, "\(planted.output)")
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+
+        let result = try stressd.run(["cleanup", "--state-dir", theirs + "/state"], local: false)
+
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: rootOnly).isEmpty, "no ledger made where the link points")
+    }
+
     @Test func aReportIsWrittenMode0600ThroughAFreshFile() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }

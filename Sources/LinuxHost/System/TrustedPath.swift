@@ -21,13 +21,30 @@ public enum TrustedPath {
         guard info.st_mode & 0o022 == 0 else {
             throw .untrusted(path: path.string, reason: "is writable by other users (mode \(octal(info.st_mode))); `chmod go-w \(path)`")
         }
-        try requireTrustedAncestors(of: path)
+        try requireTrustedDirectories(through: parent(of: path), for: path)
+    }
+
+    /// Before creating the state directory (and any missing parents): the
+    /// nearest part of `path` that exists must be a directory no other user
+    /// could swap (see `requireTrustedDirectories`), so creating follows no
+    /// link another user planted. An existing `path` is checked in full.
+    public static func requireSafeToCreate(_ path: FilePath) throws(HostError) {
+        var info = stat()
+        if lstat(path.string, &info) == 0 {
+            try requirePrivateDirectory(path)
+            return
+        }
+        var existing = parent(of: path)
+        while lstat(existing.string, &info) != 0, existing.lastComponent != nil {
+            existing = parent(of: existing)
+        }
+        try requireTrustedDirectories(through: existing, for: path)
     }
 
     /// A file root is asked to write: if something is there already it must
     /// be this user's own regular file (not a link another user planted),
-    /// and the directory it is in must not let other users replace names in
-    /// it: not group- or other-writable, unless sticky.
+    /// and the folder it is in, and every folder above, must be one no other
+    /// user could swap or rename names in (see `requireTrustedDirectories`).
     public static func requireWritableByOwnerOnly(_ file: FilePath) throws(HostError) {
         var existing = stat()
         if lstat(file.string, &existing) == 0 {
@@ -38,24 +55,16 @@ public enum TrustedPath {
                 throw .untrusted(path: file.string, reason: "belongs to uid \(existing.st_uid), not to uid \(geteuid()) that runs stressd; choose another name")
             }
         }
-        try requireUnsharedParent(of: file)
+        try requireTrustedDirectories(through: parent(of: file), for: file)
     }
 
-    private static func requireUnsharedParent(of file: FilePath) throws(HostError) {
-        let parent = file.removingLastComponent().isEmpty ? FilePath(".") : file.removingLastComponent()
-        var info = stat()
-        guard stat(parent.string, &info) == 0 else {
-            throw .system(call: "stat", path: parent.string, errno: Errno(rawValue: Glibc.errno))
-        }
-        if info.st_mode & 0o022 != 0 && info.st_mode & S_ISVTX == 0 {
-            throw .untrusted(path: parent.string, reason: "is writable by other users without the sticky bit (mode \(octal(info.st_mode))), so one of them could swap the file stressd writes there; choose a folder only you can write")
-        }
-    }
-
-    private static func requireTrustedAncestors(of path: FilePath) throws(HostError) {
-        let parent = path.removingLastComponent()
-        guard let resolved = realpath(parent.string, nil) else {
-            throw .system(call: "realpath", path: parent.string, errno: Errno(rawValue: Glibc.errno))
+    /// `directory` and every directory above it (links resolved) must be
+    /// owned by root or this user and, if others may write one, sticky (as
+    /// /tmp is): then no other user can replace or rename what `path`
+    /// leads through.
+    private static func requireTrustedDirectories(through directory: FilePath, for path: FilePath) throws(HostError) {
+        guard let resolved = realpath(directory.string, nil) else {
+            throw .system(call: "realpath", path: directory.string, errno: Errno(rawValue: Glibc.errno))
         }
         defer { free(resolved) }
         var ancestor = FilePath("/")
@@ -67,12 +76,18 @@ public enum TrustedPath {
         for directory in chain {
             let info = try status(directory)
             guard info.st_uid == 0 || info.st_uid == geteuid() else {
-                throw .untrusted(path: directory.string, reason: "is owned by uid \(info.st_uid), who could swap \(path) for another directory; keep stressd's state under directories owned by root")
+                throw .untrusted(path: directory.string, reason: "is owned by uid \(info.st_uid), who could swap \(path) for something else; use a place under directories owned by root (or you)")
             }
             guard info.st_mode & 0o022 == 0 || info.st_mode & S_ISVTX != 0 else {
-                throw .untrusted(path: directory.string, reason: "is writable by other users without the sticky bit (mode \(octal(info.st_mode))), so one of them could swap \(path); keep stressd's state under directories only root can write")
+                throw .untrusted(path: directory.string, reason: "is writable by other users without the sticky bit (mode \(octal(info.st_mode))), so one of them could swap \(path); use a place only root (or you) can write")
             }
         }
+    }
+
+    /// The directory `path` is in; `.` for a bare name.
+    private static func parent(of path: FilePath) -> FilePath {
+        let parent = path.removingLastComponent()
+        return parent.isEmpty ? "." : parent
     }
 
     private static func status(_ path: FilePath) throws(HostError) -> stat {

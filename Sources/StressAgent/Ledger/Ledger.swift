@@ -17,6 +17,11 @@ public struct Ledger: Sendable {
     public init(stateDirectory: FilePath) throws(AgentError) {
         directory = stateDirectory.appending("ledger")
         do {
+            try TrustedPath.requireSafeToCreate(stateDirectory)
+        } catch {
+            throw Self.untrusted(error)
+        }
+        do {
             try Directory.create(directory, mode: 0o700)
         } catch {
             throw .stateDirectory(path: stateDirectory.string, reason: error.description)
@@ -25,8 +30,14 @@ public struct Ledger: Sendable {
             try TrustedPath.requirePrivateDirectory(stateDirectory)
             try TrustedPath.requirePrivateDirectory(directory)
         } catch {
-            throw .input(.rejected(field: "state-dir", reason: "\(error)"))
+            throw Self.untrusted(error)
         }
+    }
+
+    /// A state directory another user could have planted or could swap:
+    /// bad input (exit 2, 4xx), saying what to fix.
+    static func untrusted(_ error: HostError) -> AgentError {
+        .input(.rejected(field: "state-dir", reason: "\(error)"))
     }
 
     public func path(of id: AttackID) -> FilePath {
