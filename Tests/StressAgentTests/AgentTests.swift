@@ -114,6 +114,17 @@ struct AgentTests {
         }
     }
 
+    @Test func renamingARunningFillsPathDoesNotLetASecondFillOnTheSameDisk() async throws {
+        let state = try TemporaryDirectory()
+        let directory = try folder(state, "renamed")
+        try await withAgent(state) { agent in
+            _ = try await agent.start(try fill(directory))
+            rename(directory, directory + "-moved")
+            let error = await #expect(throws: AgentError.self) { try await agent.start(try fill(try folder(state, "sibling"))) }
+            guard case .conflict? = error else { Issue.record("\(String(describing: error))"); return }
+        }
+    }
+
     @Test func processAttacksAreCheckedBeforeTheyStart() async throws {
         let state = try TemporaryDirectory()
         try await withAgent(state) { agent in

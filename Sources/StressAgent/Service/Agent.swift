@@ -21,6 +21,9 @@ public actor Agent {
         var lease: Duration?
         var leaseDeadline: ContinuousClock.Instant?
         var guards: Guard
+        /// A fill's file system, read when it was admitted: renaming its
+        /// path later must not let a second fill onto the same disk.
+        var fillDevice: UInt64?
     }
 
     private struct Launch: Sendable {
@@ -149,8 +152,13 @@ public actor Agent {
         guard running.count < maxConcurrent else {
             throw .conflict("\(running.count) attacks are running, the most this agent allows; stop one first")
         }
-        if case .disk(let disk) = spec.parameters, let other = runningFill(onFileSystemOf: disk.path) {
-            throw .conflict("\(other.id) is already filling the file system of \(disk.path) (through \(other.path)); stop it first")
+        var fillDevice: UInt64?
+        if case .disk(let disk) = spec.parameters {
+            fillDevice = Self.device(of: disk.path)
+            if let fillDevice, let other = running.first(where: { $0.value.fillDevice == fillDevice }),
+               case .disk(let filling) = other.value.spec.parameters {
+                throw .conflict("\(other.key) is already filling the file system of \(disk.path) (through \(filling.path)); stop it first")
+            }
         }
         var generator = SystemRandomNumberGenerator()
         let id = AttackID(kind: spec.kind, using: &generator)
@@ -159,23 +167,16 @@ public actor Agent {
         let supervisor = AttackSupervisor(id: id, spec: spec, limits: limits, environment: environment, policy: policy)
         running[id] = Running(
             spec: spec, stop: stop, progress: progress, lease: lease,
-            leaseDeadline: lease.map { clock.now.advanced(by: $0) }, guards: supervisor.guardRails)
+            leaseDeadline: lease.map { clock.now.advanced(by: $0) }, guards: supervisor.guardRails, fillDevice: fillDevice)
         launchQueue.yield(Launch(supervisor: supervisor, stop: stop, progress: progress))
         return id
     }
 
-    /// A running fill on the same file system as `path`, keyed on the
-    /// device rather than the path string: `/x` and `/x/.` are one disk, and
-    /// two fills there would each leave the other's floor to chance.
-    private func runningFill(onFileSystemOf path: String) -> (id: AttackID, path: String)? {
-        let device = { (path: String) in try? OpenDirectory.open(FilePath(path), followingLastLink: true).identity().device }
-        guard let wanted = device(path) else { return nil }
-        for (id, attack) in running {
-            if case .disk(let other) = attack.spec.parameters, device(other.path) == wanted {
-                return (id, other.path)
-            }
-        }
-        return nil
+    /// The device of the file system `path` is on: fills conflict on it,
+    /// not on the path string (`/x` and `/x/.` are one disk, and two fills
+    /// there would each leave the other's floor to chance).
+    private static func device(of path: String) -> UInt64? {
+        try? OpenDirectory.open(FilePath(path), followingLastLink: true).identity().device
     }
 
     /// Extends the lease by its length from now.
