@@ -26,8 +26,10 @@ public struct Ledger: Sendable {
         } catch {
             throw .stateDirectory(path: stateDirectory.string, reason: error.description)
         }
+        // A state directory that existed was checked in full above; one that
+        // did not was made just now, and checking `ledger` covers the
+        // directories above it.
         do {
-            try TrustedPath.requirePrivateDirectory(stateDirectory)
             try TrustedPath.requirePrivateDirectory(directory)
         } catch {
             throw Self.untrusted(error)
