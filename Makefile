@@ -22,7 +22,7 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 UNIT_DIR     ?= /etc/systemd/system
 
-.PHONY: deps bench-deps build demo check systemd-check bench install uninstall clean
+.PHONY: deps bench-deps build demo check systemd-check bench install uninstall clean venv ctk-check
 
 # Installs the Debian packages the build and tests need, only when missing.
 deps:
@@ -51,6 +51,20 @@ check: deps
 	$(SWIFT) build --build-tests
 	STRESSD_BIN="$(BIN_DIR)/stressd" $(SWIFT) test --skip-build --no-parallel
 	@$(MAKE) --no-print-directory systemd-check
+
+# The Chaos Toolkit extension's Python environment: .venv at the repo root,
+# made and filled only with what is missing (a no-op when all is there).
+VENV         ?= .venv
+venv:
+	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
+	@$(VENV)/bin/python -c 'import chaostoolkit, chaosaddons, pytest' 2>/dev/null || \
+	  $(VENV)/bin/pip install -q chaostoolkit chaostoolkit-addons pytest
+	@$(VENV)/bin/python -c 'import chaosstressd, os, sys; sys.exit(0 if os.path.realpath(chaosstressd.__file__).startswith(os.path.realpath("integrations/chaostoolkit")) else 1)' 2>/dev/null || \
+	  $(VENV)/bin/pip install -q -e ./integrations/chaostoolkit
+
+# The extension's tests, against real `stressd serve` agents on loopback.
+ctk-check: venv
+	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} $(VENV)/bin/pytest -q integrations/chaostoolkit/tests
 
 # The unit under a real systemd: a Debian rootfs booted with systemd-nspawn
 # (READY, STATUS, the API, watchdog restart, ExecStopPost cleanup, replay).
