@@ -210,3 +210,33 @@ def test_halt_all_stops_everything_on_the_agents(labelled):
     assert len(out["a1"]) == 2
     assert a1.running() == []
     assert current_run().list(running_only=True) == []
+
+
+def test_an_agent_that_never_answers_is_named_with_a_timeout():
+    import socket
+
+    with socket.socket() as silent:  # accepts connections (backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        conf = {"stressd_agents": {"mute": {"url": f"http://127.0.0.1:{port}", "timeout": 1}}}
+        t0 = time.monotonic()
+        with pytest.raises(ActivityFailed) as e:
+            probes.host_snapshot(configuration=conf, secrets={"token": "x"})
+        assert time.monotonic() - t0 < 5
+        msg = str(e.value)
+        assert "agent 'mute'" in msg and "timed out" in msg, msg
+
+
+def test_invalid_labels_and_parameters_are_refused_before_any_request():
+    conf = {"stressd_agents": {"nowhere": "http://127.0.0.1:9"}}
+    with pytest.raises(ActivityFailed, match="label key 'Bad Key'"):
+        actions.start_cpu(labels={"Bad Key": "x"}, configuration=conf, secrets={"token": "x"})
+    with pytest.raises(ActivityFailed, match="label value"):
+        actions.start_cpu(labels={"team": "a b"}, configuration=conf, secrets={"token": "x"})
+    with pytest.raises(ActivityFailed, match="set by the extension"):
+        actions.start_cpu(labels={RUN_LABEL: "x"}, configuration=conf, secrets={"token": "x"})
+    with pytest.raises(ActivityFailed, match="unknown attack kind 'net'"):
+        actions.start_attack("net", {}, duration="1s", configuration=conf, secrets={"token": "x"})
+    with pytest.raises(ActivityFailed, match="not a duration"):
+        actions.start_cpu(lease="10", configuration=conf, secrets={"token": "x"})
