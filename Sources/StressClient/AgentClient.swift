@@ -34,9 +34,10 @@ public struct AgentClient: Sendable {
         return try await call(.POST, "/v1/attacks", body: body)
     }
 
-    /// Every attack the agent knows, summarized; `attack(_:)` has the rest.
-    public func attacks() async throws(ClientError) -> [AttackSummary] {
-        try await call(.GET, "/v1/attacks")
+    /// Every attack the agent knows that `filter` matches, summarized;
+    /// `attack(_:)` has the rest.
+    public func attacks(matching filter: AttackFilter = AttackFilter()) async throws(ClientError) -> [AttackSummary] {
+        try await call(.GET, "/v1/attacks" + Self.query(filter))
     }
 
     public func attack(_ id: AttackID) async throws(ClientError) -> AgentAttack {
@@ -53,9 +54,18 @@ public struct AgentClient: Sendable {
         try await call(.DELETE, "/v1/attacks/\(id)")
     }
 
-    /// Stops every running attack: the big red button.
-    public func haltAll() async throws(ClientError) -> [AttackReport] {
-        try await call(.DELETE, "/v1/attacks")
+    /// Stops every running attack, or those carrying every label of
+    /// `labels`: the big red button.
+    public func haltAll(labeled labels: AttackLabels = AttackLabels()) async throws(ClientError) -> [AttackReport] {
+        try await call(.DELETE, "/v1/attacks" + Self.query(AttackFilter(labels: labels)))
+    }
+
+    /// `?state=...&label=k%3Dv...`: label keys and values hold no character
+    /// a query must escape but the `=` between them.
+    static func query(_ filter: AttackFilter) -> String {
+        var items = filter.state.map { ["state=\($0.rawValue)"] } ?? []
+        items += filter.labels.values.sorted { $0.key < $1.key }.map { "label=\($0.key)%3D\($0.value)" }
+        return items.isEmpty ? "" : "?" + items.joined(separator: "&")
     }
 
     public func report(_ id: AttackID) async throws(ClientError) -> AttackReport {

@@ -17,18 +17,30 @@ public struct AttackRoutes: Sendable {
 
     public func add<Context: RequestContext>(to router: Router<Context>) {
         let attacks = router.group("v1/attacks")
-        attacks.post { request, context in try await start(request, context) }
+        attacks.post { request, context in
+            _ = try RouteQuery(request, allowing: [])
+            return try await start(request, context)
+        }
         // Summaries: the list stays small however many reports the agent keeps.
-        attacks.get { _, _ in try JSONResponse.make(await agent.attacks().map(AttackSummary.init)) }
-        attacks.delete { _, _ in try JSONResponse.make(await agent.haltAll()) }
-        attacks.get(":id") { _, context in
-            try await guarded { try JSONResponse.make(try await agent.attack(id(context))) }
+        attacks.get { request, _ in
+            let filter = try RouteQuery(request, allowing: ["state", "label"]).filter()
+            return try JSONResponse.make(await agent.attacks(matching: filter).map(AttackSummary.init))
         }
-        attacks.delete(":id") { _, context in
-            try await guarded { try JSONResponse.make(try await agent.stop(id(context))) }
+        attacks.delete { request, _ in
+            let filter = try RouteQuery(request, allowing: ["label"]).filter()
+            return try JSONResponse.make(await agent.haltAll(matching: filter))
         }
-        attacks.post(":id/lease") { _, context in
-            try await guarded {
+        attacks.get(":id") { request, context in
+            _ = try RouteQuery(request, allowing: [])
+            return try await guarded { try JSONResponse.make(try await agent.attack(id(context))) }
+        }
+        attacks.delete(":id") { request, context in
+            _ = try RouteQuery(request, allowing: [])
+            return try await guarded { try JSONResponse.make(try await agent.stop(id(context))) }
+        }
+        attacks.post(":id/lease") { request, context in
+            _ = try RouteQuery(request, allowing: [])
+            return try await guarded {
                 let attack = try id(context)
                 try await agent.renewLease(attack)
                 return try JSONResponse.make(try await agent.attack(attack))
@@ -59,7 +71,9 @@ public struct AttackRoutes: Sendable {
             } ?? StricterPolicy()
             let spec = try AttackSpec(flat: &flat)
             let id = try await agent.start(spec, lease: lease, stricter: stricter)
-            return try JSONResponse.make(try await agent.attack(id), status: .created)
+            var response = try JSONResponse.make(try await agent.attack(id), status: .created)
+            response.headers[.location] = "/v1/attacks/\(id)"
+            return response
         }
     }
 

@@ -22,7 +22,8 @@ public enum StressAPI {
             router.add(middleware: BearerTokenMiddleware(token: token))
         }
         AttackRoutes(agent: agent).add(to: router)
-        router.get("v1/reports/:id") { _, context in
+        router.get("v1/reports/:id") { request, context in
+            _ = try RouteQuery(request, allowing: [])
             do {
                 return try JSONResponse.make(try reports.load(try AttackID(validating: context.parameters.get("id") ?? "")))
             } catch let error as AgentError {
@@ -36,8 +37,9 @@ public enum StressAPI {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(string: await MetricsText.render(agent: agent))))
         }
-        router.get("v1/host") { _, _ in
-            try JSONResponse.make(try await observer.snapshot())
+        router.get("v1/host") { request, _ in
+            _ = try RouteQuery(request, allowing: [])
+            return try JSONResponse.make(try await observer.snapshot())
         }
         OpenAPIDocument.add(to: router)
         // Last: it needs the whole route list, and with no route after it

@@ -20,6 +20,11 @@ struct AttackOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also write the JSON report to this file.", valueName: "file"))
     var report: String?
 
+    @Option(name: .customLong("label"), help: ArgumentHelp(
+        "Label the attack (repeatable), so `status --label` and `stop --all --label` can be scoped to it.",
+        valueName: "key=value"))
+    var labels: [String] = []
+
     @OptionGroup var state: StateOptions
 
     @OptionGroup var remote: AgentOptions
@@ -42,6 +47,8 @@ struct AttackOptions: ParsableArguments {
         if let report { try ReportOutput.checkDestination(report) }
         var flat = parameters
         flat["duration"] = duration ?? Self.defaultDuration(of: kind)
+        let labels = try AttackLabels(pairs: labels, field: "label")
+        if !labels.isEmpty { flat["labels"] = labels.description }
         let spec = try AttackSpec(kind: kind, parameters: flat)
         if let client = try remote.client() {
             var flagged = SafetyPolicy.default

@@ -14,17 +14,23 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print a JSON array.")
     var json = false
 
+    @Option(name: .customLong("label"), help: ArgumentHelp(
+        "List only the attacks carrying this label (repeatable: all must match).", valueName: "key=value"))
+    var labels: [String] = []
+
     @OptionGroup var state: StateOptions
 
     @OptionGroup var remote: AgentOptions
 
     func run() async throws {
+        let labels = try AttackLabels(pairs: labels, field: "label")
         if let client = try remote.client() {
             try state.refuseBesideAgent()
-            try Self.show(try await client.attacks(), json: json)
+            try Self.show(try await client.attacks(matching: AttackFilter(labels: labels)), json: json)
             return
         }
         let statuses = try state.environment().replay.statuses()
+            .filter { ($0.record.spec?.labels ?? AttackLabels()).contains(labels) }
         if json {
             let data = try JSONCoding.encoder.encode(statuses)
             StandardStream.output.write(data + [UInt8(ascii: "\n")])

@@ -15,8 +15,12 @@ struct StopCommand: AsyncParsableCommand {
     @Argument(help: "The attack id, as `stressd status` shows it.")
     var id: String?
 
-    @Flag(help: "Stop every attack in the ledger.")
+    @Flag(help: "Stop every attack in the ledger (or on the agent).")
     var all = false
+
+    @Option(name: .customLong("label"), help: ArgumentHelp(
+        "With --all, stop only the attacks carrying this label (repeatable: all must match).", valueName: "key=value"))
+    var labels: [String] = []
 
     @Flag(help: "Print what was undone as JSON.")
     var json = false
@@ -29,16 +33,20 @@ struct StopCommand: AsyncParsableCommand {
         if (id == nil) == !all {
             throw ValidationError("give an attack id or --all (not both)")
         }
+        if !labels.isEmpty && !all {
+            throw ValidationError("--label scopes --all; an attack id names one attack already")
+        }
     }
 
     func run() async throws {
+        let labels = try AttackLabels(pairs: labels, field: "label")
         if let client = try remote.client() {
             try state.refuseBesideAgent()
             let reports: [AttackReport]
             if let id {
                 reports = [try await client.stop(try AttackID(validating: id))]
             } else {
-                reports = try await client.haltAll()
+                reports = try await client.haltAll(labeled: labels)
             }
             try Self.show(reports, json: json, agent: client.endpoint.description)
             return
@@ -48,7 +56,7 @@ struct StopCommand: AsyncParsableCommand {
         if let id {
             results = [try await replay.stop(AttackID(validating: id))]
         } else {
-            results = try await replay.cleanup()
+            results = try await replay.cleanup(labeled: labels)
         }
         try UndoOutput(json: json).emit(results, nothingMessage: "no attacks to stop")
     }

@@ -105,8 +105,8 @@ struct OpenAPIDocumentTests {
     }
 
     /// The body schema of each kind names exactly the parameters the kind's
-    /// spec accepts, plus `kind`, `duration`, the API's `lease` and the
-    /// stricter-policy names the kind takes (`floor`, `max-load-avg`).
+    /// spec accepts, plus `kind`, `duration`, `labels`, the API's `lease` and
+    /// the stricter-policy names the kind takes (`floor`, `max-load-avg`).
     @Test(arguments: AttackKind.allCases)
     func theRequestSchemaOfEachKindNamesItsRealParameters(kind: AttackKind) async throws {
         try await withAPI { _, client in
@@ -115,7 +115,7 @@ struct OpenAPIDocumentTests {
             let reference = try #require(document.value(at: mapping)).trimmingCharacters(in: ["\""])
             let schema = try #require(reference.split(separator: "/").last.map(String.init))
             let documented = Set(document.children(of: ["components", "schemas", schema, "properties"]))
-            let accepted = Self.parameterNames(of: kind).union(["kind", "duration", "lease"])
+            let accepted = Self.parameterNames(of: kind).union(["kind", "duration", "labels", "lease"])
                 .union(StricterPolicy.parameterNames(of: kind))
             #expect(documented == accepted, "\(schema): documents \(documented.subtracting(accepted).sorted()) that \(kind) refuses, misses \(accepted.subtracting(documented).sorted())")
         }

@@ -50,12 +50,13 @@ public struct LedgerReplay: Sendable {
         return try await stop(record)
     }
 
-    /// Stops every running attack and undoes every orphaned one; an
-    /// unreadable record is reported after the others are undone.
-    public func cleanup() async throws(AgentError) -> [UndoResult] {
+    /// Stops every running attack and undoes every orphaned one (with
+    /// `labels`, only those carrying them); an unreadable record is
+    /// reported after the others are undone.
+    public func cleanup(labeled labels: AttackLabels = AttackLabels()) async throws(AgentError) -> [UndoResult] {
         let scan = try ledger.scan()
         var results: [UndoResult] = []
-        for record in scan.records {
+        for record in scan.records where (record.spec?.labels ?? AttackLabels()).contains(labels) {
             results.append(try await stop(record))
         }
         try Self.report(scan.unreadable, after: results)

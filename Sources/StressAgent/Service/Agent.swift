@@ -209,11 +209,13 @@ public actor Agent {
         return .unknownAttack(id)
     }
 
-    /// The big red button: stops every running attack.
-    public func haltAll(reason: String = "halted through the API") async -> [AttackReport] {
-        log.haltingAll(count: running.count, reason: reason)
+    /// The big red button: stops every running attack, or with a filter
+    /// only those carrying its labels (an experiment's own).
+    public func haltAll(matching filter: AttackFilter = AttackFilter(), reason: String = "halted through the API") async -> [AttackReport] {
+        let chosen = running.filter { filter.matches(state: .running, labels: $0.value.spec.labels) }.keys.sorted()
+        log.haltingAll(count: chosen.count, labels: filter.labels, reason: reason)
         var halted: [AttackReport] = []
-        for id in running.keys.sorted() {
+        for id in chosen {
             if let report = try? await stop(id, reason: reason) { halted.append(report) }
         }
         return halted
@@ -236,6 +238,12 @@ public actor Agent {
             if case .disk(let disk) = attack.spec.parameters { return disk.path }
             return nil
         }).sorted()
+    }
+
+    /// Every attack the agent knows that `filter` matches: running,
+    /// finished, recovered.
+    public func attacks(matching filter: AttackFilter) -> [AgentAttack] {
+        attacks().filter(filter.matches)
     }
 
     /// Every attack the agent knows: running, finished, recovered.

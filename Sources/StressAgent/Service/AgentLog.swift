@@ -90,8 +90,10 @@ struct AgentLog: Sendable {
         logger.warning("report not saved; it is lost when the agent stops", metadata: metadata)
     }
 
-    func haltingAll(count: Int, reason: String) {
-        logger.notice("halting every attack", metadata: ["attacks": "\(count)", "reason": "\(reason)"])
+    func haltingAll(count: Int, labels: AttackLabels, reason: String) {
+        var metadata: Logger.Metadata = ["attacks": "\(count)", "reason": "\(reason)"]
+        if !labels.isEmpty { metadata["labels"] = "\(labels)" }
+        logger.notice(labels.isEmpty ? "halting every attack" : "halting every attack with these labels", metadata: metadata)
     }
 
     private static func attack(_ id: AttackID, kind: AttackKind?) -> Logger.Metadata {

@@ -10,6 +10,8 @@ public struct AttackSummary: Codable, Sendable {
     public var id: AttackID
     public var kind: AttackKind?
     public var state: AgentAttack.State
+    /// Who started it (absent when it has none).
+    public var labels: AttackLabels?
     /// What the attack achieves right now (running only).
     public var progress: String?
     /// Seconds until the lease runs out (running attacks with a lease).
@@ -28,6 +30,7 @@ public struct AttackSummary: Codable, Sendable {
         id = attack.id
         kind = attack.spec?.kind ?? attack.id.kind
         state = attack.state
+        labels = attack.spec.map(\.labels).flatMap { $0.isEmpty ? nil : $0 }
         progress = attack.progress
         leaseSecondsLeft = attack.leaseSecondsLeft
         startedAt = attack.report?.startedAt

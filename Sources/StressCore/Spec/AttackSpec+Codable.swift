@@ -21,9 +21,16 @@ extension AttackSpec: Codable {
         try self.init(kind: kind, parameters: flat)
     }
 
+    /// Labels go out as an object, so a client reads `spec.labels.run`
+    /// without splitting text; they come back in through either form.
     public func encode(to encoder: any Encoder) throws {
         var flat = flatParameters
         flat["kind"] = kind.rawValue
+        flat["labels"] = nil
         try flat.encode(to: encoder)
+        if !labels.isEmpty {
+            var container = encoder.container(keyedBy: FlatParameters.Key.self)
+            try container.encode(labels.values, forKey: FlatParameters.Key(stringValue: "labels"))
+        }
     }
 }

@@ -25,10 +25,13 @@ public struct AttackSpec: Hashable, Sendable {
     public var parameters: Parameters
     /// The time box. Every attack has one; there is no "until stopped".
     public var duration: Duration
+    /// Who started it, for scoped lists and stops (`AttackLabels`).
+    public var labels: AttackLabels
 
-    public init(_ parameters: Parameters, duration: Duration) {
+    public init(_ parameters: Parameters, duration: Duration, labels: AttackLabels = AttackLabels()) {
         self.parameters = parameters
         self.duration = duration
+        self.labels = labels
     }
 
     public var kind: AttackKind { parameters.kind }
