@@ -52,6 +52,7 @@ struct StatusCommand: AsyncParsableCommand {
                 holds.append("workers [\(record.workers.map { String($0.pid) }.joined(separator: ","))]")
             }
             holds += record.fillDirectories.map { "fill \($0)" }
+            if let labels = record.spec?.labels, !labels.isEmpty { holds.append("labels \(labels)") }
             print("\(record.id)  \(status.state.rawValue)  \(record.id.kind?.rawValue ?? "?")  \(holds.joined(separator: "  "))  \(detail)")
         }
     }
@@ -80,6 +81,7 @@ struct StatusCommand: AsyncParsableCommand {
             case .recovered:
                 if let undone = attack.undone { detail.append(Terminal.describe(undone)) }
             }
+            if let labels = attack.labels { detail.append("labels \(labels)") }
             print("\(attack.id)  \(attack.state.rawValue)  \(kind)  \(detail.joined(separator: "  "))")
         }
     }

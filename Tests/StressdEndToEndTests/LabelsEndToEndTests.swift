@@ -31,6 +31,9 @@ extension AgentClientEndToEndTests {
             (ourIDs, theirIDs) = (try running("run=ours"), try running("run=theirs"))
         }
         #expect(ourIDs.count == 1)
+        let human = try agent.client(["status", "--label", "run=theirs"])
+        #expect(human.stdout.contains("running  pause") && human.stdout.contains("labels run=theirs"), "\(human.stdout)")
+        #expect(!human.stdout.contains("run=ours"), "\(human.stdout)")
         #expect(theirIDs.count == 1)
 
         let stop = try agent.client(["stop", "--all", "--label", "run=ours", "--json"])
@@ -69,6 +72,8 @@ extension AgentClientEndToEndTests {
         let status = try stressd.run(["status", "--label", "run=ours", "--json"])
         let listed = try #require(try json(status.stdout) as? [[String: Any]])
         #expect(listed.count == 1, "\(status.stdout)")
+        let human = try stressd.run(["status", "--label", "run=ours"])
+        #expect(human.stdout.contains("labels run=ours") && !human.stdout.contains("run=theirs"), "\(human.stdout)")
 
         let stop = try stressd.run(["stop", "--all", "--label", "run=ours"])
         #expect(stop.status == 0, "\(stop.stderr)")
