@@ -153,12 +153,13 @@ def test_chaos_run_safeguard_interrupts_on_a_guard_trip(labelled, tmp_path):
         },
     }
     exp = experiment_for(labelled, [
-        py("fill", "start_disk", {"path": str(disk), "size": "8M", "floor": "16M", "duration": "30s"}),
+        py("fill", "start_disk", {"path": str(disk), "size": "8M", "floor": "16M", "duration": "30s"},
+           pauses={"after": 1}),
         {
             "type": "action",
             "name": "another writer crosses the floor",
             "provider": {"type": "process", "path": "dd",
-                         "arguments": f"if=/dev/zero of={other} bs=1M count=44 status=none"},
+                         "arguments": f"if=/dev/zero of={other} bs=1M count=52 status=none"},
             "pauses": {"after": 8},
         },
     ], controls=[safeguard])

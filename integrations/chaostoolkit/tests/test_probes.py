@@ -67,9 +67,10 @@ def test_safeguard_probe_trips_on_a_guard_trip(labelled):
     disk = labelled.tmpfs(size="64m")
     actions.start_disk(path=str(disk), size="8M", floor="16M", duration="30s", configuration=conf)
     assert probes.attacks_healthy(configuration=conf) is True
-    # another writer takes the file system below the attack's floor
+    # another writer takes the file system below the attack's floor, whether
+    # the fill has written its 8M yet (64-8-52 = 4M free) or not (12M free)
     with open(disk / "other-writer", "wb") as f:
-        f.write(b"\0" * (44 << 20))
+        f.write(b"\0" * (52 << 20))
     try:
         assert wait_for(lambda: probes.attacks_healthy(configuration=conf) is False, timeout=5)
         (summary,) = probes.run_attacks(configuration=conf)["a1"]
