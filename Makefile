@@ -100,3 +100,15 @@ uninstall:
 
 clean:
 	rm -rf .build
+
+# The example experiment (examples/web-under-pressure): two local agents, the
+# web service, `chaos run --rollback-strategy=always --journal-path ...`;
+# prints where the journal is. STRESSD_BIN overrides the built binary.
+.PHONY: experiment experiment-check
+experiment: venv
+	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} CHAOS=$(VENV)/bin/chaos bash examples/web-under-pressure/run.sh
+
+# Real `chaos run`s of the example against real agents: the journal, and
+# every host clean after a safeguard trip, SIGTERM and SIGKILL of chaos.
+experiment-check: venv
+	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} $(VENV)/bin/pytest -q tests/experiments
