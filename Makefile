@@ -112,3 +112,12 @@ experiment: venv
 # every host clean after a safeguard trip, SIGTERM and SIGKILL of chaos.
 experiment-check: venv
 	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} $(VENV)/bin/pytest -q tests/experiments
+
+# Many hosts on one machine: network namespaces on a bridge, each its own
+# `stressd serve` over TLS; a chaos run stressing 2 of 3 by percentage and
+# seed, then the same fan-out over 50 agents with its timings and memory
+# (printed, and written to $MULTIHOST_FIGURES). Needs root.
+.PHONY: multihost-check
+multihost-check: venv
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(APT_PACKAGES) iproute2"
+	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} $(VENV)/bin/pytest -q -s -rxX tests/multihost

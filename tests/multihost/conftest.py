@@ -17,7 +17,7 @@ def _stale_network():
         print(f"\nremoved stale namespaces/links of dead runs: {removed}")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def binary():
     b = stressd_bin()
     if not b:
@@ -25,37 +25,61 @@ def binary():
     return b
 
 
-@pytest.fixture
-def make_fleet(tmp_path_factory, binary):
-    """make_fleet(n, namespaces=True, special={i: {...}}) -> Fleet."""
-    made = []
+@pytest.fixture(autouse=True)
+def _fresh_run():
+    """Each test begins a run of its own; its lease renewer ends with it."""
+    import chaosstressd.run as run_mod
 
-    def make(n: int, namespaces: bool = True, special=None) -> Fleet:
+    run_mod.new_run()
+    yield
+    run_mod.current_run().stop_renewer()
+
+
+class Fleets:
+    def __init__(self, tmp_path_factory, binary):
+        self.tmp, self.binary, self.made = tmp_path_factory, binary, []
+
+    def make(self, n: int, namespaces: bool = True, special=None) -> Fleet:
         why = have_root_netns()
         if why and namespaces:
             pytest.skip(why)
-        base = tmp_path_factory.mktemp("fleet")
+        base = self.tmp.mktemp("fleet")
         os.chmod(base, 0o700)
         net = Network(n) if namespaces else None
-        fleet = Fleet(base, binary, net)
-        made.append(fleet)
+        fleet = Fleet(base, self.binary, net)
+        self.made.append(fleet)
         if net:
             net.create()
         fleet.start(n, special=special)
         return fleet
 
-    import chaosstressd.run as run_mod
+    def teardown(self):
+        problems = []
+        for fleet in self.made:
+            mine = []
+            try:
+                mine += fleet.teardown()
+            finally:
+                if fleet.net:
+                    mine += fleet.net.destroy()
+            if not mine:
+                shutil.rmtree(fleet.base, ignore_errors=True)
+            problems += mine
+        assert not problems, "\n".join(problems)
 
-    run_mod.new_run()
-    yield make
-    run_mod.current_run().stop_renewer()
-    problems = []
-    for fleet in made:
-        try:
-            problems += fleet.teardown()
-        finally:
-            if fleet.net:
-                problems += fleet.net.destroy()
-        if not problems:
-            shutil.rmtree(fleet.base, ignore_errors=True)
-    assert not problems, "\n".join(problems)
+
+@pytest.fixture
+def make_fleet(tmp_path_factory, binary):
+    """make_fleet(n, namespaces=True, special={i: {...}}) -> Fleet, torn down
+    after the test."""
+    fleets = Fleets(tmp_path_factory, binary)
+    yield fleets.make
+    fleets.teardown()
+
+
+@pytest.fixture(scope="module")
+def module_fleets(tmp_path_factory, binary):
+    """As make_fleet, shared by a module's tests, torn down after the last."""
+    fleets = Fleets(tmp_path_factory, binary)
+    yield fleets
+    fleets.teardown()

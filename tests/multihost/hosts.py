@@ -171,7 +171,8 @@ class CA:
         sh("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
            "-nodes", "-subj", f"/CN={name}", "-keyout", str(key), "-out", str(csr))
         sh("openssl", "x509", "-req", "-in", str(csr), "-CA", str(self.cert),
-           "-CAkey", str(self.key), "-CAcreateserial", "-days", "1",
+           "-CAkey", str(self.key), "-set_serial", "0x" + pysecrets.token_hex(16),
+           "-days", "1",
            "-extfile", str(ext), "-out", str(pem))
         os.chmod(key, 0o600)
         return pem, key
@@ -244,7 +245,7 @@ class AgentProc:
     """One `stressd serve` in namespace `ns`, listening on `ip:7070` (TLS)."""
 
     def __init__(self, name: str, base: Path, binary: str, ns: Optional[str], ip: str,
-                 ca: CA, max_attacks: Optional[int] = None, policy: str = ""):
+                 ca: CA, max_attacks: Optional[int] = None, max_duration: str = "5m"):
         self.name, self.ns, self.ip = name, ns, ip
         self.dir = base / name
         self.dir.mkdir(mode=0o700)
@@ -256,7 +257,7 @@ class AgentProc:
         with os.fdopen(fd, "w") as f:
             f.write(self.token + "\n")
         self.config = self.dir / "stressd.toml"
-        self.config.write_text('[policy]\nmax-duration = "5m"\n' + policy)
+        self.config.write_text(f'[policy]\nmax-duration = "{max_duration}"\n')
         os.chmod(self.config, 0o600)
         self.cert, self.key = ca.server(name, ip)
         self.ca = ca
