@@ -12,6 +12,7 @@ the test if any agent process or the web service is still alive.
 """
 import json
 import os
+import re
 import secrets as pysecrets
 import shutil
 import signal
@@ -21,6 +22,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -100,17 +102,22 @@ def pids_matching(*needles: str) -> List[int]:
     return out
 
 
-def descendants(root: int) -> List[int]:
-    parents = {}
+def snapshot() -> Dict[int, tuple]:
+    """{pid: (ppid, command line)} of every live process, read once."""
+    out = {}
     for p in os.listdir("/proc"):
         if p.isdigit():
             st = _stat(int(p))
             if st is not None and st[0] != "Z":
-                parents[int(p)] = st[1]
+                out[int(p)] = (st[1], _cmdline(int(p)))
+    return out
+
+
+def descendants(root: int, snap: Dict[int, tuple]) -> List[int]:
     family, changed = {root}, True
     while changed:
         changed = False
-        for p, pp in parents.items():
+        for p, (pp, _) in snap.items():
             if pp in family and p not in family:
                 family.add(p)
                 changed = True
@@ -162,6 +169,26 @@ class Host:
         except OSError:
             return ""
 
+    def logged(self, message: str) -> Dict[str, float]:
+        """{attack id: Unix time} of the agent's log lines with this msg."""
+        out = {}
+        for line in self.log_text_all().splitlines():
+            if f'msg="{message}"' not in line:
+                continue
+            ts = re.search(r"^ts=(\S+)", line)
+            aid = re.search(r"attack_id=(\S+)", line)
+            if ts and aid:
+                when = datetime.strptime(ts.group(1), "%Y-%m-%dT%H:%M:%S.%fZ")
+                out[aid.group(1)] = when.replace(tzinfo=timezone.utc).timestamp()
+        return out
+
+    def log_text_all(self) -> str:
+        self.log.flush()
+        try:
+            return (self.dir / "serve.log").read_text(errors="replace")
+        except OSError:
+            return ""
+
     def attacks(self, query: str = "") -> list:
         status, body = http(f"{self.url}/v1/attacks{query}", self.token)
         assert status == 200, (self.name, status, body)
@@ -175,22 +202,25 @@ class Host:
         assert status == 200, (self.name, status, body)
         return body
 
-    def workers(self) -> List[str]:
-        pids = set(descendants(self.proc.pid)) | set(pids_matching(f"--parent {self.proc.pid} "))
-        pids |= set(pids_matching(f"--parent {self.proc.pid}"))
-        return [f"{p}: {_cmdline(p)}" for p in sorted(pids) if alive(p)]
+    def workers(self, snap: Optional[Dict[int, tuple]] = None) -> List[str]:
+        """The agent's live descendants and any process naming it as --parent."""
+        snap = snap if snap is not None else snapshot()
+        parent = re.compile(rf"--parent {self.proc.pid}( |$)")
+        pids = set(descendants(self.proc.pid, snap))
+        pids |= {p for p, (_, cmd) in snap.items() if parent.search(cmd)}
+        return [f"{p}: {snap[p][1]}" for p in sorted(pids)]
 
     def ledger_records(self) -> List[str]:
         d = self.state_dir / "ledger"
         return sorted(p.name for p in d.glob("*.json")) if d.exists() else []
 
-    def clean(self) -> List[str]:
+    def clean(self, snap: Optional[Dict[int, tuple]] = None) -> List[str]:
         """What is left on this agent (empty when clean)."""
         problems = []
         running = self.running()
         if running:
             problems.append(f"{self.name}: running {[a['id'] for a in running]}")
-        w = self.workers()
+        w = self.workers(snap)
         if w:
             problems.append(f"{self.name}: worker processes {w}")
         r = self.ledger_records()
@@ -208,7 +238,7 @@ class Host:
                 problems.append(f"{self.name}: alive 15s after SIGTERM")
                 self.proc.kill()
                 self.proc.wait()
-        left = [p for p in pids_matching(f"--parent {self.proc.pid}")]
+        left = self.workers()
         if left:
             problems.append(f"{self.name}: processes left after the agent exited: {left}")
         self.log.close()
@@ -274,22 +304,35 @@ class Lab:
             return ""
 
     def web_service_pids(self) -> List[int]:
-        return pids_matching("service.py", f"--port {self.web_port}")
+        port = re.compile(rf"service\.py --port {self.web_port}$")
+        return sorted(p for p, (_, cmd) in snapshot().items() if port.search(cmd))
 
     def clean(self) -> List[str]:
+        snap = snapshot()
         problems = []
         for h in self.hosts.values():
-            problems += h.clean()
+            problems += h.clean(snap)
         return problems
 
     def wait_clean(self, since: float, limit: float) -> float:
         """Seconds from `since` (a monotonic time) until every host is clean;
-        fails if that takes longer than `limit` seconds from now."""
+        fails if that takes longer than `limit` seconds from now. Also sets
+        `first_seen` (seconds until no host had running attacks, workers,
+        ledger records) and `pressure_gone` (no worker, no ledger record:
+        the agents' own state may say `running` a little longer, as a
+        memory attack's report waits up to 1 s for the kernel to give its
+        pages back)."""
         deadline = time.monotonic() + limit
+        self.first_seen = {}  # when each kind of leftover was first seen gone
         while True:
             problems = self.clean()
             now = time.monotonic()
+            for kind in ("running", "worker processes", "ledger records"):
+                if kind not in self.first_seen and not any(f": {kind} " in p for p in problems):
+                    self.first_seen[kind] = round(now - since, 2)
             if not problems:
+                self.pressure_gone = max(self.first_seen["worker processes"],
+                                         self.first_seen["ledger records"])
                 return now - since
             if now > deadline:
                 pytest.fail(f"not clean {now - since:.2f}s after: " + "; ".join(problems))
