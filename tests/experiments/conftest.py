@@ -14,7 +14,6 @@ import json
 import os
 import re
 import secrets as pysecrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -350,28 +349,37 @@ class Lab:
             time.sleep(0.05)
 
     def teardown(self) -> List[str]:
+        """Kills what the test started, whatever state it is in, and says
+        what was still there. The agents are stopped whatever fails before."""
         problems = []
-        for p in self.procs:
-            if p.poll() is None:
-                problems.append(f"chaos (pid {p.pid}) still running at teardown")
+        try:
+            for p in self.procs:
+                if p.poll() is None:
+                    problems.append(f"chaos (pid {p.pid}) still running at teardown")
+                    try:
+                        os.killpg(p.pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                    p.wait()
+            deadline = time.monotonic() + 3
+            while self.web_service_pids() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            for pid in self.web_service_pids():
+                problems.append(f"web service (pid {pid}) still running at teardown")
+                os.kill(pid, signal.SIGKILL)
+            for h in self.hosts.values():
                 try:
-                    os.killpg(p.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                p.wait()
-        deadline = time.monotonic() + 3
-        while self.web_service_pids() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        for pid in self.web_service_pids():
-            problems.append(f"web service (pid {pid}) still running at teardown")
-            os.kill(pid, signal.SIGKILL)
-        for h in self.hosts.values():
-            try:
-                problems += h.clean()
-            except (OSError, AssertionError) as x:
-                problems.append(f"{h.name}: cannot check at teardown: {x}")
-        for h in self.hosts.values():
-            problems += h.stop()
+                    problems += h.clean()
+                except Exception as x:
+                    problems.append(f"{h.name}: cannot check at teardown: {x!r}")
+        finally:
+            for h in self.hosts.values():
+                try:
+                    problems += h.stop()
+                except Exception as x:
+                    problems.append(f"{h.name}: cannot stop: {x!r}")
+                    h.proc.kill()
+                    h.proc.wait()
         return problems
 
 
@@ -384,5 +392,5 @@ def lab(tmp_path_factory):
         yield lab
     finally:
         problems = lab.teardown()
+    # the folder stays for a look after a failure (pytest keeps the last three runs')
     assert not problems, "\n".join(problems)
-    shutil.rmtree(base, ignore_errors=True)

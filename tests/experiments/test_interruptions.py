@@ -8,8 +8,11 @@ long, and bounds it:
 - a safeguard (chaostoolkit-addons, probe `attacks_healthy`) trips because
   an attack's load-average guard tripped: clean within 3 s of the trip;
 - SIGTERM to `chaos`: clean within 3 s;
-- SIGKILL to `chaos`: clean within lease + 1 s, through the lease alone (the
-  test only reads the agents' state, it runs no command).
+- SIGKILL to `chaos`: through the lease alone (the test only reads the
+  agents' state and logs, it runs no command): each agent logs the lease
+  expired within lease + 0.5 s of the kill; workers and ledger records are
+  seen gone within lease + 1.5 s, every attack listed finished within
+  lease + 2 s (a memory attack's report waits up to 1 s for its pages).
 
 The derived experiments differ from the example only in what makes the
 point: long attack durations (60 s, so nothing ends by its deadline), a 20 s
@@ -178,9 +181,11 @@ def test_sigkill_to_chaos_mid_method_the_leases_stop_every_attack(lab):
           f"{expired}, attack ended (cleanup verified) {ended}")
     assert len(expired) == 4, expired
     for aid, after in expired.items():
-        # renewed until the kill (so not before lease/3 had passed), expired within lease + 0.5 s
         assert LEASE * 2 / 3 - 0.3 <= after <= LEASE + 0.5, (aid, after)
-    assert lab.pressure_gone <= LEASE + 1.0, f"{lab.pressure_gone:.2f}s from SIGKILL to no worker, lease {LEASE:g}s"
+    # the lease itself: each agent stopped each attack within lease + 0.5 s of the kill
+    # (and not before lease/3: renewed until then); what the test sees adds the agent's
+    # cleanup and this test's polling, on a machine that may be busy
+    assert lab.pressure_gone <= LEASE + 1.5, f"{lab.pressure_gone:.2f}s from SIGKILL to no worker, lease {LEASE:g}s"
     assert took <= LEASE + 2.0, f"{took:.2f}s from SIGKILL to every attack finished, lease {LEASE:g}s"
     for host, v in finished(lab).items():
         assert sorted(a["kind"] for a in v) == ["cpu", "mem"], (host, v)
