@@ -1,11 +1,12 @@
 """
-A bug found in chaostoolkit-stressd while writing these tests, pinned as a
-strict xfail (it passes, and so fails the suite, the day it is fixed; run
-with `--runxfail` to see it fail now).
+A bug found in chaostoolkit-stressd while writing these tests (also found by
+the multi-host suite, commit e2b9acb), and its regression test: it fails
+against run.py as committed up to 4ebae8c and passes with the renewer that
+renews each agent independently (being written as this is committed).
 
-The lease renewer (chaosstressd/run.py, Run._renew_loop) submits the due
-renewals to its pool and then waits for every one of them (`f.result()`)
-before its next tick; each renewal is a request with the agent's whole
+The lease renewer (chaosstressd/run.py, Run._renew_loop) submitted the due
+renewals to its pool and then waited for every one of them (`f.result()`)
+before its next tick; each renewal was a request with the agent's whole
 timeout (stressd_timeout, 10 s by default). So one agent that stops
 answering without refusing the connection (a frozen or overloaded host, a
 black-holed route) holds up the renewals of every other agent for that
@@ -18,10 +19,7 @@ import os
 import signal
 import time
 
-import pytest
 
-
-@pytest.mark.xfail(strict=True, reason="chaosstressd's renewer waits for a silent agent before renewing the others' leases")
 def test_a_silent_agent_does_not_let_the_other_agents_leases_lapse(lab):
     from chaosstressd import actions
     from chaosstressd.run import new_run

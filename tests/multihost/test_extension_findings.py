@@ -1,5 +1,5 @@
 """Findings about chaosstressd found while testing it across hosts, each a
-test that fails while the finding stands."""
+test that failed while the finding stood (kept as regression tests)."""
 import time
 
 from chaosstressd import actions
@@ -7,12 +7,14 @@ from hosts import PREFIX, sh
 
 
 def test_one_unreachable_host_does_not_let_the_other_hosts_leases_lapse(make_fleet):
-    """The lease renewer waits for every renewal of a round before the next
-    one (run.py, _renew_loop: f.result() on each), so a host whose network
-    went away holds the whole loop for the request timeout (10 s by
+    """The lease renewer used to wait for every renewal of a round before
+    the next one (run.py, _renew_loop: f.result() on each), so a host whose
+    network went away held the whole loop for the request timeout (10 s by
     default) on every round: the healthy hosts' leases (3 s here, renewed
-    every 1 s) are not renewed and their attacks stop by lease expiry,
-    although their agents and the orchestrator are fine."""
+    every 1 s) were not renewed and their attacks stopped by lease expiry,
+    although their agents and the orchestrator were fine. Now each agent's
+    renewals are scheduled on their own, each waiting at most
+    min(timeout, lease/3)."""
     fleet = make_fleet(2)
     conf = fleet.configuration()  # lease 3s, timeout 10s
     started = actions.start_cpu(load="1%", cores=1, duration="30s", configuration=conf)

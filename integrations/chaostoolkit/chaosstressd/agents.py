@@ -186,9 +186,9 @@ class Agent:
                 return self.report(attack_id)
             raise
 
-    def renew(self, attack_id: str) -> Dict[str, Any]:
+    def renew(self, attack_id: str, timeout: Optional[float] = None) -> Dict[str, Any]:
         return self.request(
-            "POST", f"/v1/attacks/{quote(attack_id, safe='')}/lease"
+            "POST", f"/v1/attacks/{quote(attack_id, safe='')}/lease", timeout=timeout
         )
 
     def report(self, attack_id: str) -> Dict[str, Any]:

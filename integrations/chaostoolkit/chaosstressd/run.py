@@ -6,6 +6,17 @@ Chaos Toolkit runs every activity and control of an experiment in one
 process, so module state is shared by all of them. Everything here is
 guarded by one lock; the renewer is a daemon thread, so if `chaos` dies the
 renewals stop and the agents stop the attacks when their leases run out.
+
+Renewal: each attack is renewed every lease/3, counted from its own last
+renewal, on a bounded pool (RENEW_WORKERS requests at most, whatever the
+number of attacks). The renewer thread only schedules: per agent at most
+PER_AGENT_TASKS tasks at once, each renewing up to BATCH of that agent's
+due attacks one after the other over a kept-alive connection. A renewal
+waits at most min(the agent's timeout, lease/3) for its answer, so one that
+gets none is retried (every RETRY_SECONDS) well within the lease. An agent
+that did not answer gets one task at a time, which gives up at its first
+unanswered renewal, and all such agents together hold at most half the
+pool: a slow or unreachable host never holds up another host's renewals.
 """
 import logging
 import re
@@ -26,6 +37,15 @@ __all__ = [
 ]
 
 logger = logging.getLogger("chaostoolkit")
+
+#: renewal requests in flight at most (the renewer's pool)
+RENEW_WORKERS = 16
+#: renewal tasks in flight per agent at most
+PER_AGENT_TASKS = 4
+#: attacks one renewal task renews, one after the other
+BATCH = 25
+#: a renewal that failed is tried again this soon (or at lease/3 if sooner)
+RETRY_SECONDS = 0.5
 
 #: The label every attack of a run carries: `stressd.chaostoolkit/run=<run id>`.
 RUN_LABEL = "stressd.chaostoolkit/run"
@@ -65,7 +85,18 @@ class Attack:
         self.running = True  # as far as we know
         self.report: Optional[Dict[str, Any]] = None
         self.last_renewal: float = time.monotonic()
+        self.next_renewal: float = self.last_renewal + self.renew_every
         self.renewal_error: Optional[str] = None
+
+    @property
+    def renew_every(self) -> float:
+        """The renewal period: lease/3."""
+        return max(self.lease_seconds / 3.0, 0.1)
+
+    def renew_timeout(self) -> float:
+        """How long one renewal waits for its answer: less than the lease,
+        so an unanswered one is tried again before the lease runs out."""
+        return min(self.agent.timeout, self.renew_every)
 
     def as_dict(self) -> Dict[str, Any]:
         return {
@@ -92,6 +123,10 @@ class Run:
         self._stop_renewing = threading.Event()
         self._wake = threading.Event()
         self.renewals = 0
+        # the renewer's bookkeeping (under self.lock)
+        self._renewing: set = set()  # (host, id) of attacks in a task in flight
+        self._tasks: Dict[str, int] = {}  # host -> renewal tasks in flight
+        self._unanswered: set = set()  # hosts whose last renewal got no answer
 
     @property
     def labels(self) -> Dict[str, str]:
@@ -166,41 +201,97 @@ class Run:
             t.join(timeout)
 
     def _renew_loop(self) -> None:
-        pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="chaosstressd-renew")
+        pool = ThreadPoolExecutor(
+            max_workers=RENEW_WORKERS, thread_name_prefix="chaosstressd-renew"
+        )
         try:
             while not self._stop_renewing.is_set():
-                now = time.monotonic()
-                due = []
-                wait = 1.0
-                for a in self.list(running_only=True):
-                    interval = max(a.lease_seconds / 3.0, 0.1)
-                    left = a.last_renewal + interval - now
-                    if left <= 0:
-                        due.append(a)
-                    else:
-                        wait = min(wait, left)
-                futures = [(a, pool.submit(self._renew_one, a)) for a in due]
-                for a, f in futures:
-                    try:
-                        f.result()
-                    except Exception as x:  # logged, retried at the next tick
-                        logger.debug("lease renewal of %s failed: %s", a.id, x)
-                if due:
-                    wait = min(wait, min(max(a.lease_seconds / 3.0, 0.1) for a in due))
-                self._wake.wait(timeout=max(wait, 0.05))
-                self._wake.clear()
+                self._wake.clear()  # a task that ends from here on wakes the wait below
+                wait = self._dispatch(pool, time.monotonic())
+                self._wake.wait(timeout=max(wait, 0.02))
         finally:
-            pool.shutdown(wait=False)
+            pool.shutdown(wait=False, cancel_futures=True)
 
-    def _renew_one(self, a: Attack) -> None:
-        if self._stop_renewing.is_set():
-            return
+    def _dispatch(self, pool: ThreadPoolExecutor, now: float) -> float:
+        """Submits the due renewals the limits allow; returns how long to
+        sleep until the next one is due (at most 1 s)."""
+        wait = 1.0
+        with self.lock:
+            by_host: Dict[str, List[Attack]] = {}
+            for a in self.attacks.values():
+                if a.running and (a.host, a.id) not in self._renewing:
+                    by_host.setdefault(a.host, []).append(a)
+            in_flight = sum(self._tasks.values())
+            unanswered_in_flight = sum(
+                n for h, n in self._tasks.items() if h in self._unanswered
+            )
+            # hosts that answer first, then the most overdue
+            order = sorted(
+                by_host,
+                key=lambda h: (
+                    h in self._unanswered,
+                    min(a.next_renewal for a in by_host[h]),
+                ),
+            )
+            for host in order:
+                attacks = sorted(by_host[host], key=lambda a: a.next_renewal)
+                due = [a for a in attacks if a.next_renewal <= now]
+                later = [a.next_renewal - now for a in attacks if a.next_renewal > now]
+                if later:
+                    wait = min(wait, min(later))
+                if not due:
+                    continue
+                unanswered = host in self._unanswered
+                per_host = 1 if unanswered else PER_AGENT_TASKS
+                while due and in_flight < RENEW_WORKERS and self._tasks.get(host, 0) < per_host:
+                    if unanswered and unanswered_in_flight >= RENEW_WORKERS // 2:
+                        break
+                    batch, due = due[:BATCH], due[BATCH:]
+                    for a in batch:
+                        self._renewing.add((a.host, a.id))
+                    self._tasks[host] = self._tasks.get(host, 0) + 1
+                    in_flight += 1
+                    unanswered_in_flight += unanswered
+                    pool.submit(self._renew_batch, host, batch)
+        return wait
+
+    def _renew_batch(self, host: str, batch: List[Attack]) -> None:
         try:
-            a.agent.renew(a.id)
+            for i, a in enumerate(batch):
+                if self._stop_renewing.is_set():
+                    return
+                if not self._renew_one(a):
+                    # no answer: the others would wait as long; they are
+                    # tried again with the one that got none
+                    with self.lock:
+                        for b in batch[i + 1:]:
+                            b.next_renewal = max(b.next_renewal, a.next_renewal)
+                    return
+        except Exception as x:  # never lose the bookkeeping below
+            logger.warning("lease renewal on %s failed: %s", host, x)
+        finally:
             with self.lock:
-                a.last_renewal = time.monotonic()
+                for a in batch:
+                    self._renewing.discard((a.host, a.id))
+                left = self._tasks.get(host, 1) - 1
+                if left:
+                    self._tasks[host] = left
+                else:
+                    self._tasks.pop(host, None)
+            self._wake.set()
+
+    def _renew_one(self, a: Attack) -> bool:
+        """Renews one lease; False when the agent gave no answer."""
+        sent = time.monotonic()
+        try:
+            a.agent.renew(a.id, timeout=a.renew_timeout())
+            with self.lock:
+                a.last_renewal = sent
+                a.next_renewal = sent + a.renew_every
                 a.renewal_error = None
                 self.renewals += 1
+                self._unanswered.discard(a.host)
+            return True
         except AgentError as x:
             if x.status in (404, 409):
                 # the attack ended (deadline, guard, stopped elsewhere): no lease to renew
@@ -210,12 +301,19 @@ class Run:
                     a.host,
                 )
                 self.ended(a)
-                return
+                with self.lock:
+                    self._unanswered.discard(a.host)
+                return True
             with self.lock:
                 a.renewal_error = str(x)
                 # retry soon rather than at the next full interval
-                a.last_renewal = time.monotonic() - a.lease_seconds / 3.0 + 0.5
+                a.next_renewal = time.monotonic() + min(RETRY_SECONDS, a.renew_every)
+                if x.status is None:
+                    self._unanswered.add(a.host)
+                else:
+                    self._unanswered.discard(a.host)
             logger.warning("could not renew the lease of %s: %s", a.id, x)
+            return x.status is not None
 
 
 _lock = threading.Lock()
