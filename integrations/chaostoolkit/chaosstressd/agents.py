@@ -29,11 +29,14 @@ import logging
 import os
 import re
 import stat
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import quote, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from chaoslib.exceptions import ActivityFailed
 from chaoslib.types import Configuration, Secrets
 
@@ -51,6 +54,12 @@ logger = logging.getLogger("chaostoolkit")
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_WORKERS = 16
 DEFAULT_PORT = 7070
+#: a kept connection is used again only this long after its last request:
+#: the agent closes connections idle for 10 s, so one idle for 5 s is still
+#: open (lease renewals every lease/3 keep a busy agent's connection warm)
+KEEPALIVE_REUSE_SECONDS = 5.0
+#: idle sessions (each one kept-alive connection) kept per agent
+KEEP_IDLE_SESSIONS = 4
 
 
 class AgentError(Exception):
@@ -75,8 +84,65 @@ class AgentError(Exception):
         super().__init__(f"agent '{host}' ({url}): {message}")
 
 
+class _Sessions:
+    """The HTTP sessions of one agent, each one kept-alive connection
+    (pool size 1) used by one thread at a time: a thread takes an idle one
+    (the most recently used) or makes a new one, and gives it back after
+    its request. requests.Session is not strictly thread-safe, so no two
+    threads share one; as many connections as requests in flight to the
+    agent, and at most KEEP_IDLE_SESSIONS of them kept between requests."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: List[Tuple[requests.Session, float]] = []  # (session, last used)
+        self.made = 0  # sessions made, i.e. connections opened at most
+
+    def take(self) -> Tuple[requests.Session, bool]:
+        """A session, and whether it has a connection that was used before."""
+        now = time.monotonic()
+        stale = []
+        with self._lock:
+            found = None
+            while self._idle:
+                session, used = self._idle.pop()
+                if now - used < KEEPALIVE_REUSE_SECONDS:
+                    found = session
+                    break
+                stale.append(session)
+            # the others idle longer still: past reuse once this one is
+            while self._idle and now - self._idle[0][1] >= KEEPALIVE_REUSE_SECONDS:
+                stale.append(self._idle.pop(0)[0])
+            if found is None:
+                self.made += 1
+        for old in stale:
+            old.close()
+        if found is not None:
+            return found, True
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        return session, False
+
+    def give_back(self, session: requests.Session) -> None:
+        with self._lock:
+            if len(self._idle) < KEEP_IDLE_SESSIONS:
+                self._idle.append((session, time.monotonic()))
+                return
+        session.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for session, _ in idle:
+            session.close()
+
+
 class Agent:
-    """One stressd agent: its name in the experiment, its URL, TLS and token."""
+    """One stressd agent: its name in the experiment, its URL, TLS and token.
+    Requests go over kept-alive connections (one requests.Session per
+    request in flight, see _Sessions), so a renewal or a stop on an agent
+    already talked to costs no TLS handshake."""
 
     def __init__(
         self,
@@ -93,6 +159,7 @@ class Agent:
         self.verify = verify
         self.cert = cert
         self.timeout = timeout
+        self.sessions = _Sessions()
 
     def __repr__(self) -> str:  # never the token
         return f"Agent({self.name!r}, {self.url!r})"
@@ -105,9 +172,16 @@ class Agent:
         body: Any = None,
         params: Optional[List[Tuple[str, str]]] = None,
         timeout: Optional[float] = None,
+        idempotent: Optional[bool] = None,
     ) -> Any:
         """Sends one request; returns the decoded JSON answer (None if empty)
-        or raises AgentError naming this host and what went wrong."""
+        or raises AgentError naming this host and what went wrong.
+
+        An `idempotent` request (GET and DELETE by default) that fails on a
+        kept-alive connection the agent closed in the meantime is sent once
+        more on a new connection; a start (POST /v1/attacks) never is."""
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD", "DELETE")
         headers = {"Accept": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -120,42 +194,39 @@ class Agent:
             url += "?" + "&".join(
                 f"{quote(k, safe='')}={quote(v, safe='=/:')}" for k, v in params
             )
-        try:
-            r = requests.request(
-                method,
-                url,
-                data=data,
-                headers=headers,
-                verify=self.verify,
-                cert=self.cert,
-                timeout=timeout or self.timeout,
-                allow_redirects=False,
-            )
-        except requests.exceptions.SSLError as x:
-            raise AgentError(self.name, self.url, f"TLS failed: {_root(x)}")
-        except requests.exceptions.ConnectTimeout:
-            raise AgentError(
-                self.name,
-                self.url,
-                f"no connection within {timeout or self.timeout:g}s (timed out)",
-            )
-        except requests.exceptions.ReadTimeout:
-            raise AgentError(
-                self.name,
-                self.url,
-                f"no answer to {method} {path} within "
-                f"{timeout or self.timeout:g}s (timed out)",
-            )
-        except requests.exceptions.ConnectionError as x:
-            text = _root(x)
-            if "refused" in text.lower():
-                text = "connection refused (is `stressd serve` running there?)"
-            raise AgentError(self.name, self.url, f"cannot connect: {text}")
-        except requests.exceptions.RequestException as x:
-            raise AgentError(self.name, self.url, f"request failed: {_root(x)}")
+        timeout = timeout or self.timeout
+        while True:
+            session, reused = self.sessions.take()
+            try:
+                r = session.request(
+                    method,
+                    url,
+                    data=data,
+                    headers=headers,
+                    verify=self.verify,
+                    cert=self.cert,
+                    timeout=timeout,
+                    allow_redirects=False,
+                )
+                content = r.content  # read whole: the connection goes back to the pool
+            except requests.exceptions.RequestException as x:
+                session.close()
+                if (
+                    reused
+                    and idempotent
+                    and isinstance(x, requests.exceptions.ConnectionError)
+                    and not isinstance(x, (requests.exceptions.Timeout, requests.exceptions.SSLError))
+                ):
+                    # most likely the agent closed the kept connection as we
+                    # sent: once more on a new one
+                    idempotent = False
+                    continue
+                raise self._transport_error(x, method, path, timeout)
+            self.sessions.give_back(session)
+            break
 
         if 200 <= r.status_code < 300:
-            if not r.content:
+            if not content:
                 return None
             try:
                 return r.json()
@@ -168,6 +239,28 @@ class Agent:
                     status=r.status_code,
                 )
         raise _problem_error(self, method, path, r)
+
+    def _transport_error(
+        self, x: BaseException, method: str, path: str, timeout: float
+    ) -> "AgentError":
+        if isinstance(x, requests.exceptions.SSLError):
+            return AgentError(self.name, self.url, f"TLS failed: {_root(x)}")
+        if isinstance(x, requests.exceptions.ConnectTimeout):
+            return AgentError(
+                self.name, self.url, f"no connection within {timeout:g}s (timed out)"
+            )
+        if isinstance(x, requests.exceptions.ReadTimeout):
+            return AgentError(
+                self.name,
+                self.url,
+                f"no answer to {method} {path} within {timeout:g}s (timed out)",
+            )
+        if isinstance(x, requests.exceptions.ConnectionError):
+            text = _root(x)
+            if "refused" in text.lower():
+                text = "connection refused (is `stressd serve` running there?)"
+            return AgentError(self.name, self.url, f"cannot connect: {text}")
+        return AgentError(self.name, self.url, f"request failed: {_root(x)}")
 
     # -- the routes -----------------------------------------------------------
     def start(self, body: Dict[str, Any]) -> Dict[str, Any]:
@@ -187,8 +280,12 @@ class Agent:
             raise
 
     def renew(self, attack_id: str, timeout: Optional[float] = None) -> Dict[str, Any]:
+        # renewing a lease twice is harmless: sent again on a closed connection
         return self.request(
-            "POST", f"/v1/attacks/{quote(attack_id, safe='')}/lease", timeout=timeout
+            "POST",
+            f"/v1/attacks/{quote(attack_id, safe='')}/lease",
+            timeout=timeout,
+            idempotent=True,
         )
 
     def report(self, attack_id: str) -> Dict[str, Any]:
@@ -212,9 +309,29 @@ class Agent:
 
     def stop_labelled(self, labels: Dict[str, str]) -> List[Dict[str, Any]]:
         """Stops every running attack that carries all of `labels` and returns
-        their reports. The list is filtered here too, by the labels each
-        summary echoes, so an agent that ignored the filter never has an
-        unlabelled attack stopped."""
+        their reports: one request, `DELETE /v1/attacks?label=k=v...` (the
+        agent refuses a query parameter it does not know, so the filter is
+        never dropped and the halt never widens). An agent that answers 400
+        to it (one without label-scoped halts) gets the list filtered here
+        too, by the labels each summary echoes, and a stop per attack."""
+        try:
+            reports = self.halt(labels)
+        except AgentError as x:
+            if x.status != 400:
+                raise
+            return self._stop_listed(labels)
+        for r in reports:
+            have = ((r or {}).get("spec") or {}).get("labels") or {}
+            if any(have.get(k) != v for k, v in labels.items()):
+                logger.error(
+                    "agent '%s' stopped %s, which does not carry %s",
+                    self.name,
+                    (r or {}).get("id"),
+                    labels,
+                )
+        return reports
+
+    def _stop_listed(self, labels: Dict[str, str]) -> List[Dict[str, Any]]:
         reports = []
         for s in self.list(labels=labels, state="running"):
             have = s.get("labels") or {}
@@ -411,15 +528,33 @@ def agents_from_configuration(
             )
             if cert[1] is None:
                 cert = cert[0]
-        agents[name] = Agent(
+        agents[name] = _shared_agent(
             name,
             url,
             token,
-            verify=verify,
-            cert=cert,
-            timeout=float(entry.get("timeout", default_timeout)),
+            verify,
+            cert,
+            float(entry.get("timeout", default_timeout)),
         )
     return agents
+
+
+_agents_lock = threading.Lock()
+_agents: Dict[tuple, Agent] = {}
+
+
+def _shared_agent(name, url, token, verify, cert, timeout) -> Agent:
+    """One Agent (and so one set of kept-alive connections) per distinct
+    entry in this process: every activity, the renewer and the control of
+    an experiment reuse the connections the first one opened."""
+    key = (name, url, token, verify, cert, timeout)
+    with _agents_lock:
+        agent = _agents.get(key)
+        if agent is None:
+            agent = _agents[key] = Agent(
+                name, url, token, verify=verify, cert=cert, timeout=timeout
+            )
+        return agent
 
 
 def fan_out(
