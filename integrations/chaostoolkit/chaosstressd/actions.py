@@ -9,14 +9,18 @@ Every `start_*` action:
   the configuration's `stressd_lease`, else 10s) that this process renews
   every lease/3 until the attack is stopped or the experiment ends;
 - labels it `stressd.chaostoolkit/run=<run id>` (plus `labels`);
-- is all-or-nothing: if one agent refuses, the attacks already started by
-  this call are stopped and ActivityFailed names each refusing host with the
-  agent's reason (its problem `detail` and `field`);
+- is all-or-nothing: on the first refusal, the starts not yet sent are not
+  sent, the attacks already started by this call are stopped at once and
+  those whose start was in flight as they are answered; ActivityFailed names
+  each refusing host with the agent's reason (its problem `detail` and
+  `field`);
 - returns, per host, the attack id and what the agent accepted.
 """
 import logging
+import threading
 import uuid
-from typing import Any, Dict, List, Optional
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from chaoslib.exceptions import ActivityFailed
 from chaoslib.types import Configuration, Secrets
@@ -150,12 +154,14 @@ def start_attack(
         run.add(attack)
         return attack
 
-    started, errors = fan_out(agents, start, _max_workers(configuration))
+    started, stopped, errors, not_sent = _start_all_or_nothing(
+        run, agents, start, call_id, _max_workers(configuration)
+    )
     if errors:
-        _undo_start(run, agents, started, errors, call_id, configuration)
         raise ActivityFailed(
             failure_message(f"starting the {kind} attack", errors)
-            + _undo_note(started)
+            + _undo_note(stopped)
+            + _not_sent_note(not_sent)
         )
 
     logger.info(
@@ -178,26 +184,114 @@ def start_attack(
     }
 
 
-def _undo_start(run, agents, started, errors, call_id, configuration) -> None:
-    """Stops what one start call managed to start: the attacks it knows by id,
-    and, on agents whose answer never came (timeout, reset), whatever
-    carries this call's label."""
+class _NotSent(Exception):
+    """A start not sent: an agent had refused already."""
 
-    def undo(agent: Agent):
-        a = started.get(agent.name)
-        if a is not None:
-            report = agent.stop(a.id)
-            run.ended(a, report)
-            return report
-        x = errors.get(agent.name)
-        if isinstance(x, AgentError) and x.status is not None:
-            return None  # the agent answered with a refusal: nothing started there
-        return agent.stop_labelled({CALL_LABEL: call_id})
 
-    _, undo_errors = fan_out(agents, undo, _max_workers(configuration))
-    for name, x in undo_errors.items():
-        logger.error("could not undo the start on '%s': %s", name, x)
-        errors.setdefault(name, x)
+def _start_all_or_nothing(
+    run,
+    agents: List[Agent],
+    start: Callable[[Agent], Attack],
+    call_id: str,
+    max_workers: int,
+) -> Tuple[Dict[str, Attack], Dict[str, Attack], Dict[str, BaseException], List[str]]:
+    """Starts on every agent in parallel (at most `max_workers` at once).
+    At the first failure it undoes at once: the starts not yet sent are not
+    sent, the attacks already started are stopped (in parallel, on a pool of
+    their own, while the other starts are in flight), a start in flight is
+    stopped by its own thread as soon as it is answered, and on an agent
+    whose answer never came (a timeout, a reset) whatever carries this
+    call's label is stopped. Returns when every start sent has been
+    answered (or timed out) and every undo done: (started, stopped again,
+    errors by host, names of the agents no start was sent to)."""
+    started: Dict[str, Attack] = {}
+    stopped: Dict[str, Attack] = {}
+    errors: Dict[str, BaseException] = {}
+    not_sent: List[str] = []
+    if not agents:
+        return started, stopped, errors, not_sent
+    lock = threading.Lock()
+    aborted = threading.Event()
+    workers = max(1, min(max_workers, len(agents)))
+
+    def undo_attack(agent: Agent, attack: Attack) -> None:
+        try:
+            report = agent.stop(attack.id)
+        except Exception as x:
+            logger.error("could not undo the start on '%s': %s", agent.name, x)
+            with lock:
+                errors.setdefault(agent.name, x)
+            return
+        run.ended(attack, report)
+        with lock:
+            stopped[agent.name] = attack
+
+    def undo_call(agent: Agent) -> None:
+        try:
+            for report in agent.stop_labelled({CALL_LABEL: call_id}):
+                logger.info(
+                    "stopped %s on '%s', started by this call although its "
+                    "answer never came",
+                    (report or {}).get("id"),
+                    agent.name,
+                )
+        except Exception as x:
+            logger.error("could not undo the start on '%s': %s", agent.name, x)
+
+    def start_one(agent: Agent) -> Attack:
+        if aborted.is_set():
+            raise _NotSent()
+        attack = start(agent)
+        with lock:
+            started[agent.name] = attack
+            late = aborted.is_set()  # else the abort below stops it
+        if late:
+            undo_attack(agent, attack)
+        return attack
+
+    undo_pool = None
+    undos = []
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="chaosstressd")
+    try:
+        futures = {pool.submit(start_one, a): a for a in agents}
+        for f in as_completed(futures):
+            agent = futures[f]
+            if f.cancelled():
+                not_sent.append(agent.name)
+                continue
+            x = f.exception()
+            if x is None:
+                continue
+            if isinstance(x, _NotSent):
+                not_sent.append(agent.name)
+                continue
+            with lock:
+                errors[agent.name] = x
+                first = not aborted.is_set()
+                aborted.set()
+                to_undo = list(started.items()) if first else []
+            if first:
+                for other in futures:
+                    other.cancel()
+                undo_pool = ThreadPoolExecutor(
+                    max_workers=workers, thread_name_prefix="chaosstressd-undo"
+                )
+                for name, attack in to_undo:
+                    undos.append(undo_pool.submit(undo_attack, attack.agent, attack))
+            if not (isinstance(x, AgentError) and x.status is not None):
+                # no answer came (timeout, reset): it may have started there
+                if undo_pool is None:  # pragma: no cover - the abort made it
+                    undo_pool = ThreadPoolExecutor(max_workers=workers)
+                undos.append(undo_pool.submit(undo_call, agent))
+        for u in undos:
+            u.result()
+    finally:
+        pool.shutdown(wait=True)
+        if undo_pool is not None:
+            undo_pool.shutdown(wait=True)
+    order = {a.name: i for i, a in enumerate(agents)}
+    not_sent.sort(key=order.get)
+    return started, stopped, errors, not_sent
 
 
 def _undo_note(started: Dict[str, Attack]) -> str:
@@ -205,6 +299,15 @@ def _undo_note(started: Dict[str, Attack]) -> str:
         return ""
     return "\nstopped again, so nothing of this call runs: " + ", ".join(
         f"{h} ({a.id})" for h, a in sorted(started.items())
+    )
+
+
+def _not_sent_note(not_sent: List[str]) -> str:
+    if not not_sent:
+        return ""
+    return (
+        f"\nnot sent, as an agent had refused already: {len(not_sent)} agent(s): "
+        + ", ".join(not_sent)
     )
 
 
@@ -435,22 +538,30 @@ def _stop_run(run, targets, configuration, secrets):
         pass  # no configuration here (e.g. a bare call): what the run knows is enough
 
     def stop_on(agent: Agent) -> List[Dict[str, Any]]:
+        # one round: every running attack of the run on this agent, known
+        # here or not, halted by the run's label; the agent answers with
+        # their reports
         reports: Dict[str, Dict[str, Any]] = {}
         first_error = None
-        for a in run.list(hosts=[agent.name]):
-            try:
-                if a.running or a.report is None:
-                    report = a.agent.stop(a.id)
-                    run.ended(a, report)
-                reports[a.id] = a.report
-            except AgentError as x:
-                first_error = first_error or x
         try:
             for report in agent.stop_labelled(run.labels):
-                if isinstance(report, dict) and report.get("id") not in reports:
-                    reports[report.get("id")] = report
+                if isinstance(report, dict) and report.get("id"):
+                    reports[report["id"]] = report
         except AgentError as x:
-            first_error = first_error or x
+            first_error = x
+        for a in run.list(hosts=[agent.name]):
+            if a.id in reports:
+                run.ended(a, reports[a.id])
+                continue
+            if first_error is None and a.report is None:
+                # it ended before (its duration, a guard, its lease): only
+                # its report is fetched, for the journal
+                try:
+                    run.ended(a, a.agent.report(a.id))
+                except AgentError as x:
+                    first_error = first_error or x
+            if a.report is not None:
+                reports[a.id] = a.report
         if first_error is not None:
             raise first_error
         return [reports[k] for k in sorted(reports)]
