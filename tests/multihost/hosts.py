@@ -3,7 +3,9 @@ Many "hosts" on one machine: each a network namespace joined to a bridge in
 the root namespace by a veth pair, with its own address, its own
 `stressd serve` (over TLS: a CA and a per-host certificate with the host's
 IP in its SAN, made by openssl here), its own token file and state
-directory.
+directory. Agents are started with `nsenter --net=/run/netns/NAME`, not
+`ip netns exec` (which remounts /sys for the namespace, so the agents saw
+no cgroups): they keep this machine's /sys and use its cgroups.
 
 Names carry the owning pytest's pid (`smh-<pid>-h<i>` namespaces,
 `smh<pid>...` links), so a crashed earlier run never collides with this one
@@ -262,7 +264,10 @@ class AgentProc:
         self.cert, self.key = ca.server(name, ip)
         self.ca = ca
         self.url = f"https://{ip}:{PORT}"
-        args = ([] if ns is None else ["ip", "netns", "exec", ns]) + [
+        # nsenter --net only: the agent joins the namespace's network and
+        # keeps this machine's mounts, /sys included, so it sees the
+        # cgroups (`ip netns exec` remounts /sys, which hides them)
+        args = ([] if ns is None else ["nsenter", f"--net=/run/netns/{ns}"]) + [
             binary, "serve",
             "--listen", f"{ip}:{PORT}",
             "--tls-cert", str(self.cert), "--tls-key", str(self.key),
