@@ -6,12 +6,14 @@ worker per agent). Measured and asserted:
 - how long after the action was called each attack starts (each agent's
   own "attack started" log time, millisecond precision, against the call's
   time; the summaries' startedAt has whole seconds only); within 2 s is a
-  test of its own, xfail for now on a shared 2-core machine;
-- when one agent refuses, the other 49 are stopped (all-or-nothing), and
-  how long after that refusal (the refusing agent's "attack refused" log
-  time); within 2 s is a test of its own, xfail for now (see its reason);
+  test of its own;
+- when one agent refuses, the call is undone (all-or-nothing): of the
+  other 49, those whose start was sent before the refusal came back are
+  stopped, the rest never get a start; how long after that refusal (the
+  refusing agent's "attack refused" log time) each is stopped; within 2 s
+  is a test of its own;
 - when the control's after_experiment_control runs, all 50 stop, and how
-  long after the call; within 2 s is a test of its own, xfail for now;
+  long after the call; within 2 s is a test of its own;
 - one `chaos run` over the 50;
 - memory: the agents' RSS summed, idle and under attack.
 
@@ -20,6 +22,7 @@ $MULTIHOST_FIGURES (default /tmp/stressd-multihost-figures.json) as JSON.
 """
 import json
 import os
+import re
 import resource
 import threading
 import time
@@ -114,7 +117,7 @@ def run_ids(fleet, label):
     return out
 
 
-def test_one_refusal_stops_the_other_49(fleet):
+def test_one_refusal_undoes_the_call_on_the_other_49(fleet):
     conf = fleet.configuration()
     run = current_run()
     t_call = time.time()
@@ -126,11 +129,22 @@ def test_one_refusal_stops_the_other_49(fleet):
     msg = str(x.value)
     assert f"agent '{REFUSER}'" in msg and "failed on 1 agent(s)" in msg, msg
     assert "stopped again, so nothing of this call runs" in msg, msg
+    stopped_again = dict(re.findall(r"(h\d\d) \((cpu-[0-9a-f]+)\)",
+                                    msg.split("stopped again", 1)[1].split("\n")[0]))
+    m = re.search(r"not sent, as an agent had refused already: (\d+) agent\(s\): (.*)", msg)
+    not_sent = m.group(2).split(", ") if m else []
+    assert m is None or int(m.group(1)) == len(not_sent), msg
 
     (refusal,) = [e for e in events(fleet, "attack refused", t_call)[REFUSER]]
     t_refused = refusal["ts"]
     ids = run_ids(fleet, f"{RUN_LABEL}={run.id}")
-    assert sorted(ids) == sorted(set(fleet.agents) - {REFUSER}), ids
+    # every other agent either got a start (and it was stopped again) or
+    # none was sent to it
+    assert ids == stopped_again, (ids, msg)
+    assert sorted(list(ids) + not_sent + [REFUSER]) == sorted(fleet.agents), (ids, not_sent)
+    for name in not_sent:
+        assert [e for e in fleet.agents[name].events()
+                if e["ts"] >= t_call and e["msg"] in ("attack started", "attack refused")] == []
     start = started_latencies(fleet, ids, t_call)
     ended = ended_at(fleet, ids, t_call)
     stop = {n: e["ts"] - t_refused for n, e in ended.items()}
@@ -147,22 +161,22 @@ def test_one_refusal_stops_the_other_49(fleet):
     FIGURES["refusal_last_stop_before_action_returned_s"] = round(
         t_return - max(e["ts"] for e in ended.values()), 3)
     FIGURES["refusal_max_workers"] = DEFAULT_MAX_WORKERS
+    FIGURES["refusal_started_then_stopped"] = len(ids)
+    FIGURES["refusal_not_sent"] = len(not_sent)
 
     STOP_AFTER_REFUSAL.update(stop)
     assert outcomes == {"stopped"}, outcomes
     assert fleet.leftovers() == []
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "chaosstressd's all-or-nothing undo begins only after every start of the "
-    "fan-out has returned (fan_out waits for all futures), then is a second "
-    "fan-out of DELETEs on max_workers=16 threads, one new TLS connection "
-    "each: on this shared 2-core machine the 49 stops land 1.8-4.3 s after "
-    "the refusal, which came 0.04-0.08 s after the call"))
-def test_the_49_stop_within_2s_of_the_refusal(fleet):
+def test_the_started_stop_within_2s_of_the_refusal(fleet):
+    """Measured on this shared 2-core machine (3 runs, others building
+    beside it): the last stop 0.92-1.18 s after the refusal; before the
+    undo acted at the first refusal, 1.8-5.0 s."""
     if not STOP_AFTER_REFUSAL:
         pytest.skip("the refusal test did not run")
     worst = max(STOP_AFTER_REFUSAL.items(), key=lambda kv: kv[1])
+    print(f"\nstops after the refusal: {fmt(percentiles(list(STOP_AFTER_REFUSAL.values())))}")
     assert worst[1] < BOUND, f"{worst[0]} stopped {worst[1]:.3f}s after the refusal"
 
 
@@ -217,27 +231,25 @@ def test_control_stops_all_50(fleet):
     assert fleet.leftovers() == []
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "50 starts on max_workers=16 threads, each a new TLS connection and a "
-    "worker process spawned by its agent: on this shared 2-core machine "
-    "(others compiling beside it) the last start lands 1.3-2.1 s after the call"))
 def test_all_50_start_within_2s_of_the_call(fleet):
+    """Measured (3 runs): the last start 1.16-1.39 s after the call; before
+    (a new TLS connection per request), 1.3-2.5 s."""
     if not START_AFTER_CALL:
         pytest.skip("the control test did not run")
     worst = max(START_AFTER_CALL.items(), key=lambda kv: kv[1])
+    print(f"\nstarts after the call: {fmt(percentiles(list(START_AFTER_CALL.values())))}")
     assert worst[1] < BOUND, f"{worst[0]} started {worst[1]:.3f}s after the action was called"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "after_experiment_control stops host by host on max_workers=16 threads, "
-    "two requests per host (DELETE by id, then GET ?label=run&state=running "
-    "for strays), each on a new TLS connection (requests.request, no Session): "
-    "1.1 s of the orchestrator's CPU for 50 hosts; on this shared 2-core "
-    "machine the last stop lands 2.0-2.9 s after the control was called"))
 def test_all_50_stop_within_2s_of_the_control(fleet):
+    """Measured (3 runs): the last stop 1.44-1.81 s after the control was
+    called (one label-scoped DELETE per agent on kept-alive connections,
+    16 at a time; most of it is the agents' own stops); before (DELETE by
+    id, then GET for strays, a new TLS connection each), 2.0-3.1 s."""
     if not STOP_AFTER_CONTROL:
         pytest.skip("the control test did not run")
     worst = max(STOP_AFTER_CONTROL.items(), key=lambda kv: kv[1])
+    print(f"\nstops after the control: {fmt(percentiles(list(STOP_AFTER_CONTROL.values())))}")
     assert worst[1] < BOUND, f"{worst[0]} stopped {worst[1]:.3f}s after the control was called"
 
 
