@@ -117,7 +117,9 @@ struct ReportOutput {
             lines.append("  guards:    \(guards)")
         }
         let cleanup = report.cleanup
-        var undone = ["\(cleanup.workersReaped) worker(s) reaped \(cleanup.reapMilliseconds.fixed(1)) ms after the stop"]
+        var undone = cleanup.undoneBy == .supervisor
+            ? ["\(cleanup.workersReaped) worker(s) reaped \(cleanup.reapMilliseconds.fixed(1)) ms after the stop"]
+            : ["undone by \(cleanup.undoneBy)", "\(cleanup.workersReaped) worker(s) killed"]
         undone += cleanup.cgroupsRemoved.map { "cgroup \($0) removed" }
         undone += cleanup.fillFoldersRemoved.map { "\($0) deleted" }
         if cleanup.ledgerRecordRemoved { undone.append("ledger record cleared") }

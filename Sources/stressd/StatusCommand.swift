@@ -53,6 +53,7 @@ struct StatusCommand: AsyncParsableCommand {
             }
             holds += record.fillDirectories.map { "fill \($0)" }
             if let labels = record.spec?.labels, !labels.isEmpty { holds.append("labels \(labels)") }
+            if let watchdog = record.watchdog { holds.append("watchdog pid \(watchdog.pid)") }
             print("\(record.id)  \(status.state.rawValue)  \(record.id.kind?.rawValue ?? "?")  \(holds.joined(separator: "  "))  \(detail)")
         }
     }
@@ -78,6 +79,7 @@ struct StatusCommand: AsyncParsableCommand {
             case .finished:
                 if let outcome = attack.outcome { detail.append(outcome.description) }
                 if attack.cleanupVerified == false { detail.append("cleanup left something; `stressd report \(attack.id) --agent ...` says what") }
+                if let layer = attack.undoneBy, layer != .supervisor { detail.append("undone by \(layer)") }
             case .recovered:
                 if let undone = attack.undone { detail.append(Terminal.describe(undone)) }
             }

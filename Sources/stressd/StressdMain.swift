@@ -17,6 +17,9 @@ enum StressdMain {
         if arguments.first == "worker" {
             runWorker(arguments)
         }
+        if arguments.first == "watchdog" {
+            runWatchdog(arguments)
+        }
         do {
             var command = try Stressd.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -26,6 +29,17 @@ enum StressdMain {
             }
         } catch {
             exit(ExitStatus.report(error))
+        }
+    }
+
+    /// `stressd watchdog …`, the hidden command a supervisor spawns to undo
+    /// its attack if it dies or hangs (see CleanupWatchdog).
+    private static func runWatchdog(_ arguments: [String]) -> Never {
+        do {
+            exit(try CleanupWatchdog(parsing: arguments).run(executable: StateOptions.currentExecutable))
+        } catch {
+            StandardStream.error.write("stressd watchdog: \(error); this command is run by stressd itself, not by people\n")
+            exit(ExitStatus.usage)
         }
     }
 

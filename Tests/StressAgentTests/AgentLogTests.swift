@@ -51,7 +51,7 @@ struct AgentLogTests {
 
     @Test func aReplayThatCouldNotUndoEverythingIsAnError() throws {
         let log = CapturedLog()
-        var result = UndoResult(id: try AttackID(validating: "disk-0badf00d"))
+        var result = UndoResult(id: try AttackID(validating: "disk-0badf00d"), layer: .replay)
         result.removedFiles = ["/var/tmp/.stressd-fill-disk-0badf00d"]
         result.errors = ["cannot remove cgroup /sys/fs/cgroup/stressd/disk-0badf00d: busy"]
         AgentLog(logger: log.logger).replayed([result])

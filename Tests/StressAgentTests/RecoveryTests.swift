@@ -167,7 +167,7 @@ struct ForgedRecordTests {
         // SIGCONT is harmless: if the refusal were missing the test would see it as resumed, not die.
         record.stoppedProcesses = [me, parent]
 
-        let result = environment.undo.undo(record)
+        let result = environment.undo.undo(record, by: .command)
 
         #expect(result.resumedProcesses.isEmpty)
         #expect(result.errors.count == 2 && result.errors.allSatisfy { $0.contains("stressd itself and its ancestors") }, "\(result.errors)")
@@ -188,7 +188,7 @@ struct ForgedRecordTests {
             id: "cpu-0000f00d", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 999_999, startTime: 1),
             cgroups: [misnamed.string, outside.string, climbing.string])
 
-        let result = environment.undo.undo(record)
+        let result = environment.undo.undo(record, by: .command)
 
         #expect(result.removedCgroups.isEmpty)
         #expect(result.errors.count == 3, "\(result.errors)")
@@ -209,7 +209,7 @@ struct ForgedRecordTests {
         var record = try makeRecord(id: "disk-0000f00d", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 999_999, startTime: 1))
         record.fillDirectories = [misnamed, foreign].map { FillFolderRecord(path: $0.string, parent: nil, owner: nil) }
 
-        let result = environment.undo.undo(record)
+        let result = environment.undo.undo(record, by: .command)
 
         #expect(result.removedFiles.isEmpty)
         #expect(result.errors.contains { $0.contains("is not named for disk-0000f00d") }, "\(result.errors)")
@@ -232,7 +232,7 @@ struct ForgedRecordTests {
         var record = try makeRecord(id: "disk-0000f00d", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 999_999, startTime: 1))
         record.fillDirectories = [FillFolderRecord(path: folder.string, parent: recordedParent, owner: geteuid())]
 
-        let result = environment.undo.undo(record)
+        let result = environment.undo.undo(record, by: .command)
 
         #expect(result.errors.contains { $0.contains("is not the directory the fill was made in") }, "\(result.errors)")
         #expect(Directory.exists(folder))

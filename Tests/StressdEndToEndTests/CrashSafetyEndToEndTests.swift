@@ -6,7 +6,42 @@ import Testing
 /// What happens when the supervisor itself dies mid-attack.
 @Suite("Crash safety, end to end", .serialized)
 struct CrashSafetyEndToEndTests {
-    @Test func sigkilledSupervisorsWorkersDieAndCleanupUndoesTheRest() throws {
+    /// The watchdog is the layer that needs no one to run anything: the
+    /// record is undone within a second of the supervisor's death.
+    @Test func sigkilledSupervisorIsUndoneByItsWatchdog() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let (process, out, err) = try stressd.start(["cpu", "--load", "30%", "--cores", "2", "--duration", "20s"])
+        let record = try stressd.waitForRecord(workers: 2)
+        let workers = try #require(record["workers"] as? [[String: Any]])
+        let watchdog = try #require(record["watchdog"] as? [String: Any])
+        let cgroups = record["cgroups"] as? [String] ?? []
+        let id = try #require(record["id"] as? String)
+        #expect(isLive(watchdog))
+
+        kill(process.processIdentifier, SIGKILL)
+        _ = StressdBinary.finish(process, out, err)
+
+        let undone = stressd.seconds(until: { stressd.ledgerFiles.isEmpty && !workers.contains(where: isLive) })
+        #expect(undone != nil && undone! < 1, "undone after \(undone.map { "\($0)s" } ?? "more than 2s")")
+        for cgroup in cgroups {
+            #expect(!FileManager.default.fileExists(atPath: cgroup), "\(cgroup) left")
+        }
+        #expect(stressd.seconds(until: { !isLive(watchdog) }) != nil, "the watchdog exits once it has undone the record")
+        let report = try stressd.run(["report", id, "--json"])
+        let saved = try decodeJSON(report.stdout)
+        #expect((saved["outcome"] as? [String: Any])?["status"] as? String == "failed", "its supervisor died: \(report.stdout)")
+        let cleanup = saved["cleanup"] as? [String: Any]
+        #expect(cleanup?["undoneBy"] as? String == "watchdog", "\(report.stdout)")
+        #expect(cleanup?["leftovers"] as? [String] == [])
+        let human = try stressd.run(["report", id])
+        #expect(human.stdout.contains("its supervisor (pid \(process.processIdentifier)"), "\(human.stdout)")
+        #expect(human.stdout.contains("undone by its cleanup watchdog"), "\(human.stdout)")
+    }
+
+    /// If the watchdog dies with its supervisor, the older layers still
+    /// undo the record: status shows it orphaned, cleanup undoes it.
+    @Test func whenTheWatchdogDiesTooCleanupStillUndoesTheRest() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
         let (process, out, err) = try stressd.start(["cpu", "--load", "30%", "--cores", "2", "--duration", "20s"])
@@ -14,6 +49,7 @@ struct CrashSafetyEndToEndTests {
         let workers = try #require(record["workers"] as? [[String: Any]])
         let cgroups = record["cgroups"] as? [String] ?? []
 
+        try stressd.killWatchdog(of: record)
         kill(process.processIdentifier, SIGKILL)
         _ = StressdBinary.finish(process, out, err)
 

@@ -62,6 +62,8 @@ struct DiskAttackEndToEndTests {
         #expect(stressd.ledgerFiles.isEmpty)
     }
 
+    /// With its watchdog dead too (the watchdog's own tests are in
+    /// WatchdogEndToEndTests), the ledger is what undoes it.
     @Test func sigkilledSupervisorsFillIsRemovedByCleanup() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
@@ -73,6 +75,7 @@ struct DiskAttackEndToEndTests {
         usleep(300_000)
         #expect(fillFolders(in: target).count == 1)
 
+        try stressd.killWatchdog(of: record)
         kill(process.processIdentifier, SIGKILL)
         _ = StressdBinary.finish(process, out, err)
         #expect(fillFolders(in: target).count == 1, "a crash leaves the fill behind")

@@ -41,7 +41,7 @@ extension AgentClientEndToEndTests {
         let stopped = try #require(try json(stop.stdout) as? [[String: Any]])
         #expect(stopped.compactMap { $0["id"] as? String } == ourIDs)
         let oursEnded = StressdBinary.finish(ours.0, ours.1, ours.2)
-        #expect(oursEnded.status == 0, "\(oursEnded.stderr)")
+        #expect(oursEnded.status == 0, "\(oursEnded.stderr)\n\(oursEnded.stdout)")
         let ourReport = try #require(try json(oursEnded.stdout) as? [String: Any])
         #expect((ourReport["outcome"] as? [String: Any])?["status"] as? String == "stopped")
         #expect(try running("run=theirs") == theirIDs, "the other label's attack runs on")

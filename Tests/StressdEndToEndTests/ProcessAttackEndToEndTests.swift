@@ -128,6 +128,8 @@ struct ProcessAttackEndToEndTests {
         #expect(stressd.ledgerFiles.isEmpty)
     }
 
+    /// With its watchdog dead too (the watchdog's own tests are in
+    /// WatchdogEndToEndTests), the ledger is what undoes it.
     @Test func aPauseLeftByASIGKILLedSupervisorIsResumedByCleanup() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
@@ -139,9 +141,10 @@ struct ProcessAttackEndToEndTests {
         while state(of: victim.processIdentifier) != "T", Date() < deadline { usleep(10_000) }
         #expect(state(of: victim.processIdentifier) == "T")
 
+        try stressd.killWatchdog(of: try stressd.waitForRecord(workers: 0))
         kill(process.processIdentifier, SIGKILL)
         _ = StressdBinary.finish(process, out, err)
-        #expect(state(of: victim.processIdentifier) == "T", "nothing resumes it but the ledger")
+        #expect(state(of: victim.processIdentifier) == "T", "with its watchdog dead, nothing resumes it but the ledger")
 
         let cleanup = try stressd.run(["cleanup"])
 

@@ -72,14 +72,16 @@ struct StressdBinary {
             .filter { $0.hasSuffix(".json") }
     }
 
-    /// The first ledger record, once it lists `workers` workers.
+    /// The first ledger record, once it lists `workers` workers (and its
+    /// cleanup watchdog, which every attack but a kill has).
     func waitForRecord(workers: Int, timeout: Double = 10) throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let name = ledgerFiles.first,
                let data = FileManager.default.contents(atPath: stateDirectory + "/ledger/" + name),
                let record = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-               let recorded = record["workers"] as? [[String: Any]], recorded.count == workers {
+               let recorded = record["workers"] as? [[String: Any]], recorded.count == workers,
+               record["watchdog"] != nil || (record["id"] as? String)?.hasPrefix("kill-") == true {
                 return record
             }
             usleep(20_000)
@@ -110,4 +112,37 @@ func expectCleanedUp(_ report: [String: Any], _ stressd: StressdBinary, sourceLo
         #expect(!FileManager.default.fileExists(atPath: path), "\(path) still exists", sourceLocation: sourceLocation)
     }
     #expect(stressd.ledgerFiles.isEmpty, "ledger records left: \(stressd.ledgerFiles)", sourceLocation: sourceLocation)
+    #expect(stressd.liveWatchdogs.isEmpty, "cleanup watchdogs left: \(stressd.liveWatchdogs)", sourceLocation: sourceLocation)
+}
+
+extension StressdBinary {
+    /// The pids of cleanup watchdogs (`stressd watchdog …`) working on this
+    /// test's state directory that have not exited.
+    var liveWatchdogs: [Int32] {
+        let proc = ProcFS()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard arguments.count > 1, arguments[1] == "watchdog", arguments.last == stateDirectory else { return false }
+            return (try? proc.processStat(pid))?.hasExited == false
+        }
+    }
+
+    /// SIGKILLs the cleanup watchdog a ledger record names and waits for it
+    /// to die: for tests of the layers behind it.
+    func killWatchdog(of record: [String: Any]) throws {
+        let watchdog = try #require(record["watchdog"] as? [String: Any])
+        kill(try #require(watchdog["pid"] as? Int32), SIGKILL)
+        #expect(seconds(until: { !isLive(watchdog) }) != nil, "the watchdog outlived SIGKILL")
+    }
+
+    /// Waits up to `timeout` seconds for `condition`; returns how long it took, or nil.
+    func seconds(until condition: () -> Bool, timeout: Double = 2) -> Double? {
+        let start = Date()
+        while Date().timeIntervalSince(start) < timeout {
+            if condition() { return Date().timeIntervalSince(start) }
+            usleep(2_000)
+        }
+        return condition() ? Date().timeIntervalSince(start) : nil
+    }
 }

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 import SystemPackage
 
@@ -23,9 +24,13 @@ public struct ChildProcess: Sendable {
 
     /// Spawns `executable` with `arguments` (argv[1...]); `standardInput`, if
     /// given, becomes the child's fd 0. Other descriptors must be close-on-exec.
-    public static func spawn(executable: String, arguments: [String], standardInput: Int32? = nil) async throws(HostError) -> ChildProcess {
+    /// With `newSession`, the child leads a session of its own instead of a
+    /// process group: no terminal's hangup or Ctrl-C reaches it.
+    public static func spawn(
+        executable: String, arguments: [String], standardInput: Int32? = nil, newSession: Bool = false
+    ) async throws(HostError) -> ChildProcess {
         let result = await SpawnThread.shared.run {
-            spawnNow(executable: executable, arguments: arguments, standardInput: standardInput)
+            spawnNow(executable: executable, arguments: arguments, standardInput: standardInput, newSession: newSession)
         }
         switch result {
         case .success(let pid): return ChildProcess(pid: pid)
@@ -33,7 +38,7 @@ public struct ChildProcess: Sendable {
         }
     }
 
-    private static func spawnNow(executable: String, arguments: [String], standardInput: Int32?) -> Result<Int32, HostError> {
+    private static func spawnNow(executable: String, arguments: [String], standardInput: Int32?, newSession: Bool) -> Result<Int32, HostError> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -50,7 +55,8 @@ public struct ChildProcess: Sendable {
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        let grouping = newSession ? Int32(STRESSD_POSIX_SPAWN_SETSID) : POSIX_SPAWN_SETPGROUP
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | grouping))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

@@ -13,6 +13,7 @@ struct DiskDriver: AttackDriver {
     let spec: DiskSpec
     let policy: SafetyPolicy
     let cgroupController: String? = nil
+    let holdsStateOutsideWorkers = true
     let sampleInterval: Duration = .milliseconds(100)
     /// Wall time one tick may spend writing zeros.
     let writeSliceNanoseconds: UInt64 = 80_000_000

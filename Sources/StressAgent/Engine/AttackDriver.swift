@@ -11,6 +11,10 @@ protocol AttackDriver {
     var cgroupController: String? { get }
     /// How often `tick` runs.
     var sampleInterval: Duration { get }
+    /// Whether the attack changes the host beyond its workers (files,
+    /// stopped processes), so that a cleanup watchdog must outlive the
+    /// supervisor; an attack with workers (and so a cgroup) gets one too.
+    var holdsStateOutsideWorkers: Bool { get }
 
     /// Adds what `start` will create, whose name is known in advance (a fill
     /// folder), to the session's record before its first write.
@@ -35,6 +39,7 @@ protocol AttackDriver {
 }
 
 extension AttackDriver {
+    var holdsStateOutsideWorkers: Bool { false }
     func plan(_ session: AttackSession) {}
     var undone: DriverUndo { DriverUndo() }
     var watchedDirectories: [String: OpenDirectory] { [:] }

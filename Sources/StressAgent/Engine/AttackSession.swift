@@ -21,6 +21,8 @@ final class AttackSession {
     private(set) var record: LedgerRecord
     /// The attack's cgroup, once created; nil where none could be made.
     private(set) var cgroup: AttackCgroup?
+    /// The cleanup watchdog and the pipe it watches, once spawned.
+    private var watchdog: (process: ChildProcess, control: ControlPipe)?
 
     init(id: AttackID, spec: AttackSpec, environment: AgentEnvironment, stop: StopRequest, supervisor: ProcessIdentity) {
         self.id = id
@@ -105,6 +107,47 @@ final class AttackSession {
             _ = process.reap()
             if let error = error as? AgentError { throw error }
             throw .host(error as? HostError ?? .system(call: "spawn", path: nil, errno: .ioError))
+        }
+    }
+
+    /// Spawns this attack's cleanup watchdog (see `CleanupWatchdog`) in a
+    /// session of its own and records it. Called after the first ledger
+    /// write, so the record it would undo exists before it does.
+    func spawnWatchdog() async throws(AgentError) {
+        let control: ControlPipe
+        let process: ChildProcess
+        do {
+            let invocation = CleanupWatchdog(
+                attack: id, supervisor: record.supervisor,
+                until: deadline + UInt64(CleanupWatchdog.grace.seconds * 1e9), stateDirectory: environment.stateDirectory.string)
+            control = try ControlPipe()
+            process = try await ChildProcess.spawn(
+                executable: environment.workerExecutable, arguments: invocation.arguments,
+                standardInput: control.childEnd, newSession: true)
+            control.closeChildEnd()
+        } catch {
+            throw .host(error)
+        }
+        watchdog = (process, control)
+        do {
+            let identity = try environment.procFS.processStat(process.pid).identity
+            try update { $0.watchdog = identity }
+        } catch {
+            throw error as? AgentError ?? .host(error as? HostError ?? .system(call: "spawn", path: nil, errno: .ioError))
+        }
+    }
+
+    /// Tells the watchdog the supervisor's own cleanup is over and reaps
+    /// it, waiting at most a second: one that is undoing the record at this
+    /// very moment (it judged the supervisor hung) finishes on its own.
+    func dismissWatchdog() async {
+        guard let (process, control) = watchdog else { return }
+        watchdog = nil
+        control.send("done")
+        control.close()
+        for _ in 0..<100 {
+            if process.reapIfExited() != nil { return }
+            try? await Task.sleep(for: .milliseconds(10))
         }
     }
 }

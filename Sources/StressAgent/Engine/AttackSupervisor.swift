@@ -89,6 +89,9 @@ public struct AttackSupervisor: Sendable {
         var outcome: AttackOutcome
         var stopInstant: UInt64
         do {
+            if driver.holdsStateOutsideWorkers || driver.cgroupController != nil {
+                try await session.spawnWatchdog()
+            }
             try session.createPlannedCgroup()
             try await driver.start(session)
             (outcome, stopInstant) = await supervise(&driver, session: session, reader: reader, timeline: &timeline, progress: progress)
@@ -99,6 +102,7 @@ public struct AttackSupervisor: Sendable {
         driver.stop(session)
         let reapMilliseconds = Double(MonotonicClock.now() &- stopInstant) / 1e6
         let cleanup = undo(session.record, reapMilliseconds: reapMilliseconds, driver: driver.undone)
+        await session.dismissWatchdog()
         timeline.append(reader.sample(elapsed: session.elapsed))
 
         var report = AttackReport(
@@ -162,7 +166,7 @@ public struct AttackSupervisor: Sendable {
     /// could not undo itself counts as left behind too.
     private func undo(_ record: LedgerRecord, reapMilliseconds: Double, driver: DriverUndo) -> CleanupVerification {
         let undo = environment.undo
-        let undone = undo.undo(record)
+        let undone = undo.undo(record, by: .supervisor)
         var leftovers = driver.leftovers + undo.leftovers(of: record) + undone.errors
         var ledgerCleared = false
         if leftovers.isEmpty {

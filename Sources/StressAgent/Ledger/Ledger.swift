@@ -57,9 +57,13 @@ public struct Ledger: Sendable {
         }
     }
 
+    /// Removes a record; one already gone (another cleanup layer undid it
+    /// first) is not an error.
     public func remove(_ id: AttackID) throws(AgentError) {
         do {
             try AtomicFile.remove(path(of: id))
+        } catch where error.errno == .noSuchFileOrDirectory {
+            return
         } catch {
             throw .ledger(reason: error.description)
         }

@@ -11,6 +11,7 @@ struct PauseDriver: AttackDriver {
     let spec: ProcessSpec
     let targeting: ProcessTargeting
     let cgroupController: String? = nil
+    let holdsStateOutsideWorkers = true
     let sampleInterval: Duration = .seconds(1)
 
     private var generator: any RandomNumberGenerator

@@ -30,9 +30,10 @@ public struct AttackUndo: Sendable {
     /// Kills the recorded workers that are still the recorded processes,
     /// destroys the recorded cgroups (and anything left inside them) and
     /// deletes the recorded fill folders. Never
-    /// signals a pid whose start time differs from the record.
-    public func undo(_ record: LedgerRecord) -> UndoResult {
-        var result = UndoResult(id: record.id)
+    /// signals a pid whose start time differs from the record. `layer` is
+    /// who asks, for the result.
+    public func undo(_ record: LedgerRecord, by layer: CleanupLayer) -> UndoResult {
+        var result = UndoResult(id: record.id, layer: layer)
         if record.bootID == bootID {
             let protected = procFS.selfAndAncestors()
             for worker in record.workers {
@@ -181,6 +182,8 @@ public struct AttackUndo: Sendable {
 /// What undoing one attack did, for `stressd cleanup` and the reports.
 public struct UndoResult: Codable, Hashable, Sendable {
     public var id: AttackID
+    /// Which layer undid it.
+    public var layer: CleanupLayer
     public var killedWorkers: [Int32] = []
     public var removedCgroups: [String] = []
     /// Fill folders deleted.
@@ -191,8 +194,9 @@ public struct UndoResult: Codable, Hashable, Sendable {
     public var notes: [String] = []
     public var errors: [String] = []
 
-    public init(id: AttackID) {
+    public init(id: AttackID, layer: CleanupLayer) {
         self.id = id
+        self.layer = layer
     }
 
     public var didSomething: Bool {

@@ -33,10 +33,24 @@ public struct LedgerReplay: Sendable {
             let scan = try ledger.scan()
             var results: [UndoResult] = []
             for record in scan.records where !isSupervised(record) {
-                results.append(try undoAndForget(record))
+                results.append(try undoAndForget(record, by: .replay))
             }
             try Self.report(scan.unreadable, after: results)
             return results
+        }
+    }
+
+    /// A cleanup watchdog's undo: the record of `id`, if it is still there
+    /// and still names `supervisor` (the one the watchdog watched), undone
+    /// and removed once nothing is left; nil when there is nothing to do.
+    /// Under the ledger's lock, so a replay running at the same moment
+    /// undoes it once, not twice.
+    public func undoAbandoned(_ id: AttackID, supervisor: ProcessIdentity) throws(AgentError) -> (record: LedgerRecord, result: UndoResult)? {
+        try ledger.withExclusiveLock { () throws(AgentError) -> (record: LedgerRecord, result: UndoResult)? in
+            guard let record = try ledger.scan().records.first(where: { $0.id == id }), record.supervisor == supervisor else {
+                return nil
+            }
+            return (record, try undoAndForget(record, by: .watchdog))
         }
     }
 
@@ -78,7 +92,7 @@ public struct LedgerReplay: Sendable {
                 try? await Task.sleep(for: .milliseconds(10))
             }
             if !ledger.contains(record.id) {
-                var result = UndoResult(id: record.id)
+                var result = UndoResult(id: record.id, layer: .supervisor)
                 result.notes.append("stopped by its supervisor (pid \(record.supervisor.pid)), which cleaned up")
                 return result
             }
@@ -86,14 +100,14 @@ public struct LedgerReplay: Sendable {
             _ = supervisor.waitForExit(timeoutMilliseconds: 1000)
         }
         return try ledger.withExclusiveLock { () throws(AgentError) -> UndoResult in
-            try undoAndForget(record)
+            try undoAndForget(record, by: .command)
         }
     }
 
     /// Undoes a record and removes it once nothing is left; a record whose
     /// undo failed stays, so the next replay tries again.
-    private func undoAndForget(_ record: LedgerRecord) throws(AgentError) -> UndoResult {
-        var result = undo.undo(record)
+    private func undoAndForget(_ record: LedgerRecord, by layer: CleanupLayer) throws(AgentError) -> UndoResult {
+        var result = undo.undo(record, by: layer)
         let leftovers = undo.leftovers(of: record)
         result.errors.append(contentsOf: leftovers)
         if result.errors.isEmpty {

@@ -22,6 +22,8 @@ public struct AttackSummary: Codable, Sendable {
     public var outcome: AttackOutcome?
     /// Whether cleanup found nothing left behind (finished only).
     public var cleanupVerified: Bool?
+    /// Which cleanup layer undid it (finished and recovered).
+    public var undoneBy: CleanupLayer?
     /// What the start-up replay undid (recovered only): small, bounded by
     /// what stressd itself recorded.
     public var undone: UndoResult?
@@ -38,5 +40,6 @@ public struct AttackSummary: Codable, Sendable {
         outcome = attack.report?.outcome
         cleanupVerified = attack.report.map { $0.cleanup.leftovers.isEmpty }
         undone = attack.undone
+        undoneBy = attack.report?.cleanup.undoneBy ?? attack.undone?.layer
     }
 }

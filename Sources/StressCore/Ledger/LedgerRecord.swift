@@ -29,6 +29,9 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
     /// Processes a pause attack stopped (or is about to): recorded before
     /// SIGSTOP, so no replay ever leaves one stopped.
     public var stoppedProcesses: [ProcessIdentity]
+    /// The attack's cleanup watchdog, once spawned: it undoes this record
+    /// if the supervisor dies or hangs, and is never one of what to undo.
+    public var watchdog: ProcessIdentity?
 
     public init(
         id: AttackID, spec: AttackSpec, bootID: String, supervisor: ProcessIdentity,
@@ -60,5 +63,6 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
         cgroups = try container.decode([String].self, forKey: .cgroups)
         fillDirectories = try container.decode([FillFolderRecord].self, forKey: .fillDirectories)
         stoppedProcesses = try container.decode([ProcessIdentity].self, forKey: .stoppedProcesses)
+        watchdog = try container.decodeIfPresent(ProcessIdentity.self, forKey: .watchdog)
     }
 }

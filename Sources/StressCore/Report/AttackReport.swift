@@ -65,10 +65,12 @@ public struct CleanupVerification: Codable, Hashable, Sendable {
     public var ledgerRecordRemoved: Bool
     /// Anything still there after cleanup; empty when the promise was kept.
     public var leftovers: [String]
+    /// Which layer did this cleanup.
+    public var undoneBy: CleanupLayer
 
     public init(
         reapMilliseconds: Double, workersReaped: Int, cgroupsRemoved: [String], fillFoldersRemoved: [String] = [],
-        ledgerRecordRemoved: Bool, leftovers: [String]
+        ledgerRecordRemoved: Bool, leftovers: [String], undoneBy: CleanupLayer = .supervisor
     ) {
         self.reapMilliseconds = reapMilliseconds
         self.workersReaped = workersReaped
@@ -76,6 +78,19 @@ public struct CleanupVerification: Codable, Hashable, Sendable {
         self.fillFoldersRemoved = fillFoldersRemoved
         self.ledgerRecordRemoved = ledgerRecordRemoved
         self.leftovers = leftovers
+        self.undoneBy = undoneBy
+    }
+
+    /// Reports written before layers were named were all the supervisor's.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        reapMilliseconds = try container.decode(Double.self, forKey: .reapMilliseconds)
+        workersReaped = try container.decode(Int.self, forKey: .workersReaped)
+        cgroupsRemoved = try container.decode([String].self, forKey: .cgroupsRemoved)
+        fillFoldersRemoved = try container.decode([String].self, forKey: .fillFoldersRemoved)
+        ledgerRecordRemoved = try container.decode(Bool.self, forKey: .ledgerRecordRemoved)
+        leftovers = try container.decode([String].self, forKey: .leftovers)
+        undoneBy = try container.decodeIfPresent(CleanupLayer.self, forKey: .undoneBy) ?? .supervisor
     }
 
     public var isClean: Bool { leftovers.isEmpty }

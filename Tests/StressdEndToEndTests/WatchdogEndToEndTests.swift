@@ -1,0 +1,98 @@
+import Foundation
+import Glibc
+import LinuxHost
+import Testing
+
+/// The cleanup watchdog (issue 14): a SIGKILLed supervisor's fill is gone
+/// and its paused process resumed within a second, with no other stressd
+/// command run; a supervisor that ends normally leaves no watchdog behind.
+@Suite("Cleanup watchdog, end to end", .serialized)
+struct WatchdogEndToEndTests {
+    @Test func aSigkilledOneShotFillIsDeletedWithinASecond() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let target = stressd.stateDirectory + "/target"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let (process, out, err) = try stressd.start(["disk", "--path", target, "--size", "32M", "--duration", "20s"])
+        let record = try stressd.waitForRecord(workers: 0)
+        let watchdog = try #require(record["watchdog"] as? [String: Any])
+        let fills = { (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? [] }
+        #expect(stressd.seconds(until: { !fills().isEmpty }, timeout: 5) != nil)
+
+        kill(process.processIdentifier, SIGKILL)
+        _ = StressdBinary.finish(process, out, err)
+
+        let undone = stressd.seconds(until: { fills().isEmpty && stressd.ledgerFiles.isEmpty })
+        #expect(undone != nil && undone! < 1, "fill deleted after \(undone.map { "\($0)s" } ?? "more than 2s"): \(fills())")
+        #expect(stressd.seconds(until: { !isLive(watchdog) }) != nil)
+        #expect(stressd.liveWatchdogs.isEmpty)
+    }
+
+    @Test func aSigkilledOneShotPauseResumesItsTargetWithinASecond() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        // A sleeping process of this test's own, under a name no other process has.
+        let name = "wdog\(UInt16.random(in: 1000...9999))"
+        let copy = stressd.stateDirectory + "/" + name
+        try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: copy)
+        let target = Process()
+        target.executableURL = URL(fileURLWithPath: copy)
+        target.arguments = ["30"]
+        try target.run()
+        defer {
+            kill(target.processIdentifier, SIGKILL)
+            target.waitUntilExit()
+        }
+        let state = { (try? ProcFS().processStat(target.processIdentifier))?.state }
+        let (process, out, err) = try stressd.start(["pause", "--name", name, "--duration", "20s"])
+        #expect(stressd.seconds(until: { state() == "T" }, timeout: 5) != nil, "the target was never paused")
+        let record = try stressd.waitForRecord(workers: 0)
+        let watchdog = try #require(record["watchdog"] as? [String: Any])
+
+        kill(process.processIdentifier, SIGKILL)
+        _ = StressdBinary.finish(process, out, err)
+
+        let resumed = stressd.seconds(until: { state() != "T" && stressd.ledgerFiles.isEmpty })
+        #expect(resumed != nil && resumed! < 1, "resumed after \(resumed.map { "\($0)s" } ?? "more than 2s")")
+        #expect(target.isRunning)
+        #expect(stressd.seconds(until: { !isLive(watchdog) }) != nil)
+    }
+
+    /// The agent itself SIGKILLed with a fill and a pause running: both are
+    /// undone by their watchdogs before anything restarts it.
+    @Test func aSigkilledAgentsAttacksAreUndoneWithinASecond() async throws {
+        let agent = try await AgentClientEndToEndTests.Agent()
+        let stressd = agent.stressd
+        let name = "wdag\(UInt16.random(in: 1000...9999))"
+        let copy = stressd.stateDirectory + "/" + name
+        try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: copy)
+        let target = Process()
+        target.executableURL = URL(fileURLWithPath: copy)
+        target.arguments = ["30"]
+        try target.run()
+        defer {
+            kill(target.processIdentifier, SIGKILL)
+            target.waitUntilExit()
+            stressd.remove()
+        }
+        let fill = try agent.stressd.start(
+            ["disk", "--path", agent.target, "--size", "16M", "--duration", "30s", "--agent", agent.url, "--token-file", agent.tokenFile],
+            local: false)
+        let pause = try agent.stressd.start(
+            ["pause", "--name", name, "--duration", "30s", "--agent", agent.url, "--token-file", agent.tokenFile], local: false)
+        let state = { (try? ProcFS().processStat(target.processIdentifier))?.state }
+        #expect(stressd.seconds(until: { state() == "T" && !agent.fills.isEmpty && stressd.ledgerFiles.count == 2 }, timeout: 5) != nil)
+        #expect(stressd.seconds(until: { stressd.liveWatchdogs.count == 2 }) != nil, "one watchdog per attack")
+
+        kill(agent.process.processIdentifier, SIGKILL)
+        _ = StressdBinary.finish(agent.process, agent.out, agent.err)
+
+        let undone = stressd.seconds(until: { state() != "T" && agent.fills.isEmpty && stressd.ledgerFiles.isEmpty })
+        #expect(undone != nil && undone! < 1, "undone after \(undone.map { "\($0)s" } ?? "more than 2s")")
+        #expect(stressd.seconds(until: { stressd.liveWatchdogs.isEmpty }) != nil)
+        for client in [fill, pause] {
+            kill(client.0.processIdentifier, SIGTERM)
+            _ = StressdBinary.finish(client.0, client.1, client.2)
+        }
+    }
+}
