@@ -1,7 +1,9 @@
 # stressd — build, demo, tests and benchmarks.
 #
 #   make demo    install what is missing, build, run a short safe CPU attack
-#   make check   the whole test suite (what CI runs)
+#   make check   the whole test suite (what CI runs): Swift tests, the Chaos
+#                Toolkit extension, the example experiment, several hosts in
+#                network namespaces, systemd under nspawn
 #   make bench   side-by-side benchmarks against stress-ng (not part of check)
 
 SWIFT        ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
@@ -50,12 +52,14 @@ demo: build
 check: deps
 	$(SWIFT) build --build-tests
 	STRESSD_BIN="$(BIN_DIR)/stressd" $(SWIFT) test --skip-build --no-parallel
+	@$(MAKE) --no-print-directory ctk-check experiment-check multihost-check
 	@$(MAKE) --no-print-directory systemd-check
 
 # The Chaos Toolkit extension's Python environment: .venv at the repo root,
 # made and filled only with what is missing (a no-op when all is there).
 VENV         ?= .venv
 venv:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(APT_PACKAGES) python3 python3-venv"
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
 	@$(VENV)/bin/python -c 'import chaostoolkit, chaosaddons, pytest' 2>/dev/null || \
 	  $(VENV)/bin/pip install -q chaostoolkit chaostoolkit-addons pytest
