@@ -66,6 +66,9 @@ struct AttackOptions: ParsableArguments {
         if case .disk(let disk) = spec.parameters {
             limits.disk = try DiskPathCheck.capacity(of: disk.path)
         }
+        // Before any process is looked at: an empty or malformed selector is
+        // bad input (exit 2), not a selector that matched nothing.
+        try spec.validate(host: limits, policy: policy)
         switch spec.parameters {
         case .kill(let process), .pause(let process):
             let survey = try ProcessTargeting(spec: process).preflight()
@@ -76,7 +79,6 @@ struct AttackOptions: ParsableArguments {
         case .cpu, .mem, .disk:
             break
         }
-        try spec.validate(host: limits, policy: policy)
 
         let environment = try state.environment(policy: policy)
         let terminal = Terminal()

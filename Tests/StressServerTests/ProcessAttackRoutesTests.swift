@@ -12,6 +12,7 @@ extension AttackRoutesTests {
     @Test("stop-type signals and backtracking patterns are 422", arguments: [
         (#""signal": "20""#, "signal"), (#""signal": "SIGTSTP""#, "signal"), (#""signal": "22""#, "signal"),
         (#""match": "(sl)eep SECONDS\\1""#, "match"), (#""match": "(?=sleep SECONDS)""#, "match"),
+        (#""match": """#, "match"), (#""name": """#, "name"), (#""unit": """#, "unit"), (#""cgroup": """#, "cgroup"),
     ])
     func refusedProcessAttacks(extra: String, field: String) async throws {
         let sleeper = Process()
@@ -23,7 +24,7 @@ extension AttackRoutesTests {
             kill(sleeper.processIdentifier, SIGKILL)
             sleeper.waitUntilExit()
         }
-        let selector = field == "match" ? "" : #""pid": "\#(sleeper.processIdentifier)", "#
+        let selector = field == "signal" ? #""pid": "\#(sleeper.processIdentifier)", "# : ""
         try await withAPI { client, _ in
             let pattern = extra.replacingOccurrences(of: "SECONDS", with: seconds.replacingOccurrences(of: ".", with: "\\\\."))
             let body = #"{"kind": "kill", \#(selector)\#(pattern), "duration": "1s"}"#

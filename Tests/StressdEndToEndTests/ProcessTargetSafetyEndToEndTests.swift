@@ -28,6 +28,25 @@ struct ProcessTargetSafetyEndToEndTests {
         #expect(stressd.ledgerFiles.isEmpty)
     }
 
+    /// Issue 14: an empty selector is bad input (exit 2) naming the flag, for
+    /// every selector and both kinds, before any process is looked at (an
+    /// empty --match would otherwise match every process).
+    @Test("an empty selector is bad input", arguments: [
+        ("kill", "name"), ("pause", "name"), ("kill", "match"), ("pause", "match"),
+        ("kill", "unit"), ("pause", "unit"), ("kill", "cgroup"), ("pause", "cgroup"),
+    ])
+    func emptySelectors(kind: String, selector: String) throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        for dryRun in [[], ["--dry-run"]] {
+            let result = try stressd.run([kind, "--\(selector)", "", "--duration", "1s"] + dryRun)
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains(selector) && !result.stderr.contains("matches no process"), "\(result.stderr)")
+            #expect(!result.stderr.contains("may not be hit"), "refused before any process is looked at: \(result.stderr)")
+        }
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
     /// A second thread's id, which /proc answers for although it lists only
     /// processes, is refused by kill and pause alike.
     @Test func aThreadIDIsNotAProcess() throws {

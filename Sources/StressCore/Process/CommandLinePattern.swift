@@ -37,8 +37,9 @@ public struct CommandLinePattern: Hashable, Sendable, CustomStringConvertible {
     /// unsupported syntax is bad input naming the problem and its offset.
     public init(_ source: String) throws(InputError) {
         let scalars = Array(source.unicodeScalars)
-        guard scalars.count <= Self.maxPatternLength else {
-            throw .outOfRange(field: "match", value: source, allowed: "a pattern of at most \(Self.maxPatternLength) characters")
+        // Empty, it would match every process with a command line.
+        guard !scalars.isEmpty, scalars.count <= Self.maxPatternLength else {
+            throw .outOfRange(field: "match", value: source, allowed: "a pattern of 1 to \(Self.maxPatternLength) characters")
         }
         do {
             var parser = PatternParser(scalars)
