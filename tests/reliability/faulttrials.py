@@ -1,0 +1,786 @@
+#!/usr/bin/env python3
+"""Randomized fault trials for stressd (issue 14).
+
+Each trial starts one small attack (cpu, mem, disk, pause or kill) through the
+one-shot CLI or a `stressd serve` agent, injects one fault at a random moment
+(SIGKILL of the supervisor, the watchdog, both, or a worker; a full or
+read-only state directory; an expired lease; or none), does what a user would
+(nothing, or `stressd cleanup` / restarting the agent where the fault says so)
+and then checks, with a bounded wait, that nothing of the attack is left:
+worker or watchdog process, fill folder, stopped process, stressd cgroup,
+ledger record, memory or disk space.
+
+    faulttrials.py --trials 200                 # seeds 1..200
+    faulttrials.py --seed 17                    # replay one trial
+    faulttrials.py --trials 24 --first-seed 1000
+
+The fault of a trial is FAULTS[seed % len(FAULTS)], so any run of
+len(FAULTS) consecutive seeds covers every fault; the rest (kind, way in,
+sizes, timing) comes from random.Random(seed). Exit 1 on any leftover.
+
+Needs root (tmpfs mounts, cgroups); STRESSD_BIN names the binary. Only
+signals processes the trial itself started (or that the trial's ledger
+record names: the attack's own supervisor, watchdog and workers).
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+FAULTS = [
+    "kill-supervisor",
+    "kill-watchdog",
+    "kill-both",
+    "kill-worker",
+    "fill-statefs",
+    "readonly-statefs",
+    "lease-expire",
+    "deadline",
+]
+
+# Which attack kinds a fault makes sense for.
+KINDS_FOR = {
+    "kill-supervisor": ["cpu", "mem", "disk", "pause", "kill"],
+    "kill-watchdog": ["cpu", "mem", "disk", "pause"],
+    "kill-both": ["cpu", "mem", "disk", "pause"],
+    "kill-worker": ["cpu", "mem"],
+    "fill-statefs": ["cpu", "mem", "disk", "pause"],
+    "readonly-statefs": ["cpu", "mem", "disk", "pause"],
+    "lease-expire": ["cpu", "mem", "disk", "pause", "kill"],
+    "deadline": ["cpu", "mem", "disk", "pause", "kill"],
+}
+
+MIB = 1024 * 1024
+CLEAN_WAIT = 5.0          # the bounded wait for "all clean" after the reference moment
+STARTUP_WAIT = 5.0        # for the ledger record / the agent to appear
+STATEFS_SIZE = "8m"       # the small tmpfs a state directory may live on
+DISKFS_SIZE = 96 * MIB    # the private tmpfs a fill may go to
+DISK_FLOOR = "4M"         # policy floor for fills (the default 512M is more than a trial tmpfs has)
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------- host reads
+
+def mem_available():
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no MemAvailable")
+
+
+def free_bytes(path):
+    st = os.statvfs(path)
+    return st.f_bavail * st.f_frsize
+
+
+def proc_stat(pid):
+    """(state, starttime) of a process, or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            data = f.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    rest = data[data.rindex(")") + 2:].split()
+    return rest[0], int(rest[19])
+
+
+def proc_cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
+    except OSError:
+        return []
+
+
+def is_alive(identity):
+    """A recorded process {pid, startTime} still running (a zombie counts as gone)."""
+    st = proc_stat(identity["pid"])
+    return st is not None and st[1] == identity["startTime"] and st[0] not in ("Z", "X")
+
+
+def cgroup_candidates(attack_id):
+    """Where a `stressd-ID` cgroup could be: below every hierarchy's root and
+    below this process's own cgroup in each (stressd makes its cgroups below
+    its own; the agent and one-shots are children of this runner)."""
+    name = f"stressd-{attack_id}"
+    paths = set()
+    base = "/sys/fs/cgroup"
+    try:
+        hierarchies = [h for h in os.listdir(base) if os.path.isdir(os.path.join(base, h))]
+    except OSError:
+        hierarchies = []
+    for h in hierarchies:
+        paths.add(os.path.join(base, h, name))
+    try:
+        with open("/proc/self/cgroup") as f:
+            for line in f:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                dirs = []
+                if controllers == "":
+                    dirs = [os.path.join(base, "unified"), base]
+                else:
+                    for c in controllers.split(","):
+                        dirs.append(os.path.join(base, c.replace("name=", "")))
+                for d in dirs:
+                    paths.add(os.path.normpath(d + path + "/" + name))
+    except OSError:
+        pass
+    return paths
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values, q):
+    if not values:
+        return float("nan")
+    v = sorted(values)
+    k = (len(v) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+
+# ----------------------------------------------------------------- the trial
+
+class TrialError(Exception):
+    """The harness could not run the trial as planned (not a stressd leftover)."""
+
+
+class Trial:
+    def __init__(self, seed, binary, verbose=False):
+        self.seed = seed
+        self.binary = binary
+        self.verbose = verbose
+        self.rng = random.Random(seed)
+        self.fault = FAULTS[seed % len(FAULTS)]
+        self.kind = self.rng.choice(KINDS_FOR[self.fault])
+        if self.fault == "lease-expire":
+            self.via = "api"
+        else:
+            self.via = self.rng.choice(["cli", "api"])
+        self.duration = self.rng.choice([1, 2, 3, 4])
+        if self.fault == "lease-expire" and self.duration < 2:
+            self.duration = 2     # room for the lease to run out first
+        self.state_on_tmpfs = self.fault in ("fill-statefs", "readonly-statefs") or self.rng.random() < 0.25
+        self.readonly_how = self.rng.choice(["remount", "remount", "chmod"]) if self.fault == "readonly-statefs" else None
+        self.user_action = "nothing"
+        if self.fault == "kill-both":
+            self.user_action = "cleanup" if self.via == "cli" else self.rng.choice(["cleanup", "restart-agent"])
+        elif self.fault == "kill-supervisor" and self.via == "api":
+            self.user_action = self.rng.choice(["nothing", "restart-agent"])
+        elif self.fault == "readonly-statefs":
+            self.user_action = "restore-then-cleanup"
+        elif self.fault == "fill-statefs":
+            self.user_action = "free-space-then-cleanup-if-needed"
+        # parameters
+        self.params = {}
+        if self.kind == "cpu":
+            self.params = {"load": self.rng.randint(5, 50), "cores": 1}
+        elif self.kind == "mem":
+            self.params = {"size": self.rng.choice([4, 8, 16, 32, 64])}
+        elif self.kind == "disk":
+            self.params = {"size": self.rng.choice([1, 4, 8, 16, 32]),
+                           "fs": self.rng.choice(["tmpfs", "rootfs"])}
+        elif self.kind in ("pause", "kill"):
+            self.params = {"select": self.rng.choice(["pid", "name"])}
+        self.fault_frac = self.rng.uniform(0.1, 0.8)
+        self.user_delay = self.rng.uniform(0.0, 0.8)
+        # runtime
+        self.root = None
+        self.mounts = []
+        self.started = []          # Popen objects this trial started
+        self.supervisor_pids = set()
+        self.agent = None
+        self.port = None
+        self.token = None
+        self.record = None
+        self.attack_id = None
+        self.target = None
+        self.notes = []
+        self.result = None
+
+    # --------------------------------------------------------------- helpers
+    def describe(self):
+        p = ",".join(f"{k}={v}" for k, v in self.params.items())
+        return (f"seed={self.seed} fault={self.fault} kind={self.kind} via={self.via} "
+                f"duration={self.duration}s {p} state={'tmpfs' if self.state_on_tmpfs else 'dir'}"
+                f"{' readonly=' + self.readonly_how if self.readonly_how else ''} user={self.user_action}")
+
+    def vlog(self, msg):
+        if self.verbose:
+            log(f"  [{self.seed}] {msg}")
+
+    def popen(self, args, **kw):
+        p = subprocess.Popen(args, stdin=subprocess.DEVNULL, **kw)
+        self.started.append(p)
+        return p
+
+    def run_cmd(self, args, timeout=20):
+        return subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
+
+    def mount_tmpfs(self, path, size, mode="0700"):
+        os.makedirs(path, exist_ok=True)
+        r = self.run_cmd(["mount", "-t", "tmpfs", "-o", f"size={size},mode={mode}", "tmpfs", path])
+        if r.returncode != 0:
+            raise TrialError(f"mount tmpfs {path}: {r.stderr.strip()}")
+        self.mounts.append(path)
+
+    def common_flags(self):
+        return ["--state-dir", self.state_dir, "--config", self.config]
+
+    # --------------------------------------------------------------- set up
+    def setup(self):
+        self.root = tempfile.mkdtemp(prefix=f"stressd-trial-{self.seed}-")
+        if self.state_on_tmpfs:
+            self.statefs = os.path.join(self.root, "statefs")
+            self.mount_tmpfs(self.statefs, STATEFS_SIZE)
+            self.state_dir = os.path.join(self.statefs, "state")
+        else:
+            self.statefs = None
+            self.state_dir = os.path.join(self.root, "state")
+        self.config = os.path.join(self.root, "stressd.toml")
+        with open(self.config, "w") as f:
+            f.write(f'[policy]\ndisk-floor = "{DISK_FLOOR}"\n')
+        if self.kind == "disk":
+            self.disk_dir = os.path.join(self.root, "disk")
+            if self.params["fs"] == "tmpfs":
+                self.mount_tmpfs(self.disk_dir, str(DISKFS_SIZE), mode="0755")
+            else:
+                os.mkdir(self.disk_dir)
+        else:
+            self.disk_dir = None
+        if self.kind in ("pause", "kill"):
+            # A copy of sleep under a name of its own (comm: at most 15 chars).
+            name = "rts%06d%s" % (self.seed % 1000000, "".join(self.rng.choice("abcdefghij") for _ in range(4)))
+            exe = os.path.join(self.root, name)
+            shutil.copy2(shutil.which("sleep"), exe)
+            p = self.popen([exe, "300"])
+            self.target = {"pid": p.pid, "name": name, "popen": p}
+            t_end = time.monotonic() + 2
+            while time.monotonic() < t_end:
+                cl = proc_cmdline(p.pid)
+                if cl and os.path.basename(cl[0]) == name:
+                    break
+                time.sleep(0.01)
+        if self.via == "api":
+            self.token_file = os.path.join(self.root, "token")
+            self.token = os.urandom(16).hex()
+            fd = os.open(self.token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.write(fd, self.token.encode() + b"\n")
+            os.close(fd)
+            self.port = free_port()
+            self.start_agent()
+        self.mem_before = mem_available()
+        self.disk_before = free_bytes(self.disk_dir) if self.disk_dir else None
+
+    def start_agent(self):
+        errf = open(os.path.join(self.root, f"agent-{len(self.started)}.log"), "wb")
+        p = self.popen([self.binary, "serve", "--listen", f"127.0.0.1:{self.port}",
+                        "--token-file", self.token_file, "--log-level", "warning"] + self.common_flags(),
+                       stdout=errf, stderr=subprocess.STDOUT)
+        errf.close()
+        self.agent = p
+        self.supervisor_pids.add(p.pid)
+        deadline = time.monotonic() + STARTUP_WAIT
+        while time.monotonic() < deadline:
+            if p.poll() is not None:
+                raise TrialError(f"agent exited {p.returncode} at start")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return p
+            except (urllib.error.URLError, ConnectionError, socket.timeout, OSError):
+                pass
+            time.sleep(0.05)
+        raise TrialError("agent not healthy in time")
+
+    def api(self, method, path, body=None, timeout=5):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method,
+                                     headers={"Authorization": f"Bearer {self.token}",
+                                              "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return r.status, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode(errors="replace")
+
+    # --------------------------------------------------------------- attack
+    def spec_args(self):
+        d = f"{self.duration}s"
+        if self.kind == "cpu":
+            return ["cpu", "--load", f"{self.params['load']}%", "--cores", "1", "--duration", d], \
+                   {"kind": "cpu", "load": f"{self.params['load']}%", "cores": 1, "duration": d}
+        if self.kind == "mem":
+            return ["mem", "--size", f"{self.params['size']}M", "--duration", d], \
+                   {"kind": "mem", "size": f"{self.params['size']}M", "duration": d}
+        if self.kind == "disk":
+            return ["disk", "--path", self.disk_dir, "--size", f"{self.params['size']}M", "--duration", d], \
+                   {"kind": "disk", "path": self.disk_dir, "size": f"{self.params['size']}M", "duration": d}
+        sel = (["--pid", str(self.target["pid"])] if self.params["select"] == "pid"
+               else ["--name", self.target["name"]])
+        body = {"kind": self.kind, "duration": d}
+        body.update({"pid": self.target["pid"]} if self.params["select"] == "pid" else {"name": self.target["name"]})
+        return [self.kind] + sel + ["--duration", d], body
+
+    def start_attack(self):
+        args, body = self.spec_args()
+        ledger = os.path.join(self.state_dir, "ledger")
+        if self.via == "cli":
+            self.cli_out = open(os.path.join(self.root, "cli.log"), "wb")
+            self.cli = self.popen([self.binary] + args + ["--json"] + self.common_flags(),
+                                  stdout=self.cli_out, stderr=subprocess.STDOUT)
+            self.supervisor_pids.add(self.cli.pid)
+            self.t_start = time.monotonic()
+            # The id is the record's name: wait for it.
+            deadline = time.monotonic() + STARTUP_WAIT
+            while time.monotonic() < deadline:
+                names = [n for n in (os.listdir(ledger) if os.path.isdir(ledger) else []) if n.endswith(".json")]
+                if names:
+                    self.attack_id = names[0][:-5]
+                    break
+                if self.cli.poll() is not None:
+                    raise TrialError(f"one-shot exited {self.cli.returncode} before a record appeared: "
+                                     + open(os.path.join(self.root, "cli.log"), errors="replace").read()[-800:])
+                time.sleep(0.005)
+            else:
+                raise TrialError("no ledger record appeared")
+        else:
+            if self.fault == "lease-expire":
+                self.lease = 1.0
+                body["lease"] = "1s"
+            elif self.rng.random() < 0.4:
+                body["lease"] = f"{self.duration + 5}s"   # a lease that never runs out first
+            self.t_start = time.monotonic()
+            status, resp = self.api("POST", "/v1/attacks", body)
+            if status != 201:
+                raise TrialError(f"POST /v1/attacks: {status} {resp}")
+            self.attack_id = resp["id"]
+        self.record_path = os.path.join(ledger, f"{self.attack_id}.json")
+        self.t_deadline = self.t_start + self.duration
+
+    def read_record(self):
+        try:
+            with open(self.record_path) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+
+    def wait_record(self, need_watchdog, need_workers):
+        """The record once it names what the fault needs (the watchdog, a worker)."""
+        deadline = time.monotonic() + STARTUP_WAIT
+        last = None
+        while time.monotonic() < deadline:
+            rec = self.read_record()
+            if rec is not None:
+                last = rec
+                ok = (not need_watchdog or rec.get("watchdog")) and (not need_workers or rec.get("workers"))
+                if ok:
+                    return rec
+            elif last is not None:
+                return last      # gone already (attack ended)
+            time.sleep(0.005)
+        return last
+
+    # --------------------------------------------------------------- faults
+    def kill_identity(self, ident, what):
+        """SIGKILL a process the trial's record names, if it is still that process."""
+        if ident and is_alive(ident):
+            try:
+                os.kill(ident["pid"], signal.SIGKILL)
+                self.vlog(f"SIGKILL {what} {ident['pid']}")
+                return True
+            except ProcessLookupError:
+                pass
+        self.notes.append(f"{what} already gone at the fault")
+        return False
+
+    def kill_supervisor(self):
+        if self.via == "cli":
+            p = self.cli
+        else:
+            p = self.agent
+        if p.poll() is None:
+            p.kill()
+            self.vlog(f"SIGKILL supervisor {p.pid}")
+        else:
+            self.notes.append("supervisor already gone at the fault")
+        p.wait()
+
+    def fill_statefs(self):
+        """Fills the state directory's tmpfs with one file, to the last block."""
+        filler = os.path.join(self.statefs, "filler")
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            for size in (MIB, 4096, 512):
+                chunk = b"\0" * size
+                try:
+                    while True:
+                        os.write(fd, chunk)
+                except OSError:
+                    pass
+        finally:
+            os.close(fd)
+        self.vlog(f"state fs full: {free_bytes(self.statefs)} bytes free")
+
+    def make_readonly(self):
+        if self.readonly_how == "chmod":
+            os.chmod(os.path.join(self.state_dir, "ledger"), 0o500)
+            self.vlog("chmod 0500 ledger")
+        else:
+            r = self.run_cmd(["mount", "-o", "remount,ro", self.statefs])
+            if r.returncode != 0:
+                raise TrialError(f"remount ro: {r.stderr.strip()}")
+            self.vlog("state fs remounted read-only")
+
+    def restore_statefs(self):
+        if self.fault == "readonly-statefs":
+            if self.readonly_how == "chmod":
+                os.chmod(os.path.join(self.state_dir, "ledger"), 0o700)
+            else:
+                self.run_cmd(["mount", "-o", "remount,rw", self.statefs])
+        elif self.fault == "fill-statefs":
+            try:
+                os.unlink(os.path.join(self.statefs, "filler"))
+            except FileNotFoundError:
+                pass
+
+    def inject(self):
+        """Waits for the random moment, injects the fault; returns the
+        reference time from which the undo is timed."""
+        need_wd = self.fault in ("kill-watchdog", "kill-both")
+        need_workers = self.fault == "kill-worker"
+        self.record = self.wait_record(need_wd, need_workers)
+        if self.record is None:
+            raise TrialError("no ledger record to read")
+        self.cgroups = list(self.record.get("cgroups", []))
+        self.watchdog = self.record.get("watchdog")
+        self.workers = list(self.record.get("workers", []))
+        self.fill_dirs = [d["path"] for d in self.record.get("fillDirectories", [])]
+        if self.fault == "deadline":
+            return self.t_deadline
+        if self.fault == "lease-expire":
+            return self.t_start + self.lease
+        t_fault = self.t_start + self.fault_frac * self.duration
+        time.sleep(max(0.0, t_fault - time.monotonic()))
+        # The record as it is now (more workers, a watchdog).
+        rec = self.read_record()
+        if rec:
+            self.record = rec
+            self.cgroups = sorted(set(self.cgroups) | set(rec.get("cgroups", [])))
+            self.watchdog = rec.get("watchdog") or self.watchdog
+            self.workers = rec.get("workers", []) or self.workers
+            self.fill_dirs = sorted(set(self.fill_dirs) | {d["path"] for d in rec.get("fillDirectories", [])})
+        else:
+            self.notes.append("record gone before the fault")
+        now = time.monotonic()
+        if self.fault == "kill-supervisor":
+            self.kill_supervisor()
+        elif self.fault == "kill-watchdog":
+            self.kill_identity(self.watchdog, "watchdog")
+        elif self.fault == "kill-both":
+            self.kill_identity(self.watchdog, "watchdog")
+            self.kill_supervisor()
+        elif self.fault == "kill-worker":
+            if self.workers:
+                self.kill_identity(self.rng.choice(self.workers), "worker")
+            else:
+                self.notes.append("no worker recorded")
+        elif self.fault == "fill-statefs":
+            self.fill_statefs()
+        elif self.fault == "readonly-statefs":
+            self.make_readonly()
+        return now
+
+    # --------------------------------------------------------------- checks
+    def leftovers(self, check_record=True):
+        """What of this trial's attack is still there (empty: all clean)."""
+        found = []
+        recorded = [i for i in self.workers] + ([self.watchdog] if self.watchdog else [])
+        for ident in recorded:
+            if is_alive(ident):
+                found.append(f"process {ident['pid']} still running: {' '.join(proc_cmdline(ident['pid']))[:160]}")
+        recorded_pids = {i["pid"] for i in recorded}
+        sup = {str(p) for p in self.supervisor_pids}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) in recorded_pids:
+                continue
+            args = proc_cmdline(int(entry))
+            if len(args) < 2 or args[1] not in ("worker", "watchdog"):
+                continue
+            st = proc_stat(int(entry))
+            if st is None or st[0] in ("Z", "X"):
+                continue
+            mine = self.state_dir in args or (self.attack_id and self.attack_id in args)
+            if "--parent" in args:
+                i = args.index("--parent")
+                mine = mine or (i + 1 < len(args) and args[i + 1] in sup)
+            if "--supervisor" in args:
+                i = args.index("--supervisor")
+                mine = mine or (i + 1 < len(args) and args[i + 1].split(":")[0] in sup)
+            if mine:
+                found.append(f"process {entry} still running: {' '.join(args)[:160]}")
+        if self.disk_dir:
+            try:
+                fills = [n for n in os.listdir(self.disk_dir) if n.startswith(".stressd-fill-")]
+            except OSError:
+                fills = []
+            for n in fills:
+                found.append(f"fill folder {os.path.join(self.disk_dir, n)} still exists")
+            free = free_bytes(self.disk_dir)
+            tol = 1 * MIB if self.params["fs"] == "tmpfs" else 512 * MIB
+            if free < self.disk_before - tol:
+                found.append(f"disk free {free // MIB} MiB, was {self.disk_before // MIB} MiB before")
+        if self.target and self.kind == "pause":
+            st = proc_stat(self.target["pid"])
+            if st and st[0] == "T":
+                found.append(f"pause target {self.target['pid']} still stopped")
+        for cg in set(self.cgroups) | cgroup_candidates(self.attack_id):
+            if os.path.isdir(cg):
+                found.append(f"cgroup {cg} still exists")
+        if check_record and os.path.exists(self.record_path):
+            found.append(f"ledger record {self.record_path} still exists")
+        avail = mem_available()
+        tol = max(64 * MIB, self.mem_before // 10)
+        if avail < self.mem_before - tol:
+            found.append(f"MemAvailable {avail // MIB} MiB, was {self.mem_before // MIB} MiB before")
+        return found
+
+    def wait_clean(self, until, check_record=True):
+        while True:
+            found = self.leftovers(check_record)
+            if not found:
+                return time.monotonic(), []
+            if time.monotonic() >= until:
+                return None, found
+            time.sleep(0.02)
+
+    def user_cleanup(self):
+        r = self.run_cmd([self.binary, "cleanup", "--json"] + self.common_flags())
+        self.vlog(f"stressd cleanup: exit {r.returncode}")
+        self.notes.append(f"cleanup exit {r.returncode}")
+        if r.returncode not in (0, 1):
+            self.notes.append(f"cleanup said: {(r.stdout + r.stderr).strip()[:300]}")
+
+    # --------------------------------------------------------------- run
+    def run(self):
+        t_ref = None
+        failure = []
+        t_clean = None
+        try:
+            self.setup()
+            self.start_attack()
+            t_ref = self.inject()
+            # The user.
+            if self.user_action in ("cleanup", "restart-agent"):
+                time.sleep(self.user_delay)
+                if self.user_action == "cleanup":
+                    self.user_cleanup()
+                else:
+                    self.start_agent()
+            # The wait: every undo layer has had its chance by the deadline (or
+            # the fault, if later) plus CLEAN_WAIT.
+            until = max(t_ref, self.t_deadline) + CLEAN_WAIT
+            if self.fault == "readonly-statefs":
+                # The record cannot go while its directory is read-only: the
+                # rest must; then the user makes it writable and runs cleanup.
+                t_clean, failure = self.wait_clean(until, check_record=False)
+                if not failure:
+                    self.restore_statefs()
+                    if os.path.exists(self.record_path):
+                        self.notes.append("record left while read-only")
+                        self.user_cleanup()
+                    t2, failure = self.wait_clean(time.monotonic() + CLEAN_WAIT)
+            elif self.fault == "fill-statefs":
+                t_clean, failure = self.wait_clean(until)
+                if failure:
+                    # What a user does with a full disk: free space, run cleanup.
+                    self.notes.append("not clean while full: " + "; ".join(failure))
+                    self.restore_statefs()
+                    self.user_cleanup()
+                    t_clean, failure2 = self.wait_clean(time.monotonic() + CLEAN_WAIT)
+                    if not failure2:
+                        failure = ["only clean after the user freed space and ran cleanup: " + "; ".join(failure)]
+                    else:
+                        failure = failure2
+            else:
+                t_clean, failure = self.wait_clean(until)
+        except Exception as e:
+            failure = None
+            if not isinstance(e, TrialError):
+                import traceback
+                e = f"{type(e).__name__}: {e}\n{traceback.format_exc()}"
+            self.result = {"seed": self.seed, "fault": self.fault, "kind": self.kind, "via": self.via,
+                           "status": "harness-error", "error": str(e), "notes": self.notes,
+                           "describe": self.describe()}
+        finally:
+            self.collect_outputs()
+            harness_leftover = self.teardown()
+        if self.result is None:
+            res = {"seed": self.seed, "fault": self.fault, "kind": self.kind, "via": self.via,
+                   "describe": self.describe(), "notes": self.notes, "id": self.attack_id,
+                   "record": self.record}
+            if failure:
+                res["status"] = "leftover"
+                res["leftovers"] = failure
+            else:
+                res["status"] = "clean"
+                res["time_to_clean"] = round(t_clean - t_ref, 3)
+                res["past_deadline"] = round(t_clean - self.t_deadline, 3)
+            self.result = res
+        if harness_leftover:
+            self.result["harness_teardown"] = harness_leftover
+        return self.result
+
+    def collect_outputs(self):
+        if self.via == "cli" and getattr(self, "cli", None) is not None:
+            try:
+                self.cli.wait(timeout=max(0.1, self.t_deadline + 6 - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.notes.append("one-shot still running after its deadline + 6 s")
+            except Exception:
+                pass
+
+    def teardown(self):
+        """Whatever happened: stop what the trial started, unmount, remove."""
+        problems = []
+        for p in reversed(self.started):
+            if p.poll() is None:
+                if p is self.agent:
+                    p.terminate()
+                    try:
+                        p.wait(timeout=8)
+                        continue
+                    except subprocess.TimeoutExpired:
+                        problems.append(f"agent {p.pid} ignored SIGTERM for 8 s")
+                p.kill()
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                problems.append(f"process {p.pid} did not exit after SIGKILL")
+        # The trial's own attack processes, if a failed check left any.
+        for ident in (self.workers if hasattr(self, "workers") else []) + \
+                ([self.watchdog] if getattr(self, "watchdog", None) else []):
+            if is_alive(ident):
+                try:
+                    os.kill(ident["pid"], signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if self.target and proc_stat(self.target["pid"]):
+            try:
+                os.kill(self.target["pid"], signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self.attack_id:
+            for cg in cgroup_candidates(self.attack_id):
+                if os.path.isdir(cg):
+                    try:
+                        os.rmdir(cg)
+                    except OSError as e:
+                        problems.append(f"cannot remove {cg}: {e}")
+        for m in reversed(self.mounts):
+            r = subprocess.run(["umount", m], capture_output=True, text=True)
+            if r.returncode != 0:
+                r = subprocess.run(["umount", "-l", m], capture_output=True, text=True)
+                problems.append(f"umount {m} needed -l")
+        if self.root:
+            if self.fault == "readonly-statefs" and self.readonly_how == "chmod":
+                try:
+                    os.chmod(os.path.join(self.state_dir, "ledger"), 0o700)
+                except OSError:
+                    pass
+            shutil.rmtree(self.root, ignore_errors=True)
+        return problems
+
+
+# ----------------------------------------------------------------- summary
+
+def summarize(results, out=sys.stdout):
+    leftovers = [r for r in results if r["status"] == "leftover"]
+    errors = [r for r in results if r["status"] == "harness-error"]
+    print(f"\n{'fault':<18}{'n':>4}{'clean':>7}  {'to clean p50':>12}{'max':>8}  {'past deadline p50':>17}{'max':>8}", file=out)
+    for fault in FAULTS:
+        rs = [r for r in results if r["fault"] == fault]
+        if not rs:
+            continue
+        clean = [r for r in rs if r["status"] == "clean"]
+        t = [r["time_to_clean"] for r in clean]
+        d = [r["past_deadline"] for r in clean]
+        print(f"{fault:<18}{len(rs):>4}{len(clean):>7}  {percentile(t, .5):>11.3f}s{max(t, default=float('nan')):>7.3f}s"
+              f"  {percentile(d, .5):>16.3f}s{max(d, default=float('nan')):>7.3f}s", file=out)
+    for r in leftovers:
+        print(f"LEFTOVER seed={r['seed']} ({r['describe']}) id={r.get('id')}", file=out)
+        for item in r["leftovers"]:
+            print(f"    {item}", file=out)
+        if r.get("notes"):
+            print(f"    notes: {'; '.join(r['notes'])}", file=out)
+        print(f"    replay: {sys.argv[0]} --seed {r['seed']} -v", file=out)
+    for r in errors:
+        print(f"HARNESS-ERROR seed={r['seed']} ({r['describe']}): {r['error']}", file=out)
+    print(f"{len(results)} trials, {len(leftovers)} leftovers"
+          + (f", {len(errors)} harness errors" if errors else ""), file=out)
+    return len(leftovers), len(errors)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seed", type=int, help="run this one trial")
+    ap.add_argument("--trials", type=int, default=200)
+    ap.add_argument("--first-seed", type=int, default=1)
+    ap.add_argument("--time-limit", type=float, default=28 * 60, help="stop starting trials after this many seconds")
+    ap.add_argument("--json", help="write every trial's result here")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args(argv)
+    binary = os.environ.get("STRESSD_BIN")
+    if not binary or not os.access(binary, os.X_OK):
+        print("STRESSD_BIN must name the stressd binary", file=sys.stderr)
+        return 2
+    if os.geteuid() != 0:
+        print("fault trials need root (tmpfs mounts, cgroups)", file=sys.stderr)
+        return 2
+    seeds = [args.seed] if args.seed is not None else list(range(args.first_seed, args.first_seed + args.trials))
+    results = []
+    t0 = time.monotonic()
+    for seed in seeds:
+        if time.monotonic() - t0 > args.time_limit:
+            print(f"time limit reached after {len(results)} trials", file=sys.stderr)
+            break
+        trial = Trial(seed, binary, verbose=args.verbose)
+        res = trial.run()
+        results.append(res)
+        status = res["status"]
+        extra = f" {res['time_to_clean']:.3f}s" if status == "clean" else ""
+        log(f"[{len(results)}/{len(seeds)}] {res['describe']} -> {status}{extra}"
+            + (f" ({'; '.join(res.get('leftovers') or [res.get('error', '')])})" if status != "clean" else ""))
+        if args.verbose and res.get("notes"):
+            log(f"    notes: {'; '.join(res['notes'])}")
+        if res.get("harness_teardown"):
+            log(f"    harness teardown: {res['harness_teardown']}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1, default=str)
+    left, errors = summarize(results)
+    print(f"elapsed {time.monotonic() - t0:.0f}s")
+    return 1 if left or errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
