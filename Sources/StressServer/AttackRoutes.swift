@@ -56,6 +56,11 @@ public struct AttackRoutes: Sendable {
         } catch {
             throw APIError(.contentTooLarge, title: "body too large", detail: "attack requests are at most \(Self.maxBodyBytes) bytes")
         }
+        if let key = DuplicateJSONKey.first(in: Array(body.readableBytesView)) {
+            throw APIError(
+                .unprocessableContent, title: "invalid attack",
+                detail: "'\(key)' is given twice; a request names each field once", field: key)
+        }
         var flat: FlatParameters
         do {
             flat = try JSONDecoder().decode(FlatParameters.self, from: Data(buffer: body))
