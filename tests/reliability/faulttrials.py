@@ -184,6 +184,10 @@ class Trial:
         self.user_action = "nothing"
         if self.fault == "kill-both":
             self.user_action = "cleanup" if self.via == "cli" else self.rng.choice(["cleanup", "restart-agent"])
+        elif self.fault == "kill-supervisor" and self.kind == "kill":
+            # A kill has no watchdog (nothing to undo): its supervisor gone,
+            # only a replay removes its record, as after kill-both.
+            self.user_action = "cleanup" if self.via == "cli" else self.rng.choice(["cleanup", "restart-agent"])
         elif self.fault == "kill-supervisor" and self.via == "api":
             self.user_action = self.rng.choice(["nothing", "restart-agent"])
         elif self.fault == "readonly-statefs":
@@ -219,6 +223,8 @@ class Trial:
         self.target = None
         self.notes = []
         self.result = None
+        self.record_path = None
+        self.record_left = None
 
     # --------------------------------------------------------------- helpers
     def describe(self):
@@ -645,6 +651,8 @@ class Trial:
                            "status": "harness-error", "error": str(e), "notes": self.notes,
                            "describe": self.describe()}
         finally:
+            if failure:
+                self.record_left = self.read_record() if self.record_path else None
             self.collect_outputs()
             harness_leftover = self.teardown()
         if self.result is None:
@@ -654,6 +662,7 @@ class Trial:
             if failure:
                 res["status"] = "leftover"
                 res["leftovers"] = failure
+                res["record_left"] = self.record_left
             else:
                 res["status"] = "clean"
                 res["time_to_clean"] = round(t_clean - t_ref, 3)
@@ -745,6 +754,10 @@ def summarize(results, out=sys.stdout):
             print(f"    {item}", file=out)
         if r.get("notes"):
             print(f"    notes: {'; '.join(r['notes'])}", file=out)
+        if r.get("record_left"):
+            print(f"    record left: {json.dumps(r['record_left'], sort_keys=True)}", file=out)
+        elif r.get("record"):
+            print(f"    record at the fault: {json.dumps(r['record'], sort_keys=True)}", file=out)
         print(f"    replay: {sys.argv[0]} --seed {r['seed']} -v", file=out)
     for r in errors:
         print(f"HARNESS-ERROR seed={r['seed']} ({r['describe']}): {r['error']}", file=out)
