@@ -225,6 +225,10 @@ class Trial:
         self.result = None
         self.record_path = None
         self.record_left = None
+        self.deadline_exact = False
+        self.watchdog = None
+        self.workers = []
+        self.cgroups = []
 
     # --------------------------------------------------------------- helpers
     def describe(self):
@@ -410,6 +414,25 @@ class Trial:
             time.sleep(0.005)
         return last
 
+    def refine_deadline(self):
+        """The attack's own deadline on CLOCK_MONOTONIC (Python's
+        time.monotonic), read from its watchdog's `--until` (deadline + 3 s)
+        or a worker's `--deadline` (deadline + 1 s); until one is seen, the
+        start of the request plus the duration (stressd's start-up later)."""
+        if self.deadline_exact:
+            return
+        for ident, flag, slack in ([(self.watchdog, "--until", 3.0)] if self.watchdog else []) + \
+                [(w, "--deadline", 1.0) for w in self.workers]:
+            args = proc_cmdline(ident["pid"])
+            if flag in args and is_alive(ident):
+                i = args.index(flag)
+                try:
+                    self.t_deadline = int(args[i + 1]) / 1e9 - slack
+                    self.deadline_exact = True
+                    return
+                except (IndexError, ValueError):
+                    pass
+
     # --------------------------------------------------------------- faults
     def kill_identity(self, ident, what):
         """SIGKILL a process the trial's record names, if it is still that process."""
@@ -488,8 +511,9 @@ class Trial:
         self.watchdog = self.record.get("watchdog")
         self.workers = list(self.record.get("workers", []))
         self.fill_dirs = [d["path"] for d in self.record.get("fillDirectories", [])]
+        self.refine_deadline()
         if self.fault == "deadline":
-            return self.t_deadline
+            return None     # the deadline itself, once known exactly
         if self.fault == "lease-expire":
             return self.t_start + self.lease
         if self.fault_frac > 0:
@@ -505,6 +529,7 @@ class Trial:
             self.fill_dirs = sorted(set(self.fill_dirs) | {d["path"] for d in rec.get("fillDirectories", [])})
         else:
             self.notes.append("record gone before the fault")
+        self.refine_deadline()
         now = time.monotonic()
         if self.fault == "kill-supervisor":
             self.kill_supervisor()
@@ -533,6 +558,7 @@ class Trial:
             self.workers += [w for w in rec.get("workers", []) if w not in self.workers]
             self.cgroups = sorted(set(self.cgroups) | set(rec.get("cgroups", [])))
             self.watchdog = rec.get("watchdog") or self.watchdog
+            self.refine_deadline()
         recorded = [i for i in self.workers] + ([self.watchdog] if self.watchdog else [])
         for ident in recorded:
             if is_alive(ident):
@@ -617,7 +643,7 @@ class Trial:
                     self.start_agent()
             # The wait: every undo layer has had its chance by the deadline (or
             # the fault, if later) plus CLEAN_WAIT.
-            until = max(t_ref, self.t_deadline) + CLEAN_WAIT
+            until = max(t_ref or 0.0, self.t_deadline) + CLEAN_WAIT
             if self.fault == "readonly-statefs":
                 # The record cannot go while its directory is read-only: the
                 # rest must; then the user makes it writable and runs cleanup.
@@ -664,7 +690,10 @@ class Trial:
                 res["leftovers"] = failure
                 res["record_left"] = self.record_left
             else:
+                if t_ref is None:
+                    t_ref = self.t_deadline
                 res["status"] = "clean"
+                res["deadline_exact"] = self.deadline_exact
                 res["time_to_clean"] = round(t_clean - t_ref, 3)
                 res["past_deadline"] = round(t_clean - self.t_deadline, 3)
             self.result = res
