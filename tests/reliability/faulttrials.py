@@ -680,11 +680,12 @@ class Trial:
             if failure:
                 self.record_left = self.read_record() if self.record_path else None
             self.collect_outputs()
+            self.read_report()
             harness_leftover = self.teardown()
         if self.result is None:
             res = {"seed": self.seed, "fault": self.fault, "kind": self.kind, "via": self.via,
                    "describe": self.describe(), "notes": self.notes, "id": self.attack_id,
-                   "record": self.record}
+                   "record": self.record, "report": self.report}
             if failure:
                 res["status"] = "leftover"
                 res["leftovers"] = failure
@@ -700,6 +701,29 @@ class Trial:
         if harness_leftover:
             self.result["harness_teardown"] = harness_leftover
         return self.result
+
+    def read_report(self):
+        """Who undid the attack and how it ended, from its report, if one was written."""
+        self.report = None
+        if not self.attack_id:
+            return
+        path = os.path.join(self.state_dir, "reports", f"{self.attack_id}.json")
+        deadline = time.monotonic() + 1.0     # the agent writes it just after the undo
+        while True:
+            try:
+                with open(path) as f:
+                    rep = json.load(f)
+                break
+            except (OSError, ValueError):
+                if time.monotonic() > deadline:
+                    return
+                time.sleep(0.02)
+        cleanup = rep.get("cleanup") or {}
+        outcome = rep.get("outcome")
+        if isinstance(outcome, dict):
+            outcome = outcome.get("status")
+        self.report = {"undoneBy": cleanup.get("undoneBy"), "outcome": outcome,
+                       "leftovers": cleanup.get("leftovers") or []}
 
     def collect_outputs(self):
         if self.via == "cli" and getattr(self, "cli", None) is not None:
@@ -767,7 +791,7 @@ class Trial:
 def summarize(results, out=sys.stdout):
     leftovers = [r for r in results if r["status"] == "leftover"]
     errors = [r for r in results if r["status"] == "harness-error"]
-    print(f"\n{'fault':<18}{'n':>4}{'clean':>7}  {'to clean p50':>12}{'max':>8}  {'past deadline p50':>17}{'max':>8}", file=out)
+    print(f"\n{'fault':<18}{'n':>4}{'clean':>7}  {'to clean p50':>12}{'max':>8}  {'past deadline p50':>17}{'max':>8}  undone by (report)", file=out)
     for fault in FAULTS:
         rs = [r for r in results if r["fault"] == fault]
         if not rs:
@@ -775,8 +799,13 @@ def summarize(results, out=sys.stdout):
         clean = [r for r in rs if r["status"] == "clean"]
         t = [r["time_to_clean"] for r in clean]
         d = [r["past_deadline"] for r in clean]
+        by = {}
+        for r in rs:
+            layer = (r.get("report") or {}).get("undoneBy") or "no report"
+            by[layer] = by.get(layer, 0) + 1
         print(f"{fault:<18}{len(rs):>4}{len(clean):>7}  {percentile(t, .5):>11.3f}s{max(t, default=float('nan')):>7.3f}s"
-              f"  {percentile(d, .5):>16.3f}s{max(d, default=float('nan')):>7.3f}s", file=out)
+              f"  {percentile(d, .5):>16.3f}s{max(d, default=float('nan')):>7.3f}s  "
+              + ", ".join(f"{k} {v}" for k, v in sorted(by.items())), file=out)
     for r in leftovers:
         print(f"LEFTOVER seed={r['seed']} ({r['describe']}) id={r.get('id')}", file=out)
         for item in r["leftovers"]:
