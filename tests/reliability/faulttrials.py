@@ -180,7 +180,10 @@ class Trial:
         if self.fault == "lease-expire" and self.duration < 2:
             self.duration = 2     # room for the lease to run out first
         self.state_on_tmpfs = self.fault in ("fill-statefs", "readonly-statefs") or self.rng.random() < 0.25
-        self.readonly_how = self.rng.choice(["remount", "remount", "chmod"]) if self.fault == "readonly-statefs" else None
+        # remount: the state tmpfs read-only; bind: the ledger directory alone,
+        # bind-mounted read-only on itself; chmod: 0500 on the ledger directory
+        # (no obstacle to root, which stressd is here: a control).
+        self.readonly_how = self.rng.choice(["remount", "bind", "chmod"]) if self.fault == "readonly-statefs" else None
         self.user_action = "nothing"
         if self.fault == "kill-both":
             self.user_action = "cleanup" if self.via == "cli" else self.rng.choice(["cleanup", "restart-agent"])
@@ -478,6 +481,16 @@ class Trial:
         if self.readonly_how == "chmod":
             os.chmod(os.path.join(self.state_dir, "ledger"), 0o500)
             self.vlog("chmod 0500 ledger")
+        elif self.readonly_how == "bind":
+            ledger = os.path.join(self.state_dir, "ledger")
+            r = self.run_cmd(["mount", "--bind", ledger, ledger])
+            if r.returncode != 0:
+                raise TrialError(f"bind mount: {r.stderr.strip()}")
+            self.mounts.append(ledger)
+            r = self.run_cmd(["mount", "-o", "remount,bind,ro", ledger])
+            if r.returncode != 0:
+                raise TrialError(f"remount bind ro: {r.stderr.strip()}")
+            self.vlog("ledger directory bind-mounted read-only")
         else:
             r = self.run_cmd(["mount", "-o", "remount,ro", self.statefs])
             if r.returncode != 0:
@@ -488,6 +501,10 @@ class Trial:
         if self.fault == "readonly-statefs":
             if self.readonly_how == "chmod":
                 os.chmod(os.path.join(self.state_dir, "ledger"), 0o700)
+            elif self.readonly_how == "bind":
+                ledger = os.path.join(self.state_dir, "ledger")
+                if self.run_cmd(["umount", ledger]).returncode == 0:
+                    self.mounts.remove(ledger)
             else:
                 self.run_cmd(["mount", "-o", "remount,rw", self.statefs])
         elif self.fault == "fill-statefs":
