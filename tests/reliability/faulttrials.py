@@ -698,6 +698,12 @@ class Trial:
                 self.record_left = self.read_record() if self.record_path else None
             self.collect_outputs()
             self.read_report()
+            if failure and self.root:
+                self.logs = {}
+                for name in sorted(os.listdir(self.root)):
+                    if name.endswith(".log"):
+                        with open(os.path.join(self.root, name), errors="replace") as f:
+                            self.logs[name] = f.read()[-2000:]
             harness_leftover = self.teardown()
         if self.result is None:
             res = {"seed": self.seed, "fault": self.fault, "kind": self.kind, "via": self.via,
@@ -707,6 +713,7 @@ class Trial:
                 res["status"] = "leftover"
                 res["leftovers"] = failure
                 res["record_left"] = self.record_left
+                res["logs"] = getattr(self, "logs", {})
             else:
                 if t_ref is None:
                     t_ref = self.t_deadline
