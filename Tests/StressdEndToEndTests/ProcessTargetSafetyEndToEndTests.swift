@@ -47,6 +47,42 @@ struct ProcessTargetSafetyEndToEndTests {
         #expect(stressd.ledgerFiles.isEmpty)
     }
 
+    /// Issue 14: a pause by name `stressd` paused another attack's workers.
+    /// stressd never attacks stressd: another attack's supervisor, workers
+    /// and watchdog are spared, by name or by pattern, and nothing is stopped.
+    @Test func stressdNeverAttacksStressd() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let (running, out, err) = try stressd.start(["cpu", "--load", "10%", "--cores", "1", "--duration", "20s"])
+        let record = try stressd.waitForRecord(workers: 1)
+        let worker = try #require((record["workers"] as? [[String: Any]])?.first)
+        let watchdog = try #require(record["watchdog"] as? [String: Any])
+        let other = try StressdBinary()
+        defer { other.remove() }
+
+        let byName = try other.run(["pause", "--name", "stressd", "--duration", "1s"])
+        #expect(byName.status == 2, "\(byName.stderr)")
+        #expect(byName.stderr.contains("stressd never attacks stressd"), "\(byName.stderr)")
+        // This attack's own processes only: its worker names its supervisor,
+        // its watchdog (and the supervisor) the state directory.
+        let pattern = "--parent \(running.processIdentifier)|--state-dir \(stressd.stateDirectory)"
+        let byPattern = try other.run(["kill", "--match=\(pattern)", "--dry-run", "--duration", "1s"])
+        #expect(byPattern.status == 2, "\(byPattern.stderr)")
+        #expect(byPattern.stderr.contains("stressd never attacks stressd"), "\(byPattern.stderr)")
+        let byPid = try other.run(["pause", "--pid", String(try #require(watchdog["pid"] as? Int)), "--duration", "1s"])
+        #expect(byPid.status == 2 && byPid.stderr.contains("stressd never attacks stressd"), "\(byPid.stderr)")
+        for process in [worker, watchdog] {
+            #expect(isLive(process))
+            #expect((try? ProcFS().processStat(Int32(process["pid"] as? Int ?? 0)))?.state != "T", "a stressd process was stopped")
+        }
+        #expect(other.ledgerFiles.isEmpty)
+
+        kill(running.processIdentifier, SIGTERM)
+        let result = StressdBinary.finish(running, out, err)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
     /// A second thread's id, which /proc answers for although it lists only
     /// processes, is refused by kill and pause alike.
     @Test func aThreadIDIsNotAProcess() throws {

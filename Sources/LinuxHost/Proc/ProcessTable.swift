@@ -1,5 +1,6 @@
 import Glibc
 import StressCore
+import SystemPackage
 
 extension ProcFS {
     /// `/proc/PID/cmdline`: argv separated by NULs, shown joined by spaces.
@@ -15,8 +16,9 @@ extension ProcFS {
     /// needs. Processes that exit while being read are left out.
     public func processCandidates() throws(HostError) -> [ProcessCandidate] {
         let depth = ownNamespaceDepth()
+        let executable = executableIdentity(current("exe"))
         return try processIDs().compactMap { pid in
-            try? candidate(pid, ownNamespaceDepth: depth)
+            try? candidate(pid, ownNamespaceDepth: depth, ownExecutable: executable)
         }
     }
 
@@ -24,10 +26,10 @@ extension ProcFS {
     /// is no one's target: ESRCH). A thread's id gives a candidate whose
     /// `threadOf` names its process, so that the deny list refuses it.
     public func candidate(_ pid: Int32) throws(HostError) -> ProcessCandidate {
-        try candidate(pid, ownNamespaceDepth: ownNamespaceDepth())
+        try candidate(pid, ownNamespaceDepth: ownNamespaceDepth(), ownExecutable: executableIdentity(current("exe")))
     }
 
-    private func candidate(_ pid: Int32, ownNamespaceDepth: Int) throws(HostError) -> ProcessCandidate {
+    private func candidate(_ pid: Int32, ownNamespaceDepth: Int, ownExecutable: FileIdentity?) throws(HostError) -> ProcessCandidate {
         let processInfo = try processStat(pid)
         if processInfo.hasExited {
             throw .system(call: "candidate", path: process(pid, "stat").string, errno: .noSuchProcess)
@@ -44,7 +46,17 @@ extension ProcFS {
                 ?? membership?.path(forController: "name=systemd") ?? membership?.unifiedPath ?? "/",
             isKernelThread: processInfo.isKernelThread,
             threadOf: status.threadGroupID.flatMap { $0 == pid ? nil : $0 },
-            pidNamespace: namespace(of: pid, status: status, ownDepth: ownNamespaceDepth))
+            pidNamespace: namespace(of: pid, status: status, ownDepth: ownNamespaceDepth),
+            isStressd: processInfo.command == "stressd"
+                || (ownExecutable != nil && executableIdentity(process(pid, "exe")) == ownExecutable))
+    }
+
+    /// The file a `/proc/.../exe` link names (stat follows it, even to a
+    /// deleted or replaced binary), or nil (a kernel thread, no permission).
+    private func executableIdentity(_ link: FilePath) -> FileIdentity? {
+        var info = stat()
+        guard stat(link.string, &info) == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), owner: info.st_uid)
     }
 
     /// The pid namespace `pid` lives in if it is nested below ours: its

@@ -1,6 +1,7 @@
 /// Processes an attack must never hit. PID 1, stressd and its ancestors,
-/// kernel threads and a pid that names a thread rather than a process are
-/// always refused; the configurable names (sshd and systemd-journald by
+/// every other stressd process (supervisors, workers, cleanup watchdogs,
+/// agents), kernel threads and a pid that names a thread rather than a
+/// process are always refused; the configurable names (sshd and systemd-journald by
 /// default: killing them locks operators out or loses the evidence) and the
 /// init of another pid namespace (a container's: see `PIDNamespace`) only
 /// with `--allow-protected`.
@@ -23,6 +24,9 @@ public struct DenyList: Hashable, Sendable {
         }
         if candidate.pid == 1 { return "PID 1 (init) is never a target" }
         if selfAndAncestors.contains(candidate.pid) { return "stressd itself and its ancestors are never targets" }
+        if candidate.isStressd {
+            return "stressd never attacks stressd (another attack's supervisor, worker or cleanup watchdog, or an agent)"
+        }
         if candidate.isKernelThread { return "kernel threads are never targets" }
         if !allowProtected, protectedNames.contains(candidate.command) {
             return "\(candidate.command) is protected (--allow-protected overrides the protected names)"

@@ -16,6 +16,10 @@ public struct ProcessCandidate: Hashable, Sendable, Codable {
     public var threadOf: Int32?
     /// Set only for a process in another pid namespace than stressd's.
     public var pidNamespace: PIDNamespace?
+    /// It runs stressd (the same executable as this process, or a program
+    /// named `stressd`): another attack's supervisor, worker or watchdog,
+    /// or an agent. Such a process is never a target.
+    public var isStressd: Bool
     /// Clock ticks after boot, to pick the oldest or newest.
     public var startTime: UInt64 { identity.startTime }
 
@@ -28,7 +32,7 @@ public struct ProcessCandidate: Hashable, Sendable, Codable {
 
     public init(
         identity: ProcessIdentity, command: String, commandLine: String, userID: UInt32, cgroup: String, isKernelThread: Bool,
-        threadOf: Int32? = nil, pidNamespace: PIDNamespace? = nil
+        threadOf: Int32? = nil, pidNamespace: PIDNamespace? = nil, isStressd: Bool = false
     ) {
         self.identity = identity
         self.command = command
@@ -38,5 +42,20 @@ public struct ProcessCandidate: Hashable, Sendable, Codable {
         self.isKernelThread = isKernelThread
         self.threadOf = threadOf
         self.pidNamespace = pidNamespace
+        self.isStressd = isStressd
+    }
+
+    /// Reports written before `isStressd` existed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        identity = try container.decode(ProcessIdentity.self, forKey: .identity)
+        command = try container.decode(String.self, forKey: .command)
+        commandLine = try container.decode(String.self, forKey: .commandLine)
+        userID = try container.decode(UInt32.self, forKey: .userID)
+        cgroup = try container.decode(String.self, forKey: .cgroup)
+        isKernelThread = try container.decode(Bool.self, forKey: .isKernelThread)
+        threadOf = try container.decodeIfPresent(Int32.self, forKey: .threadOf)
+        pidNamespace = try container.decodeIfPresent(PIDNamespace.self, forKey: .pidNamespace)
+        isStressd = try container.decodeIfPresent(Bool.self, forKey: .isStressd) ?? false
     }
 }
