@@ -73,7 +73,11 @@ struct AttackOptions: ParsableArguments {
         case .kill(let process), .pause(let process):
             let survey = try ProcessTargeting(spec: process).preflight()
             if dryRun {
-                print(DryRunOutput.describe(survey, spec: process, kind: kind))
+                if json {
+                    StandardStream.output.write(try DryRunOutput.json(survey, spec: process, kind: kind))
+                } else {
+                    print(DryRunOutput.describe(survey, spec: process, kind: kind))
+                }
                 return
             }
         case .cpu, .mem, .disk:

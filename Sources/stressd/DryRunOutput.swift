@@ -22,6 +22,30 @@ enum DryRunOutput {
         return lines.joined(separator: "\n")
     }
 
+    /// The same as JSON, for scripts and approval tools.
+    static func json(_ survey: ProcessTargeting.Survey, spec: ProcessSpec, kind: AttackKind) throws -> [UInt8] {
+        let plan = Plan(
+            kind: kind, selector: spec.selector.description, pick: describe(spec.pick),
+            eligible: survey.eligible.sorted { $0.pid < $1.pid },
+            spared: survey.spared.map { Plan.Spared(process: $0.0, reason: $0.1) })
+        return Array(try JSONCoding.encoder.encode(plan)) + [UInt8(ascii: "\n")]
+    }
+
+    struct Plan: Encodable {
+        struct Spared: Encodable {
+            var process: ProcessCandidate
+            var reason: String
+        }
+
+        var dryRun = true
+        var kind: AttackKind
+        var selector: String
+        /// How victims would be picked among `eligible`.
+        var pick: String
+        var eligible: [ProcessCandidate]
+        var spared: [Spared]
+    }
+
     /// `pid:[4026532456], pid 7 inside it`.
     static func describe(_ namespace: PIDNamespace) -> String {
         "\(namespace.name ?? "unreadable"), pid \(namespace.innerPID) inside it"

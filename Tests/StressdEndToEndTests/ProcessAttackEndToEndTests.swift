@@ -104,8 +104,20 @@ struct ProcessAttackEndToEndTests {
         #expect(result.stdout.contains("dry run"))
         #expect(result.stdout.contains(String(victim.processIdentifier)))
         #expect(result.stdout.contains("\(victims.executable) 30"))
+
+        // Issue 14: --dry-run --json prints JSON.
+        for kind in ["kill", "pause"] {
+            let json = try stressd.run([kind, "--name", victims.name, "--dry-run", "--json"])
+            #expect(json.status == 0, "\(json.stderr)")
+            let plan = try decodeJSON(json.stdout)
+            #expect(plan["dryRun"] as? Bool == true && plan["kind"] as? String == kind)
+            let eligible = try #require(plan["eligible"] as? [[String: Any]])
+            #expect(eligible.compactMap { ($0["identity"] as? [String: Any])?["pid"] as? Int } == [Int(victim.processIdentifier)])
+            #expect(plan["pick"] as? String == "1 random process")
+        }
         usleep(100_000)
         #expect(victim.isRunning)
+        #expect(state(of: victim.processIdentifier) == "S", "a dry run stops nothing")
         #expect(stressd.ledgerFiles.isEmpty)
     }
 
