@@ -61,8 +61,8 @@ VENV         ?= .venv
 venv:
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(APT_PACKAGES) python3 python3-venv"
 	@[ -x $(VENV)/bin/python ] || python3 -m venv $(VENV)
-	@$(VENV)/bin/python -c 'import chaostoolkit, chaosaddons, pytest' 2>/dev/null || \
-	  $(VENV)/bin/pip install -q chaostoolkit chaostoolkit-addons pytest
+	@$(VENV)/bin/python -c 'import chaostoolkit, chaosaddons, pytest, schemathesis' 2>/dev/null || \
+	  $(VENV)/bin/pip install -q chaostoolkit chaostoolkit-addons pytest schemathesis
 	@$(VENV)/bin/python -c 'import chaosstressd, os, sys; sys.exit(0 if os.path.realpath(chaosstressd.__file__).startswith(os.path.realpath("integrations/chaostoolkit")) else 1)' 2>/dev/null || \
 	  $(VENV)/bin/pip install -q -e ./integrations/chaostoolkit
 
@@ -147,3 +147,19 @@ reliability-check: venv
 	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} $(VENV)/bin/pytest -q tests/reliability
 	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} $(VENV)/bin/python tests/reliability/faulttrials.py \
 	  --trials 24 --first-seed $(RELIABILITY_FIRST_SEED) --time-limit 240
+
+# The HTTP API against a live agent (tests/api; needs root: the agent runs in
+# a PID namespace of its own and fills only a tmpfs the test mounts):
+# schemathesis with the repo's openapi.yaml (no 5xx, responses as documented,
+# no schema-valid request refused), hostile bodies and 50 hostile clients
+# while a short attack must end on time. api-check is bounded (a few
+# minutes); api-fuzz runs schemathesis longer (STRESSD_ST_MAX_EXAMPLES,
+# STRESSD_ST_MAX_TIME).
+.PHONY: api-check api-fuzz
+api-check: venv
+	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} $(VENV)/bin/pytest -q -s -rxX tests/api
+
+api-fuzz: venv
+	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} STRESSD_ST_MAX_EXAMPLES=$${STRESSD_ST_MAX_EXAMPLES:-300} \
+	  STRESSD_ST_MAX_TIME=$${STRESSD_ST_MAX_TIME:-900} STRESSD_ST_TIMEOUT=2400 \
+	  $(VENV)/bin/pytest -q -s -rxX tests/api/test_schemathesis.py
