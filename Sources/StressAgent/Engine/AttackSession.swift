@@ -139,15 +139,17 @@ final class AttackSession {
 
     /// Tells the watchdog the supervisor's own cleanup is over and reaps
     /// it, waiting at most a second: one that is undoing the record at this
-    /// very moment (it judged the supervisor hung) finishes on its own.
-    func dismissWatchdog() async {
+    /// very moment (it judged the supervisor hung) finishes on its own. A
+    /// watchdog told `done` exits within a millisecond, so this polls with
+    /// short blocking sleeps, which a cancelled task (Ctrl-C) cannot cut.
+    func dismissWatchdog() {
         guard let (process, control) = watchdog else { return }
         watchdog = nil
         control.send("done")
         control.close()
-        for _ in 0..<100 {
+        for _ in 0..<1_000 {
             if process.reapIfExited() != nil { return }
-            try? await Task.sleep(for: .milliseconds(10))
+            usleep(1_000)
         }
     }
 }

@@ -102,7 +102,7 @@ public struct AttackSupervisor: Sendable {
         driver.stop(session)
         let reapMilliseconds = Double(MonotonicClock.now() &- stopInstant) / 1e6
         let cleanup = undo(session.record, reapMilliseconds: reapMilliseconds, driver: driver.undone)
-        await session.dismissWatchdog()
+        session.dismissWatchdog()
         timeline.append(reader.sample(elapsed: session.elapsed))
 
         var report = AttackReport(

@@ -139,14 +139,17 @@ struct MemoryDriver: AttackDriver {
         memoryGauge = try? session.environment.memoryGauge()
     }
 
-    /// Memory available after cleanup. The kernel frees a dead hog's pages
-    /// shortly after it is reaped, so this waits (up to `settle`) until
-    /// available memory is back near where it started.
-    private func availableAfterCleanup(settle: Duration = .seconds(1)) -> UInt64? {
+    /// Memory available after cleanup. A hog's pages are freed as it exits,
+    /// before it is reaped; what lags is the counters, by a few
+    /// milliseconds. So this waits until available memory is back near
+    /// where it started, but at most `settle`: a stop must end the process
+    /// at once, and memory someone else took meanwhile never comes back (a
+    /// second-long wait here made SIGTERM take a second, issue 14).
+    private func availableAfterCleanup(settle: Duration = .milliseconds(20)) -> UInt64? {
         let deadline = MonotonicClock.now() + UInt64(settle.seconds * 1e9)
         var available = (try? memoryGauge?.read())?.available
         while let now = available, now + resizeThreshold < availableBefore, MonotonicClock.now() < deadline {
-            usleep(10_000)
+            usleep(2_000)
             available = (try? memoryGauge?.read())?.available
         }
         return available
