@@ -18,6 +18,20 @@ struct MemorySpecTests {
         return memory
     }
 
+    /// Issue 14: `--of total` is a share of MemTotal even inside a
+    /// memory-limited cgroup; a share above the limit is refused, naming it.
+    @Test func ofTotalIsAShareOfTheMachineInsideAContainerToo() throws {
+        let tenthOfTotal = try memory(["size": "10%", "of": "total"]).targetBytes(container)
+        #expect(tenthOfTotal > (819 << 20) && tenthOfTotal < (820 << 20), "10% of 8 GiB: \(tenthOfTotal)")
+        #expect(try memory(["size": "10%", "of": "total"]).targetBytes(container) != (try memory(["size": "10%"]).targetBytes(container)))
+        let error = try #require(throws: InputError.self) {
+            try spec(["size": "20%", "of": "total"]).validate(host: HostLimits(cpu: CPUCapacity(onlineCPUs: 2), memory: container), policy: .default)
+        }
+        #expect(error.field == "size")
+        #expect("\(error)".contains("more than the cgroup memory limit of 1 GiB"), "\(error)")
+        #expect("\(error)".contains("--of limit"), "\(error)")
+    }
+
     @Test func percentagesAreOfTheLimitInsideAContainer() throws {
         #expect(container.limit == 1 << 30)
         #expect(container.available == 768 << 20)

@@ -3,7 +3,8 @@
 public struct MemorySpec: Hashable, Sendable {
     /// What a percentage `--size` is a share of.
     public enum Base: String, Codable, Hashable, Sendable, CaseIterable {
-        /// MemTotal (or the cgroup limit, if tighter): "80% of the machine".
+        /// MemTotal of the host: "80% of the machine", inside a
+        /// memory-limited cgroup too (a share above its limit is refused).
         case total
         /// What is available when the attack starts: "80% of what is free".
         case available
@@ -40,7 +41,8 @@ public struct MemorySpec: Hashable, Sendable {
         switch amount {
         case .size(let size, let base):
             switch base {
-            case .total, .limit: return size.bytes(of: memory.limit)
+            case .total: return size.bytes(of: memory.hostTotalBytes)
+            case .limit: return size.bytes(of: memory.limit)
             case .available: return size.bytes(of: memory.available + hogBytes)
             }
         case .fillTo(let share):
@@ -56,10 +58,16 @@ public struct MemorySpec: Hashable, Sendable {
         }
         let floor = policy.memoryFloorBytes(limit: memory.limit)
         switch amount {
-        case .size(let size, _):
+        case .size(let size, let base):
             let target = targetBytes(memory)
             guard target > 0 else {
                 throw .outOfRange(field: "size", value: size.description, allowed: "more than 0 bytes")
+            }
+            if base == .total, target > memory.limit {
+                throw .rejected(field: "size", reason: """
+                    \(size) of MemTotal is \(ByteCount(bytes: target)), more than the cgroup memory limit of \
+                    \(ByteCount(bytes: memory.limit)) stressd runs under; lower --size, or give a share of that limit (--of limit)
+                    """)
             }
             let leaves = memory.available > target ? memory.available - target : 0
             guard leaves >= floor else {
