@@ -167,7 +167,7 @@ class Agent:
             left.append(f"API unreachable: {e}")
         ledger = self.state / "ledger"
         if ledger.is_dir():
-            left += [f"ledger record {p.name}" for p in ledger.iterdir()]
+            left += [f"ledger record {p.name}" for p in ledger.iterdir() if not p.name.startswith(".")]
         left += [f"fill folder {p}" for p in self.fill_dir.iterdir()]
         left += [f"helper {h}" for h in self.helpers()]
         return left

@@ -63,8 +63,14 @@ def after_call(context, case, response):
         problem = {}
     mode = "positive" if _is_positive(case) else "negative"
     with open(log, "a") as f:
-        f.write(json.dumps({"mode": mode, "status": response.status_code,
-                            "field": problem.get("field"), "detail": problem.get("detail")}) + "\n")
+        row = {"mode": mode, "status": response.status_code, "field": problem.get("field"), "detail": problem.get("detail")}
+        if mode == "negative" and response.status_code == 409:
+            # Schema-invalid, yet valid to the agent (only the blocker refused it).
+            row["body"] = case.body if isinstance(case.body, (dict, list, str, int, float, bool)) else repr(case.body)
+            row["headers"] = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+            row["query"] = case.query
+            row["component"] = str(getattr(case.meta, "components", ""))[:300] if case.meta else ""
+        f.write(json.dumps(row, default=repr) + "\n")
 
 
 @schemathesis.hook
