@@ -42,6 +42,7 @@ HOST_OR_POLICY = [
     r"longer than the duration",                       # interval > duration
     r"would leave",                                    # floors, again
     r"the label '.*' is given twice",                  # labels text naming a key twice
+    r"more than the cgroup memory limit",              # mem size P% of total over the cgroup limit
 ]
 
 

@@ -106,6 +106,11 @@ def start_figures(agent) -> str:
                       for r in rows if r["mode"] == "positive" and r["status"] == 422)
     lines = [f"POST /v1/attacks: {len(rows)} requests; " + ", ".join(f"{m} {st}: {n}" for (m, st), n in sorted(by.items()))]
     lines += [f"  positive 422 x{n}: {reason}" for reason, n in reasons.most_common(12)]
+    # Schema-invalid requests the agent validated (only the blocker's 409
+    # refused them): where the agent is laxer than the document.
+    lax = Counter(json.dumps({k: v for k, v in r.items() if k in ("body", "headers") and v}, sort_keys=True)[:200]
+                  for r in rows if r["mode"] == "negative" and r["status"] == 409)
+    lines += [f"  schema-invalid, yet validated x{n}: {what}" for what, n in lax.most_common(12)]
     return "\n".join(lines)
 
 
