@@ -107,6 +107,9 @@ struct DiskAttackEndToEndTests {
         close(fd)
         defer { unlink(ballast) }
         let started = Date()
+        // Issue 14: from the breach (the ballast written) to the fill gone, at most 250 ms.
+        let stopped = stressd.seconds(until: { fillFolders(in: target).isEmpty }, timeout: 5)
+        #expect(stopped != nil && stopped! < 0.25, "breach to fill deleted: \(stopped.map { "\(Int($0 * 1000)) ms" } ?? "more than 5 s")")
 
         let result = StressdBinary.finish(process, out, err)
 

@@ -101,11 +101,23 @@ struct MemoryAttackEndToEndTests {
         // the cgroup takes 400 MiB and the cgroup crosses the floor.
         let (process, out, err) = try stressd.start(
             ["mem", "--size", "64M", "--floor", "600M", "--duration", "20s", "--json"], inside: cgroup.command)
-        _ = try stressd.waitForRecord(workers: 1)
+        let record = try stressd.waitForRecord(workers: 1)
+        let hog = try #require((record["workers"] as? [[String: Any]])?.first)
         usleep(300_000)
         let (other, otherOut, otherErr) = try stressd.start(
             ["mem", "--size", "400M", "--floor", "0", "--duration", "2s"], inside: cgroup.command)
         let started = Date()
+        // Issue 14: from the breach being observable (the cgroup's usage
+        // leaves less than the floor) to the hog gone, at most 250 ms.
+        var breachedAt: Date?
+        var stoppedAt: Date?
+        while Date().timeIntervalSince(started) < 5, stoppedAt == nil {
+            if breachedAt == nil, let usage = cgroup.usageBytes, usage > (1 << 30) - 600 * Self.mebibyte { breachedAt = Date() }
+            if !isLive(hog) { stoppedAt = Date() }
+            usleep(1_000)
+        }
+        let latency = try #require(stoppedAt).timeIntervalSince(try #require(breachedAt, "the floor was never crossed"))
+        #expect(latency < 0.25, "breach to hog stopped: \(Int(latency * 1000)) ms")
 
         let result = StressdBinary.finish(process, out, err)
 

@@ -6,6 +6,8 @@ import Glibc
 /// the rest of the host. v1 (`memory/`) or v2 (unified with `memory`).
 final class MemoryLimitedCgroup {
     let path: String
+    /// `memory.usage_in_bytes` (v1) or `memory.current` (v2).
+    private let usageFile: String
 
     init?(limitBytes: UInt64) {
         let v1 = "/sys/fs/cgroup/memory"
@@ -14,9 +16,11 @@ final class MemoryLimitedCgroup {
         if FileManager.default.fileExists(atPath: v1 + "/memory.limit_in_bytes") {
             path = v1 + "/stressd-test-oom-\(getpid())"
             limitFile = "memory.limit_in_bytes"
+            usageFile = "memory.usage_in_bytes"
         } else if v2Controllers.split(separator: " ").contains(where: { $0.hasPrefix("memory") }) {
             path = "/sys/fs/cgroup/stressd-test-oom-\(getpid())"
             limitFile = "memory.max"
+            usageFile = "memory.current"
         } else {
             return nil
         }
@@ -25,6 +29,11 @@ final class MemoryLimitedCgroup {
             rmdir(path)
             return nil
         }
+    }
+
+    /// What the cgroup's processes use now, as its guard reads it.
+    var usageBytes: UInt64? {
+        (try? String(contentsOfFile: path + "/" + usageFile, encoding: .utf8)).flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     /// Runs `command` inside the cgroup: a shell joins it, then execs.
