@@ -195,7 +195,10 @@ def test_control_stops_all_50(fleet):
     # under attack: agents' and workers' memory, this process's threads
     time.sleep(1.5)
     procs = processes_of({a.pid: str(a.state_dir) for a in fleet.agents.values()})
-    workers = [int(p.split(":")[0]) for ps in procs.values() for p in ps]
+    # Each attack has a worker and its cleanup watchdog.
+    workers = [int(p.split(":")[0]) for ps in procs.values() for p in ps if " worker " in p]
+    watchdogs = [p for ps in procs.values() for p in ps if " watchdog " in p]
+    FIGURES["attack_watchdogs"] = len(watchdogs)
     FIGURES["attack_agents_rss_mib"] = round(fleet.rss_kib() / 1024, 1)
     FIGURES["attack_workers"] = len(workers)
     FIGURES["attack_workers_rss_mib"] = round(sum(rss_kib(p) for p in workers) / 1024, 1)
@@ -203,7 +206,7 @@ def test_control_stops_all_50(fleet):
     renewals_before = run.renewals
     time.sleep(1.0)
     FIGURES["lease_renewals_per_s_lease_3s"] = run.renewals - renewals_before
-    assert len(workers) == N, procs
+    assert len(workers) == N and len(watchdogs) == N, procs
 
     journal = {}
     t_ctrl = time.time()
@@ -255,7 +258,9 @@ def test_all_50_stop_within_2s_of_the_control(fleet):
 
 def test_chaos_run_over_50(fleet, tmp_path):
     run_id = uuid.uuid4().hex
-    conf = fleet.configuration(stressd_run_id=run_id)
+    # The default lease: a 3 s one can lapse while 50 agents and their 100
+    # processes start at once on 2 cores (seen once in CI, lease expired 3 s in).
+    conf = fleet.configuration(stressd_run_id=run_id, stressd_lease="10s")
     experiment = {
         "version": "1.0.0",
         "title": f"all {N} hosts burn 1% of a core",
@@ -286,8 +291,9 @@ def test_chaos_run_over_50(fleet, tmp_path):
     FIGURES["chaos_run_burn_action_s"] = round(burn["duration"], 3)
     FIGURES["chaos_run_rollback_stop_s"] = round(stop["duration"], 3)
     assert sorted(burn["output"]) == sorted(fleet.agents)
-    assert {h: len(v) for h, v in running["output"].items()} == {h: 1 for h in fleet.agents}
     ids = run_ids(fleet, f"{RUN_LABEL}={run_id}")
+    not_running = {h for h, v in running["output"].items() if len(v) != 1}
+    assert not not_running, {h: (running["output"][h], ended_at(fleet, {h: ids.get(h)}, t_begin)) for h in not_running}
     assert ids == {h: v["id"] for h, v in burn["output"].items()}
     ended = ended_at(fleet, ids, t_begin)
     assert {e.get("outcome") for e in ended.values()} == {"stopped"}
