@@ -46,18 +46,10 @@ struct PromptStopEndToEndTests {
         var times: [Double] = []
         for _ in 0..<3 {
             let agent = try await AgentClientEndToEndTests.Agent()
-            let name = "psto\(UInt16.random(in: 1000...9999))"
-            let copy = agent.stressd.stateDirectory + "/" + name
-            try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: copy)
-            let target = Process()
-            target.executableURL = URL(fileURLWithPath: copy)
-            target.arguments = ["30"]
-            try target.run()
-            defer {
-                kill(target.processIdentifier, SIGKILL)
-                target.waitUntilExit()
-                agent.stressd.remove()
-            }
+            defer { agent.stressd.remove() }
+            let victims = try Victims()
+            let target = try victims.spawn()
+            let name = victims.name
             let remote = ["--agent", agent.url, "--token-file", agent.tokenFile]
             let clients = [
                 try agent.stressd.start(["cpu", "--load", "10%", "--duration", "20s"] + remote, local: false),

@@ -31,20 +31,10 @@ struct WatchdogEndToEndTests {
     @Test func aSigkilledOneShotPauseResumesItsTargetWithinASecond() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
-        // A sleeping process of this test's own, under a name no other process has.
-        let name = "wdog\(UInt16.random(in: 1000...9999))"
-        let copy = stressd.stateDirectory + "/" + name
-        try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: copy)
-        let target = Process()
-        target.executableURL = URL(fileURLWithPath: copy)
-        target.arguments = ["30"]
-        try target.run()
-        defer {
-            kill(target.processIdentifier, SIGKILL)
-            target.waitUntilExit()
-        }
+        let victims = try Victims()
+        let target = try victims.spawn()
         let state = { (try? ProcFS().processStat(target.processIdentifier))?.state }
-        let (process, out, err) = try stressd.start(["pause", "--name", name, "--duration", "20s"])
+        let (process, out, err) = try stressd.start(["pause", "--name", victims.name, "--duration", "20s"])
         #expect(stressd.seconds(until: { state() == "T" }, timeout: 5) != nil, "the target was never paused")
         let record = try stressd.waitForRecord(workers: 0)
         let watchdog = try #require(record["watchdog"] as? [String: Any])
@@ -63,18 +53,10 @@ struct WatchdogEndToEndTests {
     @Test func aSigkilledAgentsAttacksAreUndoneWithinASecond() async throws {
         let agent = try await AgentClientEndToEndTests.Agent()
         let stressd = agent.stressd
-        let name = "wdag\(UInt16.random(in: 1000...9999))"
-        let copy = stressd.stateDirectory + "/" + name
-        try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: copy)
-        let target = Process()
-        target.executableURL = URL(fileURLWithPath: copy)
-        target.arguments = ["30"]
-        try target.run()
-        defer {
-            kill(target.processIdentifier, SIGKILL)
-            target.waitUntilExit()
-            stressd.remove()
-        }
+        defer { stressd.remove() }
+        let victims = try Victims()
+        let target = try victims.spawn()
+        let name = victims.name
         let fill = try agent.stressd.start(
             ["disk", "--path", agent.target, "--size", "16M", "--duration", "30s", "--agent", agent.url, "--token-file", agent.tokenFile],
             local: false)
