@@ -131,4 +131,39 @@ struct CPUAttackEndToEndTests {
         #expect(abs(mean - 0.4 * cores) < 0.3 * cores, "host busy \(mean) cores, target \(0.4 * cores)")
         expectCleanedUp(report, stressd)
     }
+
+    /// Issue 14: inside a CPU-limited cgroup `--total` measures the cgroup,
+    /// not the host. With another process of the cgroup burning 30 % of its
+    /// one-core quota, `--total --load 60%` tops up by about 30 %, where
+    /// added mode would burn 60 % whatever else runs.
+    @Test(.enabled(if: CPULimitedCgroup.isAvailable, "needs root and a cpu cgroup controller"))
+    func totalModeInACPULimitedCgroupTopsUpWhatTheCgroupAlreadyUses() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let cgroup = try #require(CPULimitedCgroup(cores: 1))
+        let competitor = try StressdBinary()
+        defer { competitor.remove() }
+        let (other, otherOut, otherErr) = try competitor.start(
+            ["cpu", "--load", "30%", "--cores", "1", "--duration", "9s"], inside: cgroup.command)
+        _ = try competitor.waitForRecord(workers: 1)
+        usleep(500_000)
+
+        let result = try stressd.run(["cpu", "--load", "60%", "--total", "--duration", "6s", "--json"], inside: cgroup.command)
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try decodeJSON(result.stdout)
+        let samples = try #require((report["cpu"] as? [String: Any])?["samples"] as? [[String: Any]])
+        let settled = samples.filter { ($0["elapsed"] as? Double ?? 0) > 2.5 }
+        let loads = settled.compactMap { ($0["workerLoads"] as? [Double])?.reduce(0, +) }
+        let busy = settled.compactMap { $0["scopeBusyCores"] as? Double }
+        #expect(!loads.isEmpty && !busy.isEmpty)
+        let ours = loads.reduce(0, +) / Double(max(loads.count, 1))
+        let scope = busy.reduce(0, +) / Double(max(busy.count, 1))
+        #expect(abs(ours - 0.3) < 0.12, "our workers burned \(ours) of a core, the top-up is 0.3")
+        #expect(abs(scope - 0.6) < 0.12, "the cgroup was busy \(scope) cores, the target is 0.6")
+        #expect(result.stderr.contains("cgroup busy"), "the progress line names what it measures")
+        expectCleanedUp(report, stressd)
+        kill(other.processIdentifier, SIGTERM)
+        #expect(StressdBinary.finish(other, otherOut, otherErr).status == 0)
+    }
 }

@@ -16,6 +16,10 @@ public struct CgroupLimitFiles: Sendable {
     /// first: the first that exists is the process's own cgroup's usage.
     let memoryUsages: [FilePath]
     let cpuQuotas: [CPUQuota]
+    /// Each quota level's CPU usage counter: `cpu.stat` (v2), or
+    /// `cpuacct.usage` where cpuacct keeps the same path (v1); nil where
+    /// none is known.
+    let cpuUsages: [FilePath?]
 
     /// Where one level keeps its CPU quota.
     enum CPUQuota {
@@ -38,16 +42,26 @@ public struct CgroupLimitFiles: Sendable {
             }
         }
         var cpuQuotas: [CPUQuota] = []
+        var cpuUsages: [FilePath?] = []
         if let (mount, path, isV1) = cgroups.hierarchy(of: "cpu", in: membership) {
-            cpuQuotas = CgroupFS.lineage(path, under: mount).map { directory in
+            let lineage = CgroupFS.lineage(path, under: mount)
+            cpuQuotas = lineage.map { directory in
                 isV1
                     ? .v1(quota: directory.appending("cpu.cfs_quota_us"), period: directory.appending("cpu.cfs_period_us"))
                     : .v2(directory.appending("cpu.max"))
+            }
+            if !isV1 {
+                cpuUsages = lineage.map { $0.appending("cpu.stat") }
+            } else if let (accounting, accountingPath, _) = cgroups.hierarchy(of: "cpuacct", in: membership), accountingPath == path {
+                cpuUsages = CgroupFS.lineage(path, under: accounting).map { $0.appending("cpuacct.usage") }
+            } else {
+                cpuUsages = lineage.map { _ in nil }
             }
         }
         self.memoryLimits = memoryLimits
         self.memoryUsages = memoryUsages
         self.cpuQuotas = cpuQuotas
+        self.cpuUsages = cpuUsages
     }
 
     /// Both limits and the memory usage. A missing file is no limit at that
@@ -89,8 +103,17 @@ public struct CgroupLimitFiles: Sendable {
 
     /// The tightest CPU quota in cores, nil when none applies.
     func readCPUQuota() throws(HostError) -> Double? {
-        var tightest: Double?
-        for source in cpuQuotas {
+        try tightestCPUQuota()?.cores
+    }
+
+    /// Where in the lineage the tightest quota is (an index of `cpuQuotas`).
+    func tightestCPUQuotaLevel() throws(HostError) -> Int? {
+        try tightestCPUQuota()?.level
+    }
+
+    private func tightestCPUQuota() throws(HostError) -> (cores: Double, level: Int)? {
+        var tightest: (cores: Double, level: Int)?
+        for (level, source) in cpuQuotas.enumerated() {
             let cores: Double?
             switch source {
             case .v1(let quotaFile, let periodFile):
@@ -101,7 +124,7 @@ public struct CgroupLimitFiles: Sendable {
                 guard let text = try Self.readIfPresent(file) else { continue }
                 cores = try CgroupLimits.cpuMax(parsing: text, file: file.string)
             }
-            if let cores { tightest = min(cores, tightest ?? .infinity) }
+            if let cores, cores < (tightest?.cores ?? .infinity) { tightest = (cores, level) }
         }
         return tightest
     }

@@ -74,7 +74,7 @@ struct CPUDriver: AttackDriver {
         previousTicks = ticks
         previousInstant = instant
         var line = "load per core: " + loads.map { $0.percent(1) }.joined(separator: " ") + "  (target \(target.percent(1)))"
-        if let scopeBusy { line += "  host busy: \(scopeBusy.fixed(2)) cores" }
+        if let scopeBusy, let meter { line += "  \(meter.scope) busy: \(scopeBusy.fixed(2)) cores" }
         return DriverTick(outcome: nil, progress: line)
     }
 

@@ -2,6 +2,7 @@ import LinuxHost
 
 /// Measures the whole host's busy cores from /proc/stat, for `--total` mode.
 public struct HostCPUMeter: CPUScopeMeter {
+    public let scope = "host"
     private let procFS: ProcFS
     private var previous: CPUTimes?
 

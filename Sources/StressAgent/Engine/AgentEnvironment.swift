@@ -65,6 +65,15 @@ public struct AgentEnvironment: Sendable {
         MemoryGauge(proc: procFS, files: try cgroupLimitFiles.get())
     }
 
+    /// What `cpu --total` measures: the cgroup whose CPU quota binds this
+    /// process, where one does and counts its usage, else the host.
+    public func cpuScopeMeter() -> any CPUScopeMeter {
+        if let usage = try? cgroupLimitFiles.get().quotaScopeUsage() {
+            return CgroupCPUMeter(usage: usage)
+        }
+        return HostCPUMeter(procFS: procFS)
+    }
+
     public var undo: AttackUndo { AttackUndo(procFS: procFS, cgroupRoot: cgroupFS.root, bootID: bootID) }
     public var replay: LedgerReplay { LedgerReplay(ledger: ledger, undo: undo) }
 }

@@ -50,7 +50,7 @@ public struct AttackSupervisor: Sendable {
     public func run(stop: StopRequest, progress: @Sendable (AttackProgress) -> Void) async throws(AgentError) -> AttackReport {
         switch spec.parameters {
         case .cpu(let cpu):
-            var driver = CPUDriver(spec: cpu, capacity: limits.cpu)
+            var driver = CPUDriver(spec: cpu, capacity: limits.cpu, meter: cpu.mode == .total ? environment.cpuScopeMeter() : nil)
             return try await run(&driver, stop: stop, progress: progress)
         case .mem(let memory):
             var driver = MemoryDriver(spec: memory, capacity: limits.memory, policy: policy)
