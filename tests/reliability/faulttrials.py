@@ -822,7 +822,9 @@ def summarize(results, out=sys.stdout):
             continue
         clean = [r for r in rs if r["status"] == "clean"]
         t = [r["time_to_clean"] for r in clean]
-        d = [r["past_deadline"] for r in clean]
+        # Past the deadline: only where the attack's own deadline was read
+        # (a kill has no watchdog and no worker to read it from).
+        d = [r["past_deadline"] for r in clean if r.get("deadline_exact")]
         by = {}
         for r in rs:
             layer = (r.get("report") or {}).get("undoneBy") or "no report"
