@@ -123,7 +123,8 @@ class Agent:
         else:
             raise RuntimeError(f"agent did not answer: {self.log_path.read_text()[-2000:]}")
         self.owned_pid = int(self.owned_pid_file.read_text())
-        self.agent_pid = next(p for p in _descendants(self.unshare.pid) if " serve " in _cmdline(p))
+        self.agent_pid = next(p for p in _descendants(self.unshare.pid)
+                              if _cmdline(p).startswith(f"{self.binary} serve "))
 
     # -- HTTP ------------------------------------------------------------------
     def request(self, method: str, path: str, body=None, auth: bool = True, timeout: float = 10):

@@ -43,6 +43,8 @@ HOST_OR_POLICY = [
     r"would leave",                                    # floors, again
     r"the label '.*' is given twice",                  # labels text naming a key twice
     r"more than the cgroup memory limit",              # mem size P% of total over the cgroup limit
+    r"matches no process",                             # kill/pause: the owned sleep was killed already
+    r"matches only processes that may not be hit",
 ]
 
 

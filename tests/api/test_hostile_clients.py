@@ -146,7 +146,6 @@ def test_a_chunked_body_past_the_limit_is_413(make_agent):
     assert agent.request("GET", "/healthz", auth=False)[0] == 200
 
 
-@pytest.mark.xfail(strict=False, reason="duplicate-key refusal is being added in Swift (issue 14); passes once the binary has it")
 def test_a_duplicated_key_is_422_naming_it(make_agent):
     agent = make_agent(CONFIG)
     status, headers, raw = post_raw(agent, b'{"kind":"cpu","duration":"1s","kind":"mem"}')

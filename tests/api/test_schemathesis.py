@@ -141,3 +141,36 @@ def test_schemathesis_finds_nothing(make_agent):
     assert not watchdog.blocker_gone, "the blocker stopped during pass 1: schemathesis' starts were not all refused"
     assert not left, left
     assert "level=error" not in agent.log_text(), agent.log_text()[-5000:]
+
+
+RUNNING_CONFIG = """max-attacks = 1
+[policy]
+max-duration = "1s"
+memory-floor = "95%"
+disk-floor = "1M"
+"""
+
+
+def test_schemathesis_with_attacks_that_run(make_agent):
+    """No blocker: what schemathesis starts runs, so the 201 answers, a
+    running attack's GET, its lease renewal and its stop are checked too.
+    Tiny by the agent's config: one attack at a time, at most 1 s, memory
+    never below 95% of the limit available (a mem attack holds at most
+    5%), disk only in the 64 MiB tmpfs, kill and pause only in the
+    namespace (positive ones at the owned sleep)."""
+    agent = make_agent(RUNNING_CONFIG)
+    result, seconds = schemathesis(
+        agent, "--phases", "examples,fuzzing,stateful",
+        "--include-operation-id", "startAttack", "--include-operation-id", "getAttack",
+        "--include-operation-id", "renewLease", "--include-operation-id", "stopAttack",
+        "--include-operation-id", "getReport", timeout=900)
+    print(f"\n== attacks that run, {seconds:.1f} s\n{figures(result.stdout)}")
+    print(start_figures(agent))
+    status, halted = agent.request("DELETE", "/v1/attacks")
+    assert status == 200, halted
+    left = agent.wait_clean()
+    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-3000:]
+    rows = [json.loads(line) for line in (agent.folder / "starts.jsonl").read_text().splitlines() if line]
+    assert any(r["status"] == 201 for r in rows), "no attack started: the 201 answers went unchecked"
+    assert not left, left
+    assert "level=error" not in agent.log_text(), agent.log_text()[-5000:]
