@@ -84,6 +84,9 @@ struct ReportOutput {
             let after = memory.availableAfterBytes.map { ByteCount(bytes: $0).description } ?? "?"
             lines.append("  available: \(ByteCount(bytes: memory.availableBeforeBytes)) before, "
                 + "\(ByteCount(bytes: memory.availableLowestBytes)) at the lowest, \(after) after")
+            if let score = memory.supervisorOOMScoreAdjustment {
+                lines.append("  oom score: supervisor \(score), hog 1000" + (memory.supervisorOOMScoreNote.map { ": \($0)" } ?? ""))
+            }
             for kill in memory.oomKills {
                 lines.append("  OOM kill:  pid \(kill.pid) at \(kill.elapsed.fixed(1))s")
             }

@@ -71,7 +71,7 @@ struct MemoryAttackEndToEndTests {
     @Test func theHogVolunteersForTheOOMKiller() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
-        let (process, out, err) = try stressd.start(["mem", "--size", "32M", "--duration", "10s"])
+        let (process, out, err) = try stressd.start(["mem", "--size", "32M", "--duration", "10s", "--json"])
         let record = try stressd.waitForRecord(workers: 1)
         let worker = try #require((record["workers"] as? [[String: Any]])?.first)
         let pid = try #require(worker["pid"] as? Int)
@@ -87,8 +87,37 @@ struct MemoryAttackEndToEndTests {
         let supervisor = try #require(Int(supervisorScore.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(supervisor <= 0)
         #expect(result.status == 0)
+        // Issue 14: the report says what the supervisor's score was, and why where lowering was refused.
+        let memory = try #require(try decodeJSON(result.stdout)["memory"] as? [String: Any])
+        #expect(memory["supervisorOOMScoreAdjustment"] as? Int == supervisor)
+        if supervisor == -900 {
+            #expect(memory["supervisorOOMScoreNote"] == nil)
+        } else {
+            #expect((memory["supervisorOOMScoreNote"] as? String)?.contains("CAP_SYS_RESOURCE") == true)
+        }
         #expect(!isLive(worker))
         #expect(stressd.ledgerFiles.isEmpty)
+    }
+
+    /// Issue 14: without CAP_SYS_RESOURCE (root in many containers) the
+    /// supervisor cannot lower its own oom_score_adj; the report says so
+    /// and why, and the attack runs as usual.
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func withoutCapSysResourceTheReportSaysTheSupervisorCouldNotLowerItsScore() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let dropped = { (executable: String, arguments: [String]) in
+            ("/usr/bin/setpriv", ["--inh-caps=-sys_resource", "--bounding-set=-sys_resource", executable] + arguments)
+        }
+        let result = try stressd.run(["mem", "--size", "16M", "--duration", "1s", "--json"], inside: dropped)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try decodeJSON(result.stdout)
+        let memory = try #require(report["memory"] as? [String: Any])
+        #expect((memory["supervisorOOMScoreAdjustment"] as? Int ?? -1000) >= 0, "\(memory)")
+        #expect((memory["supervisorOOMScoreNote"] as? String)?.contains("CAP_SYS_RESOURCE") == true, "\(memory)")
+        let human = try stressd.run(["report", try #require(report["id"] as? String)])
+        #expect(human.stdout.contains("oom score: supervisor 0, hog 1000: could not lower it"), "\(human.stdout)")
+        expectCleanedUp(report, stressd)
     }
 
     /// In a 1 GiB cgroup, so "available" does not drift with the host's.

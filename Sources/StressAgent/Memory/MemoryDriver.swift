@@ -35,6 +35,11 @@ struct MemoryDriver: AttackDriver {
     private var memoryGauge: MemoryGauge?
     private var samples: [MemorySample] = []
     private var ticks = 0
+    /// What the supervisor asks for: low, but not exempt (-1000), so a
+    /// runaway supervisor could still be stopped by the kernel.
+    static let supervisorOOMScore: Int32 = -900
+    private var supervisorOOMScore: Int32?
+    private var supervisorOOMScoreNote: String?
 
     init(spec: MemorySpec, capacity: MemoryCapacity, policy: SafetyPolicy) {
         self.spec = spec
@@ -45,8 +50,15 @@ struct MemoryDriver: AttackDriver {
     mutating func start(_ session: AttackSession) async throws(AgentError) {
         // The kernel should kill the hog, never the supervisor that undoes it.
         // Lowering needs CAP_SYS_RESOURCE; without it the hog's 1000 still
-        // makes it the first choice.
-        try? session.environment.procFS.setOOMScoreAdjustment(-900)
+        // makes it the first choice, and the report says so.
+        let procFS = session.environment.procFS
+        do {
+            try procFS.setOOMScoreAdjustment(Self.supervisorOOMScore)
+        } catch {
+            supervisorOOMScoreNote = "could not lower it to \(Self.supervisorOOMScore) (\(error)); "
+                + "that needs CAP_SYS_RESOURCE, and the hog's 1000 still makes the hog the kernel's first choice"
+        }
+        supervisorOOMScore = try? procFS.oomScoreAdjustment()
         let now = (try? session.environment.memoryGauge().read()) ?? capacity
         availableBefore = now.available
         availableLowest = now.available
@@ -160,6 +172,7 @@ struct MemoryDriver: AttackDriver {
         report.memory = MemoryMeasurements(
             targetBytes: firstTarget, peakHeldBytes: peakHeld, secondsToTarget: secondsToTarget,
             locked: spec.lock, oomKills: oomKills, availableBeforeBytes: availableBefore,
-            availableLowestBytes: min(availableLowest, availableBefore), availableAfterBytes: availableAfter, samples: samples)
+            availableLowestBytes: min(availableLowest, availableBefore), availableAfterBytes: availableAfter, samples: samples,
+            supervisorOOMScoreAdjustment: supervisorOOMScore, supervisorOOMScoreNote: supervisorOOMScoreNote)
     }
 }

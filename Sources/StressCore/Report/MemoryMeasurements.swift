@@ -16,10 +16,16 @@ public struct MemoryMeasurements: Codable, Hashable, Sendable {
     public var availableLowestBytes: UInt64
     public var availableAfterBytes: UInt64?
     public var samples: [MemorySample]
+    /// The supervisor's own oom_score_adj during the attack (it asks for
+    /// -900, so the kernel kills the hog, never what undoes it), and why it
+    /// is not that when lowering was refused (no CAP_SYS_RESOURCE).
+    public var supervisorOOMScoreAdjustment: Int32?
+    public var supervisorOOMScoreNote: String?
 
     public init(
         targetBytes: UInt64, peakHeldBytes: UInt64, secondsToTarget: Double?, locked: Bool, oomKills: [OOMKill],
-        availableBeforeBytes: UInt64, availableLowestBytes: UInt64, availableAfterBytes: UInt64?, samples: [MemorySample]
+        availableBeforeBytes: UInt64, availableLowestBytes: UInt64, availableAfterBytes: UInt64?, samples: [MemorySample],
+        supervisorOOMScoreAdjustment: Int32? = nil, supervisorOOMScoreNote: String? = nil
     ) {
         self.targetBytes = targetBytes
         self.peakHeldBytes = peakHeldBytes
@@ -30,6 +36,8 @@ public struct MemoryMeasurements: Codable, Hashable, Sendable {
         self.availableLowestBytes = availableLowestBytes
         self.availableAfterBytes = availableAfterBytes
         self.samples = samples
+        self.supervisorOOMScoreAdjustment = supervisorOOMScoreAdjustment
+        self.supervisorOOMScoreNote = supervisorOOMScoreNote
     }
 }
 
