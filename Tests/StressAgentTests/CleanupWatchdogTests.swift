@@ -12,6 +12,12 @@ struct CleanupWatchdogTests {
         attack: try! AttackID(validating: "disk-0a1b2c3d"), supervisor: ProcessIdentity(pid: 4242, startTime: 987_654),
         until: 123_456_789, stateDirectory: "/var/lib/stressd")
 
+    /// An agent that is PID 1 of a container's pid namespace gets watchdogs too.
+    @Test func aSupervisorThatIsPID1IsWatched() throws {
+        let watchdog = try CleanupWatchdog(parsing: ["watchdog", "cpu-0a1b2c3d", "--supervisor", "1:5", "--until", "9", "--state-dir", "/s"])
+        #expect(watchdog.supervisor == ProcessIdentity(pid: 1, startTime: 5))
+    }
+
     @Test func readsBackWhatItWrites() throws {
         #expect(Self.watchdog.arguments == [
             "watchdog", "disk-0a1b2c3d", "--supervisor", "4242:987654", "--until", "123456789", "--state-dir", "/var/lib/stressd",
@@ -24,7 +30,7 @@ struct CleanupWatchdogTests {
         ["watchdog", "disk-0a1b2c3d", "--supervisor", "4242:1", "--until", "1"],
         ["watchdog", "../etc", "--supervisor", "4242:1", "--until", "1", "--state-dir", "/s"],
         ["watchdog", "disk-0a1b2c3d", "--supervisor", "4242", "--until", "1", "--state-dir", "/s"],
-        ["watchdog", "disk-0a1b2c3d", "--supervisor", "1:5", "--until", "1", "--state-dir", "/s"],
+        ["watchdog", "disk-0a1b2c3d", "--supervisor", "0:5", "--until", "1", "--state-dir", "/s"],
         ["watchdog", "disk-0a1b2c3d", "--supervisor", "4242:1", "--until", "soon", "--state-dir", "/s"],
         ["watchdog", "disk-0a1b2c3d", "--until", "1", "--supervisor", "4242:1", "--state-dir", "/s"],
         ["worker", "disk-0a1b2c3d", "--supervisor", "4242:1", "--until", "1", "--state-dir", "/s"],

@@ -103,6 +103,8 @@ struct ProcessSpecTests {
         (AttackKind.kill, ["name": "a", "pid": "1"]), (.kill, [:]), (.kill, ["name": "a", "all": "true", "count": "2"]),
         (.kill, ["name": "a", "interval": "1m"]), (.kill, ["name": "a", "interval": "10ms"]), (.pause, ["name": "a", "signal": "TERM"]),
         (.kill, ["pid": "abc"]), (.kill, ["name": "a", "count": "0"]),
+        // Issue 14: a pick flag that is not a boolean was ignored (one at random).
+        (.pause, ["pid": "7", "newest": "AAA"]), (.kill, ["name": "a", "all": "-773"]), (.kill, ["name": "a", "oldest": "maybe"]),
     ])
     func badParameters(kind: AttackKind, flags: [String: String]) {
         let host = HostLimits(cpu: CPUCapacity(onlineCPUs: 1), memory: MemoryCapacity(hostTotalBytes: 1 << 30, hostAvailableBytes: 1 << 30))

@@ -62,7 +62,8 @@ public struct CleanupWatchdog: Equatable, Sendable {
             throw Malformed(description: "\(arguments[1]) is not an attack id")
         }
         let parts = arguments[3].split(separator: ":")
-        guard parts.count == 2, let pid = Int32(parts[0]), pid > 1, let start = UInt64(parts[1]) else {
+        // PID 1 too: an agent that is a container's init is a supervisor like any other.
+        guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, let start = UInt64(parts[1]) else {
             throw Malformed(description: "--supervisor \(arguments[3]) is not PID:START")
         }
         guard let until = UInt64(arguments[5]) else {

@@ -20,7 +20,10 @@ extension ProcessSpec {
         guard selectors.count == 1, let selector = selectors.first else {
             throw .rejected(field: "name", reason: "give exactly one of --name, --match, --pid, --unit or --cgroup")
         }
-        let picks = ["all", "oldest", "newest"].filter { (try? flat.flag($0)) == true }
+        var picks: [String] = []
+        for name in ["all", "oldest", "newest"] where try flat.flag(name) {
+            picks.append(name)
+        }
         guard picks.count + (flat["count"] == nil ? 0 : 1) <= 1 else {
             throw .rejected(field: "count", reason: "give at most one of --count, --all, --oldest, --newest")
         }
