@@ -99,6 +99,29 @@ struct MemoryAttackEndToEndTests {
         #expect(stressd.ledgerFiles.isEmpty)
     }
 
+    /// Issue 14 (fault trials): a hog SIGKILLed by someone else was reported
+    /// as OOM-killed; where the cgroup counts OOM kills, it is a failure
+    /// that says who it was not.
+    @Test func aHogKilledBySomeoneElseIsNotAnOOMKill() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let (process, out, err) = try stressd.start(["mem", "--size", "16M", "--duration", "20s", "--json"])
+        let record = try stressd.waitForRecord(workers: 1)
+        guard !(record["cgroups"] as? [String] ?? []).isEmpty else { return }  // no cgroup here: nothing counts OOM kills
+        let hog = try #require((record["workers"] as? [[String: Any]])?.first)
+        usleep(300_000)
+        kill(try #require(hog["pid"] as? Int32), SIGKILL)
+
+        let result = StressdBinary.finish(process, out, err)
+
+        #expect(result.status == 1, "\(result.stderr)")
+        let report = try decodeJSON(result.stdout)
+        let outcome = try #require(report["outcome"] as? [String: Any])
+        #expect(outcome["status"] as? String == "failed", "\(outcome)")
+        #expect((outcome["reason"] as? String)?.contains("not the OOM killer") == true, "\(outcome)")
+        expectCleanedUp(report, stressd)
+    }
+
     /// Issue 14: without CAP_SYS_RESOURCE (root in many containers) the
     /// supervisor cannot lower its own oom_score_adj; the report says so
     /// and why, and the attack runs as usual.

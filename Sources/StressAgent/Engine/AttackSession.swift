@@ -111,8 +111,8 @@ final class AttackSession {
     }
 
     /// Spawns this attack's cleanup watchdog (see `CleanupWatchdog`) in a
-    /// session of its own and records it. Called after the first ledger
-    /// write, so the record it would undo exists before it does.
+    /// session of its own and adds it to the record before the first write,
+    /// so no moment passes with a record on disk and no watchdog for it.
     func spawnWatchdog() async throws(AgentError) {
         let control: ControlPipe
         let process: ChildProcess
@@ -131,9 +131,10 @@ final class AttackSession {
         watchdog = (process, control)
         do {
             let identity = try environment.procFS.processStat(process.pid).identity
-            try update { $0.watchdog = identity }
+            plan { $0.watchdog = identity }
         } catch {
-            throw error as? AgentError ?? .host(error as? HostError ?? .system(call: "spawn", path: nil, errno: .ioError))
+            dismissWatchdog()
+            throw .host(error)
         }
     }
 

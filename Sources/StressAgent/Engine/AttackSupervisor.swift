@@ -77,21 +77,30 @@ public struct AttackSupervisor: Sendable {
             throw .host(error)
         }
         let session = AttackSession(id: id, spec: spec, environment: environment, stop: stop, supervisor: supervisor)
+        // The watchdog first, so the record names it from its first write:
+        // a supervisor killed just after that write is still undone by it
+        // (a watchdog whose supervisor dies before the write finds no record
+        // and exits; nothing had been created).
+        if driver.holdsStateOutsideWorkers || driver.cgroupController != nil {
+            try await session.spawnWatchdog()
+        }
         if let controller = driver.cgroupController {
             session.planCgroup(controller: controller)
         }
         driver.plan(session)
         // One durable write of everything planned, before any of it exists.
-        try session.update { _ in }
+        do {
+            try session.update { _ in }
+        } catch {
+            session.dismissWatchdog()
+            throw error
+        }
         let reader = HostReader(environment: environment, guard: guardRails, directories: driver.watchedDirectories)
         var timeline = [reader.sample(elapsed: 0)]
 
         var outcome: AttackOutcome
         var stopInstant: UInt64
         do {
-            if driver.holdsStateOutsideWorkers || driver.cgroupController != nil {
-                try await session.spawnWatchdog()
-            }
             try session.createPlannedCgroup()
             try await driver.start(session)
             (outcome, stopInstant) = await supervise(&driver, session: session, reader: reader, timeline: &timeline, progress: progress)

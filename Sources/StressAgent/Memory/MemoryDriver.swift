@@ -107,7 +107,9 @@ struct MemoryDriver: AttackDriver {
     }
 
     /// The hog died on its own. SIGKILL we did not send is the OOM killer's
-    /// (confirmed by the cgroup's oom_kill count where the kernel keeps one).
+    /// when the cgroup's oom_kill count went up; when the count is kept and
+    /// did not move, someone else killed it (a failure, not an OOM kill);
+    /// without a count, presumably the OOM killer.
     private mutating func handleExit(
         _ termination: ChildProcess.Termination, of hog: WorkerProcess, session: AttackSession
     ) async -> DriverTick {
@@ -117,6 +119,12 @@ struct MemoryDriver: AttackDriver {
         }
         let count = (try? session.cgroup?.oomKills()) ?? nil
         let confirmed = count.map { $0 > cgroupOOMKills } ?? false
+        if count != nil, !confirmed {
+            return DriverTick(
+                outcome: .failed(reason: "the hog (pid \(hog.pid)) was killed with SIGKILL by another process "
+                    + "at \(session.elapsed.fixed(1))s (not the OOM killer: the cgroup's oom_kill count did not change)"),
+                progress: nil)
+        }
         cgroupOOMKills = count ?? cgroupOOMKills
         oomKills.append(OOMKill(elapsed: session.elapsed, pid: hog.pid))
         let reason = "the kernel killed the hog (pid \(hog.pid)) at \(session.elapsed.fixed(1))s"
