@@ -3,7 +3,9 @@
 #   make demo    install what is missing, build, run a short safe CPU attack
 #   make check   the whole test suite (what CI runs): Swift tests, the Chaos
 #                Toolkit extension, the example experiment, several hosts in
-#                network namespaces, systemd under nspawn
+#                network namespaces, schemathesis and hostile clients against
+#                the API, 24 fault trials, systemd under nspawn
+#   make reliability   200 fault trials (and make api-fuzz: a longer schemathesis run)
 #   make bench   side-by-side benchmarks against stress-ng (not part of check)
 
 SWIFT        ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
@@ -56,7 +58,7 @@ check: deps
 	@# their processes start as they would in production, not at debug speed.
 	$(SWIFT) build $(RELEASE)
 	@STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" \
-	  $(MAKE) --no-print-directory ctk-check experiment-check multihost-check
+	  $(MAKE) --no-print-directory ctk-check experiment-check multihost-check api-check reliability-check
 	@$(MAKE) --no-print-directory systemd-check
 
 # The Chaos Toolkit extension's Python environment: .venv at the repo root,
