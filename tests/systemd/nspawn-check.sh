@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boots a minimal Debian bookworm under a real systemd (systemd-nspawn) and
 # checks that units/stressd.service works there: Type=notify READY and STATUS,
-# the HTTP API, the watchdog restarting a hung agent, ExecStopPost=stressd
+# the HTTP API, a SIGKILLed agent's attacks undone before its restart, the
+# watchdog restarting a hung agent, ExecStopPost=stressd
 # cleanup undoing an orphaned attack, the ledger replay before READY, and
 # the agent's log lines in the journal with their fields (ATTACK_ID).
 #
@@ -293,6 +294,48 @@ ct systemd-run --quiet --uid=nobody --unit=victim-of-kill sleep 60
 run_attack kill '{"kind": "kill", "unit": "victim-of-kill.service", "signal": "TERM", "duration": "1s"}' "a process of nobody's signalled" '"delivered":true'
 ct systemctl stop victim-of-kill 2>/dev/null || true
 ct rmdir /var/tmp/nobody-only 2>/dev/null || true
+
+# --- 2b. a SIGKILLed agent's attacks: undone before systemd restarts it ----
+# A fill and a pause of a process of nobody's run through the API; the agent
+# is SIGKILLed. Outside systemd each attack's `stressd watchdog` undoes it;
+# here the unit's KillMode=mixed has systemd SIGKILL what is left of the
+# unit (the watchdogs too) as soon as the agent dies, and ExecStopPost=stressd
+# cleanup undoes the records, before Restart=on-failure brings the agent
+# back. Either way: undone within seconds, before the agent is back.
+ct systemd-run --quiet --uid=nobody --unit=victim-of-pause sleep 60
+victim=$(ct systemctl show -p MainPID --value victim-of-pause)
+victim_state() { ct awk '{ print $3 }' "/proc/$victim/stat"; }
+http POST /v1/attacks auth '{"kind": "disk", "path": "/var/tmp", "size": "4M", "duration": "30s"}' >/dev/null
+http POST /v1/attacks auth '{"kind": "pause", "unit": "victim-of-pause.service", "duration": "30s"}' >/dev/null
+fills() { ct sh -c 'ls -d /var/tmp/.stressd-fill-* 2>/dev/null' || true; }
+if wait_for 10 '[[ $(victim_state) == T && -n $(fills) ]]'; then
+    killed_pid=$(show MainPID)
+    t0=$(date +%s.%N)
+    ct bash -c 'kill -KILL "$1"' _ "$killed_pid"
+    if wait_for 5 '[[ $(victim_state) != T && -z $(fills) ]]'; then
+        t1=$(date +%s.%N)
+        back=$(show MainPID)
+        journal=$(ct journalctl --no-pager -o cat -u stressd)
+        by_watchdogs=$(grep -c 'stressd watchdog: .*died; undid it' <<<"$journal" || true)
+        by_cleanup=$(grep -cE 'resumed paused process|deleted fill folder /var/tmp/.stressd-fill-disk-' <<<"$journal" || true)
+        if [[ $back == "$killed_pid" || $back == 0 ]] && ((by_watchdogs + by_cleanup >= 2)); then
+            pass "sigkill-undone (agent pid $killed_pid SIGKILLed: fill deleted and victim resumed $(elapsed "$t0" "$t1") s later, before the restart; by $by_watchdogs watchdog(s), $by_cleanup ExecStopPost undo(s))"
+        elif ((by_watchdogs + by_cleanup >= 2)); then
+            pass "sigkill-undone (fill deleted and victim resumed $(elapsed "$t0" "$t1") s after SIGKILL; by $by_watchdogs watchdog(s), $by_cleanup ExecStopPost undo(s))"
+        else
+            fail sigkill-undone "undone, but no layer says so in the journal: $(tail -5 <<<"$journal" | tr '\n' ' ')"
+        fi
+    else
+        fail sigkill-undone "5 s after SIGKILL: victim $(victim_state), fills '$(fills)'"
+    fi
+    wait_for 20 '[[ $(show ActiveState) == active && $(show MainPID) != "$killed_pid" && $(show MainPID) != 0 ]]' &&
+        ! ct sh -c 'ls /var/lib/stressd/ledger/*.json' >/dev/null 2>&1 &&
+        pass "sigkill-restart (agent back as pid $(show MainPID), ledger empty)" ||
+        fail sigkill-restart "$(show ActiveState) pid $(show MainPID); ledger: $(ct ls /var/lib/stressd/ledger 2>&1 | tr '\n' ' ')"
+else
+    fail sigkill-undone "the attacks never ran: victim $(victim_state), fills '$(fills)'"
+fi
+ct systemctl stop victim-of-pause 2>/dev/null || true
 
 # --- 3. watchdog -------------------------------------------------------------
 restarts_before=$(show NRestarts)
