@@ -41,25 +41,3 @@ extension AttackRoutesTests {
         }
     }
 }
-
-extension AttackRoutesTests {
-    /// Issue 14: a JSON body sent as a form or as text was read as JSON.
-    @Test(arguments: ["text/plain", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"])
-    func aBodySentAsSomethingElseThanJSONIsRefused(contentType: String) async throws {
-        try await withAPI { client, target in
-            var headers = auth
-            headers[.contentType] = contentType
-            let body = #"{"kind": "disk", "path": "\#(target)", "size": "1M", "duration": "30s"}"#
-            let response = try await client.execute(uri: "/v1/attacks", method: .post, headers: headers, body: ByteBuffer(string: body))
-            #expect(response.status == .unsupportedMediaType)
-            #expect((try json(response)["detail"] as? String)?.contains("Content-Type: application/json") == true)
-            let list = try await client.execute(uri: "/v1/attacks", method: .get, headers: auth)
-            #expect((try JSONSerialization.jsonObject(with: Data(buffer: list.body)) as? [Any])?.isEmpty == true, "nothing started")
-
-            headers[.contentType] = "Application/JSON; charset=utf-8"
-            let json = try await client.execute(uri: "/v1/attacks", method: .post, headers: headers, body: ByteBuffer(string: body))
-            #expect(json.status == .created, "JSON with parameters, in any case, is JSON")
-            _ = try await client.execute(uri: "/v1/attacks", method: .delete, headers: auth)
-        }
-    }
-}
