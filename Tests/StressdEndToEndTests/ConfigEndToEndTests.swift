@@ -54,6 +54,8 @@ struct ConfigEndToEndTests {
             "listen = \"127.0.0.1:\(port)\"\ntoken-file = \"\(tokenFile)\"\n[policy]\ndisk-floor = \"100%\"\n", in: stressd)
         let target = try target(in: stressd)
         let (server, out, err) = try stressd.start(["serve", "--config", config])
+        // A test that fails before its own SIGTERM must not leave the agent running.
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
         let agent = ["--agent", "http://127.0.0.1:\(port)", "--token-file", tokenFile]
         var listening = false
         for _ in 0..<100 where !listening {

@@ -17,6 +17,8 @@ struct ServeAccessEndToEndTests {
         defer { stressd.remove() }
         let port = Int.random(in: 20_000...40_000)
         let (server, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)"])
+        // A test that fails before its own SIGTERM must not leave the agent running.
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
         let deadline = Date().addingTimeInterval(3)
         while server.isRunning, Date() < deadline { usleep(20_000) }
         let attacker = try UnprivilegedUser.run(StressdBinary.path, ["status", "--agent", "http://127.0.0.1:\(port)"])
@@ -47,6 +49,8 @@ struct ServeAccessEndToEndTests {
         let port = Int.random(in: 20_000...40_000)
         let (server, out, err) = try stressd.start(
             ["serve", "--listen", "0.0.0.0:\(port)", "--token-file", tokenFile, "--allow-cleartext"])
+        // A test that fails before its own SIGTERM must not leave the agent running.
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
         var answered = false
         for _ in 0..<100 where !answered {
             answered = try stressd.run(["status", "--agent", "http://127.0.0.1:\(port)", "--token-file", tokenFile], local: false).status == 0

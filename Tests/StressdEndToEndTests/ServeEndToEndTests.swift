@@ -25,6 +25,8 @@ struct ServeEndToEndTests {
         let port = Int.random(in: 20_000...40_000)
         let base = "http://127.0.0.1:\(port)"
         let (server, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile])
+        // A test that fails before its own SIGTERM must not leave the agent running.
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
         var healthy = false
         for _ in 0..<100 where !healthy {
             healthy = (try? await request("GET", base + "/healthz", token: nil).0) == 200
@@ -60,6 +62,8 @@ struct ServeEndToEndTests {
         let token = String(repeating: "ef56", count: 8)
         let (server, out, err) = try stressd.start(
             ["serve", "--listen", "127.0.0.1:\(port)", "--log-level", "warning", "--token-file", try stressd.writeToken(token)])
+        // A test that fails before its own SIGTERM must not leave the agent running.
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
         var healthy = false
         for _ in 0..<100 where !healthy {
             healthy = (try? await request("GET", base + "/healthz", token: nil).0) == 200
@@ -108,6 +112,8 @@ struct ServeEndToEndTests {
         let tokenFile = try stressd.writeToken(String(repeating: "9a8b", count: 8))
         let (server, out, err) = try stressd.start(
             ["serve", "--listen", "127.0.0.1:\(port)", "--tls-cert", certificate, "--tls-key", key, "--token-file", tokenFile])
+        // A test that fails before its own SIGTERM must not leave the agent running.
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
         let agent = ["--agent", "https://127.0.0.1:\(port)", "--token-file", tokenFile]
         var answered = false
         for _ in 0..<100 where !answered {
