@@ -2,9 +2,11 @@
 # Boots a minimal Debian bookworm under a real systemd (systemd-nspawn) and
 # checks that units/stressd.service works there: Type=notify READY and STATUS,
 # the HTTP API, a SIGKILLed agent's attacks undone before its restart, the
-# watchdog restarting a hung agent, ExecStopPost=stressd
-# cleanup undoing an orphaned attack, the ledger replay before READY, and
-# the agent's log lines in the journal with their fields (ATTACK_ID).
+# watchdog restarting a hung agent, randomized trials that SIGSTOP the agent
+# past its watchdog during a random attack and find nothing left once it is
+# back, ExecStopPost=stressd cleanup undoing an orphaned attack, the ledger
+# replay before READY, and the agent's log lines in the journal with their
+# fields (ATTACK_ID).
 #
 # Usage (as root):  tests/systemd/nspawn-check.sh
 #   STRESSD_BIN=path      the static binary (default .build/release/stressd,
@@ -14,6 +16,11 @@
 #                         throw-away copy of it, so the cache is never modified.
 #   REFRESH_ROOTFS=1      rebuild the cache.
 #   KEEP_LOGS=1           keep the temp dir (container console log) on exit.
+#   NSPAWN_TRIALS=N       SIGSTOP trials to run (default 3, about 5 s each).
+#   NSPAWN_TRIAL_SEED=S   seed of the first trial (default random, printed);
+#                         trial i runs seed S+i, so S with NSPAWN_TRIALS=1
+#                         replays one.
+#   NSPAWN_REQUIRE_LAYER=1  a trial whose undo no layer recorded fails (see 3b).
 #
 # Everything the tests touch is inside the container (own PID, mount, network
 # namespaces: --private-network, so port 7070 on the host is not used) or the
@@ -363,6 +370,244 @@ else
 fi
 # A core dump of the aborted agent (core_pattern is the host's) would land in the throw-away rootfs.
 ct rm -f /core 2>/dev/null || true
+
+# --- 3b. randomized trials: SIGSTOP the agent past its watchdog (issue 14) ---
+# Each trial starts a random attack through the API (a disk fill in a folder
+# of its own, a pause of a sleep this test started, cpu, or mem: at most
+# 64 MiB, 2 to 3 s), SIGSTOPs the agent's MainPID (and nothing else) at a
+# random moment of it, and waits for systemd's watchdog to abort the agent
+# and Restart= to bring it back. The moment it is back nothing may be left:
+# no worker, no `stressd watchdog`, no fill folder, no stopped process (the
+# victim runs again), no cgroup of the attack, no ledger record; the agent
+# is active under a new MainPID and answers the API. Each trial prints its
+# seed, what the stop caught and which layer undid the attack: its report's
+# undoneBy, the new agent's replay (recovered), or ExecStopPost's `stressd
+# cleanup`, which keeps no report (its line in the journal says).
+# Trial i runs seed NSPAWN_TRIAL_SEED+i; NSPAWN_TRIAL_SEED=S NSPAWN_TRIALS=1
+# replays one trial (its draws, with the same bash; the timing is the
+# machine's).
+#
+# Known (reported, not a leftover): here (2 vCPUs, busy) about one trial in
+# five ends with no layer on record for the undo (no report, not recovered).
+# Either the cleanup watchdog removed the record and systemd's final SIGKILL
+# (KillMode=mixed, once ExecStopPost found nothing to undo) hit it before it
+# saved its report (strace: killed in the fsync after its unlinkat), or the
+# record was gone before the watchdog looked, 4 ms after the agent died, and
+# before ExecStopPost ran: the aborted agent, woken by systemd's SIGCONT
+# after the SIGABRT, undid it itself before the core dump killed it. Nothing
+# is left either way; the trial says which it saw and passes, unless
+# NSPAWN_REQUIRE_LAYER=1.
+TRIALS=${NSPAWN_TRIALS:-3}
+TRIAL_SEED=${NSPAWN_TRIAL_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+[[ $TRIALS =~ ^[0-9]+$ ]] || die "NSPAWN_TRIALS=$TRIALS is not a number"
+[[ $TRIAL_SEED =~ ^[0-9]+$ ]] || die "NSPAWN_TRIAL_SEED=$TRIAL_SEED is not a number"
+
+ct_procs() { # one line per process of the container: PID STATE COMMAND LINE
+    ct bash -c 'for d in /proc/[0-9]*; do
+        read -r stat <"$d/stat" 2>/dev/null || continue
+        s=${stat##*) }
+        printf "%s %s %s\n" "${d#/proc/}" "${s%% *}" "$(tr "\0" " " <"$d/cmdline" 2>/dev/null)"
+    done'
+}
+# What a trial may not leave behind, one line each; empty when clean.
+# leftovers DIR [ID [VICTIM]]: DIR the trial's fill path, ID its attack (for
+# its cgroup: on a cgroup v1 host the container sees the host's controller
+# hierarchies, where other stressd runs may have theirs), VICTIM the pid it paused.
+leftovers() {
+    local procs
+    procs=$(ct_procs)
+    awk '$3 ~ /stressd$/ && $4 == "worker" { print "worker left: " $0 }' <<<"$procs"
+    awk '$3 ~ /stressd$/ && $4 == "watchdog" { print "cleanup watchdog left: " $0 }' <<<"$procs"
+    awk '$2 == "T" || $2 == "t" { print "stopped process left: " $0 }' <<<"$procs"
+    [[ -z ${3:-} ]] || awk -v v="$3" '$1 == v { found = 1 } END { if (!found) print "victim pid " v " is gone: it was to be resumed" }' <<<"$procs"
+    ct sh -c 'ls -d "$1"/.stressd-fill-* /var/tmp/.stressd-fill-* /tmp/.stressd-fill-* 2>/dev/null' _ "$1" | sed 's/^/fill folder left: /' || true
+    [[ -z ${2:-} ]] || ct find /sys/fs/cgroup -type d -name "stressd-$2" 2>/dev/null | sed 's/^/cgroup left: /' || true
+    ct sh -c 'ls /var/lib/stressd/ledger/*.json 2>/dev/null' | sed 's/^/ledger record left: /' || true
+}
+
+declare -A layers=()
+sigstop_trial() { # sigstop_trial SEED
+    local seed=$1 name="sigstop-trial seed=$1" kinds=(disk pause cpu mem)
+    local kind duration_ms stop_ms size lock body what dir victim= resp id pid_before pid_after
+    local restarts_before t0 t1 procs caught watchdog_pid left line layer report summary journal cursor
+    RANDOM=$seed # every draw below is made in this shell (a subshell reseeds)
+    kind=${kinds[RANDOM % 4]}
+    duration_ms=$((2000 + RANDOM % 1001))
+    stop_ms=$((RANDOM % (duration_ms - 200)))
+    dir=/var/tmp/sigstop-trial-$seed
+    case $kind in
+    disk)
+        size=$((1 + RANDOM % 64))M
+        what="disk $size in $dir"
+        body="{\"kind\": \"disk\", \"path\": \"$dir\", \"size\": \"$size\""
+        ;;
+    pause)
+        ct systemd-run --quiet --uid=nobody --unit="sigstop-victim-$seed" sleep 300
+        victim=$(ct systemctl show -p MainPID --value "sigstop-victim-$seed")
+        what="pause of pid $victim (a sleep of nobody's)"
+        body="{\"kind\": \"pause\", \"pid\": $victim"
+        ;;
+    cpu)
+        size=$((10 + RANDOM % 91))%
+        what="cpu $size on 1 core"
+        body="{\"kind\": \"cpu\", \"load\": \"$size\", \"cores\": 1"
+        ;;
+    mem)
+        size=$((8 + RANDOM % 57))M
+        lock=false
+        ((RANDOM % 2 == 0)) || lock=true
+        what="mem $size, lock $lock"
+        body="{\"kind\": \"mem\", \"size\": \"$size\", \"lock\": $lock"
+        ;;
+    esac
+    body+=", \"duration\": \"${duration_ms}ms\"}"
+    what+=", ${duration_ms} ms, SIGSTOP at $stop_ms ms"
+    ct install -d -m 0755 "$dir"
+
+    cursor=$(ct journalctl -n 1 --show-cursor --no-pager -q -o cat | sed -n 's/^-- cursor: //p')
+    restarts_before=$(show NRestarts)
+    pid_before=$(show MainPID)
+    resp=$(http POST /v1/attacks auth "$body")
+    id=$(grep -oE '"id" *: *"[a-z]+-[0-9a-f]{8}"' <<<"$resp" | head -n1 | grep -oE '[a-z]+-[0-9a-f]{8}' || true)
+    trial_id=$id
+    if [[ $resp != "HTTP/1.1 201"* || -z $id ]]; then
+        fail "$name" "$what: POST /v1/attacks $body: '$(head -c 300 <<<"$resp")'"
+        return
+    fi
+    sleep "$((stop_ms / 1000)).$(printf %03d $((stop_ms % 1000)))"
+    # Only the agent's main process, checked to be stressd serve just before.
+    if ! ct bash -c '[[ $(tr "\0" " " <"/proc/$1/cmdline") == *"stressd serve "* ]] && kill -STOP "$1"' _ "$pid_before"; then
+        fail "$name" "$what: MainPID $pid_before is not stressd serve any more: $(show ActiveState)"
+        return
+    fi
+    t0=$(date +%s.%N)
+    # What the stop caught (the agent is stopped; its workers and watchdog are not).
+    procs=$(ct_procs)
+    watchdog_pid=$(awk '$3 ~ /stressd$/ && $4 == "watchdog" { print $1; exit }' <<<"$procs")
+    caught=$(awk -v victim="$victim" '$3 ~ /stressd$/ && $4 == "worker" { w++ } $3 ~ /stressd$/ && $4 == "watchdog" { d++ }
+        $1 == victim { v = $2 }
+        END { printf "%d worker(s), %d watchdog(s)%s", w, d, victim ? ", victim state " v : "" }' <<<"$procs")
+    caught+=$(ct sh -c 'ls -d "$1"/.stressd-fill-* >/dev/null 2>&1 && echo ", fill folder"' _ "$dir" || true)
+    caught+=$(ct sh -c 'ls /var/lib/stressd/ledger/*.json >/dev/null 2>&1 && echo ", ledger record"' || true)
+    what+=" (caught $caught)"
+
+    if ! wait_for 30 '[[ $(show NRestarts) -gt $restarts_before && $(show ActiveState) == active && $(show SubState) == running && $(show MainPID) != "$pid_before" && $(show MainPID) != 0 ]]'; then
+        fail "$name" "$what: not restarted within 30 s of the SIGSTOP: $(ct systemctl show -p ActiveState,SubState,Result,NRestarts,MainPID stressd | tr '\n' ' ')"
+        return
+    fi
+    t1=$(date +%s.%N)
+    pid_after=$(show MainPID)
+
+    # Checked the moment the agent is back: ExecStopPost ran before the restart.
+    left=$(leftovers "$dir" "$id" "$victim")
+    if [[ -n $left ]]; then
+        while IFS= read -r line; do
+            fail "$name" "$id: $what: $line"
+        done <<<"$left"
+        if wait_for 5 '[[ -z $(leftovers "$dir" "$id" "$victim") ]]'; then
+            echo "     (seed $seed: gone $(elapsed "$t1" "$(date +%s.%N)") s after the restart)"
+        else
+            echo "     (seed $seed: still there 5 s after the restart)"
+        fi
+    fi
+    journal=$(ct journalctl --no-pager -o short-precise --after-cursor="$cursor" 2>/dev/null || true)
+    grep -q 'stressd.service: Watchdog timeout' <<<"$journal" ||
+        fail "$name" "$id: $what: no 'Watchdog timeout' in the journal: systemd's watchdog did not restart it"
+    ! ct test -d "/proc/$pid_before" || fail "$name" "$id: $what: the stopped agent, pid $pid_before, still exists"
+    resp=$(http GET /v1/attacks auth)
+    [[ $resp == "HTTP/1.1 200"* ]] ||
+        fail "$name" "$id: $what: the restarted agent (pid $pid_after) answers GET /v1/attacks with '$(head -c 200 <<<"$resp")'"
+
+    # Which layer undid it: the report a watchdog (or the supervisor) saved,
+    # the new agent's replay, or ExecStopPost's `stressd cleanup`, whose only
+    # trace is its line in the journal (from neither agent's pid).
+    layer=
+    report=$(http GET "/v1/reports/$id" auth)
+    summary=$(http GET "/v1/attacks/$id" auth)
+    if [[ $report == "HTTP/1.1 200"* ]]; then
+        layer=$(grep -oE '"undoneBy" *: *"[a-z]+"' <<<"$report" | grep -oE '[a-z]+"$' | tr -d '"' || true)
+        layer=${layer:-unsaid}
+        layers[$layer]=$((${layers[$layer]:-0} + 1))
+        layer+=" (its report)"
+    elif [[ $summary == "HTTP/1.1 200"* ]] && grep -qE '"state" *: *"recovered"' <<<"$summary"; then
+        layer=$(grep -oE '"undoneBy" *: *"[a-z]+"' <<<"$summary" | grep -oE '[a-z]+"$' | tr -d '"' || true)
+        layer=${layer:-unsaid}
+        layers[$layer]=$((${layers[$layer]:-0} + 1))
+        layer+=" (GET /v1/attacks/$id: recovered)"
+    else
+        line=$(grep -E "stressd\[[0-9]+\]: $id: " <<<"$journal" | grep -vE "stressd\[($pid_before|$pid_after)\]" | tail -n1 || true)
+        if [[ -n $line ]]; then
+            layers[command]=$((${layers[command]:-0} + 1))
+            layer="command (ExecStopPost \`stressd cleanup\`: ${line#*"$id": })"
+        fi
+    fi
+    if [[ -z $layer ]]; then
+        layers[none]=$((${layers[none]:-0} + 1))
+        layer="no layer recorded it (GET /v1/reports/$id and /v1/attacks/$id: $(head -n1 <<<"$report" | cut -d' ' -f2-)"
+        line=$(grep -oE 'stressd\[[0-9]+\]: nothing to undo' <<<"$journal" | tail -n1 | sed 's/^.*: //' || true)
+        layer+="; ExecStopPost: ${line:-no line in the journal}"
+        if [[ -n $watchdog_pid ]] && grep -q "Killing process $watchdog_pid (stressd) with signal SIGKILL" <<<"$journal"; then
+            layer+="; systemd SIGKILLed its watchdog, pid $watchdog_pid, after that)"
+        else
+            layer+="; its watchdog had exited before systemd's final SIGKILL)"
+        fi
+        if [[ ${NSPAWN_REQUIRE_LAYER:-0} == 1 ]]; then
+            fail "$name" "$id: $what: $layer"
+            echo "$journal" >&2
+            return
+        fi
+    fi
+    if [[ -z $left ]]; then
+        pass "$name ($id: $what; restarted $(elapsed "$t0" "$t1") s after the stop, MainPID $pid_before -> $pid_after; nothing left; undone by $layer)"
+    else
+        echo "$journal" >&2
+    fi
+}
+
+trial_reset() { # trial_reset SEED ID: whatever a trial left is gone, so the next one starts clean
+    local seed=$1 id=$2 line
+    ct systemctl kill --signal=SIGCONT "sigstop-victim-$seed" 2>/dev/null || true
+    ct systemctl stop "sigstop-victim-$seed" 2>/dev/null || true
+    ct systemctl reset-failed "sigstop-victim-$seed" 2>/dev/null || true
+    if [[ $(show ActiveState) != active ]]; then
+        ct bash -c 'kill -CONT "$1"' _ "$(show MainPID)" 2>/dev/null || true
+        ct timeout 30 systemctl restart stressd || true
+    fi
+    # Only after a failure (already counted) is anything left: undone here
+    # by hand, so the next trial is judged on its own.
+    ! ct sh -c 'ls /var/lib/stressd/ledger/*.json' >/dev/null 2>&1 || ct /usr/local/bin/stressd cleanup >&2 || true
+    while IFS= read -r line; do
+        if [[ $line =~ ^(worker|cleanup\ watchdog)\ left:\ ([0-9]+)\  ]]; then
+            ct bash -c 'kill -KILL "$1"' _ "${BASH_REMATCH[2]}" 2>/dev/null || true
+        elif [[ $line =~ ^stopped\ process\ left:\ ([0-9]+)\  ]]; then
+            ct bash -c 'kill -CONT "$1"' _ "${BASH_REMATCH[1]}" 2>/dev/null || true
+        elif [[ $line =~ ^fill\ folder\ left:\ (/.*)$ ]]; then
+            ct rm -rf "${BASH_REMATCH[1]}"
+        elif [[ $line =~ ^cgroup\ left:\ (/.*)$ ]]; then
+            ct rmdir "${BASH_REMATCH[1]}" 2>/dev/null || true
+        fi
+    done < <(leftovers "/var/tmp/sigstop-trial-$seed" "$id")
+    ct rm -rf "/var/tmp/sigstop-trial-$seed"
+    # A core dump of the aborted agent (core_pattern is the host's) would land in the throw-away rootfs.
+    ct rm -f /core 2>/dev/null || true
+    # The start limit (5 starts in 10 s by default) counts the watchdog restarts too.
+    ct systemctl reset-failed stressd 2>/dev/null || true
+}
+
+log "sigstop trials: NSPAWN_TRIAL_SEED=$TRIAL_SEED NSPAWN_TRIALS=$TRIALS (trial i runs seed $TRIAL_SEED+i)"
+trials_started=$(date +%s.%N)
+for ((i = 0; i < TRIALS; i++)); do
+    seed=$((TRIAL_SEED + i))
+    pre=$(leftovers "/var/tmp/sigstop-trial-$seed")
+    [[ -z $pre && $(show ActiveState) == active ]] ||
+        fail "sigstop-trial seed=$seed" "the container is not clean before the trial: stressd $(show ActiveState); $(tr '\n' ' ' <<<"$pre")"
+    trial_id=
+    sigstop_trial "$seed"
+    trial_reset "$seed" "$trial_id"
+done
+summary=
+for layer in "${!layers[@]}"; do summary+=" $layer ${layers[$layer]},"; done
+log "sigstop trials: $TRIALS in $(elapsed "$trials_started" "$(date +%s.%N)") s; undone by:${summary%,}"
 
 # --- 4. ExecStopPost cleanup --------------------------------------------------
 plant disk-0badf00e
