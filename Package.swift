@@ -7,7 +7,9 @@ let package = Package(
     name: "stressd",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "stressd", targets: ["stressd"])
+        .executable(name: "stressd", targets: ["stressd"]),
+        // `make fuzz` builds it with libFuzzer; see Fuzz/README.md.
+        .executable(name: "stressd-fuzz", targets: ["stressd-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -92,6 +94,9 @@ let package = Package(
             // the loader and dladdr(3) at start-up pay for (~0.4 ms).
             linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
         ),
+        // Every parser that takes input from outside, as libFuzzer targets.
+        .target(name: "StressFuzzing", dependencies: ["StressCore", "LinuxHost", "StressAgent"]),
+        .executableTarget(name: "stressd-fuzz", dependencies: ["StressFuzzing"]),
         // What several test targets share (a self-removing temp directory).
         .target(
             name: "TestSupport",
@@ -99,6 +104,8 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "StressCoreTests", dependencies: ["StressCore"]),
+        // Replays the committed fuzz corpora (Fuzz/corpus) through every target.
+        .testTarget(name: "StressFuzzingTests", dependencies: ["StressFuzzing"]),
         // Fixture trees live in Tests/Fixtures and are found through #filePath.
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "StressCore", "TestSupport"]),
         .testTarget(

@@ -56,26 +56,16 @@ public struct AttackRoutes: Sendable {
         } catch {
             throw APIError(.contentTooLarge, title: "body too large", detail: "attack requests are at most \(Self.maxBodyBytes) bytes")
         }
-        if let key = DuplicateJSONKey.first(in: Array(body.readableBytesView)) {
-            throw APIError(
-                .unprocessableContent, title: "invalid attack",
-                detail: "'\(key)' is given twice; a request names each field once", field: key)
-        }
-        var flat: FlatParameters
-        do {
-            flat = try JSONDecoder().decode(FlatParameters.self, from: Data(buffer: body))
-        } catch let error as InputError {
-            throw APIError(error)
-        } catch {
+        let attack: AttackRequest
+        do throws(AttackRequest.Refusal) {
+            attack = try AttackRequest(json: Array(body.readableBytesView))
+        } catch .notAnObject {
             throw APIError(.badRequest, title: "not a JSON object", detail: "send a flat JSON object such as {\"kind\": \"cpu\", \"load\": \"30%\", \"duration\": \"60s\"}")
+        } catch .invalid(let error) {
+            throw APIError(error)
         }
         return try await guarded {
-            let lease = try flat.remove("lease").map { text throws(InputError) in try Duration.parse(text, field: "lease") }
-            let stricter = try flat["kind"].flatMap(AttackKind.init(rawValue:)).map { kind throws(InputError) in
-                try StricterPolicy(kind: kind, taking: &flat)
-            } ?? StricterPolicy()
-            let spec = try AttackSpec(flat: &flat)
-            let id = try await agent.start(spec, lease: lease, stricter: stricter)
+            let id = try await agent.start(attack.spec, lease: attack.lease, stricter: attack.stricter)
             var response = try JSONResponse.make(try await agent.attack(id), status: .created)
             response.headers[.location] = "/v1/attacks/\(id)"
             return response

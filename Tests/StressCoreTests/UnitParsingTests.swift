@@ -23,6 +23,7 @@ struct UnitParsingTests {
 
     @Test("durations print the way users type them", arguments: [
         (0.25, "250ms"), (30, "30s"), (1.5, "1.5s"), (90, "1m30s"), (3600, "1h"), (5400, "1h30m"),
+        (60.5, "1m0.5s"), (3600.25, "1h0.25s"),
     ])
     func humanReadable(seconds: Double, text: String) throws {
         let duration = Duration.nanoseconds(Int64(seconds * 1e9))
@@ -30,9 +31,32 @@ struct UnitParsingTests {
         #expect(try Duration.parse(text, field: "d") == duration)
     }
 
+    /// Found by `make fuzz` (duration): past a minute the printed form
+    /// dropped the milliseconds, and a spec is stored in that form.
+    @Test func durationsPastAMinutePrintTheirMilliseconds() throws {
+        #expect(try Duration.parse("31h.131h3m", field: "d").humanReadable == "31h10m51.6s")
+    }
+
     @Test("percentages", arguments: [("80%", 0.8), ("80", 0.8), ("12.5%", 0.125), ("100%", 1.0), ("0%", 0.0)])
     func percentages(text: String, fraction: Double) throws {
         #expect(try Percentage(parsing: text, field: "load").fraction == fraction)
+    }
+
+    /// Found by `make fuzz` (percentage): `stressd mem --fill-to 1e30%`, and
+    /// the same field through the API, trapped printing the value for its
+    /// error, taking the agent down.
+    @Test func percentagesFarOutOfRangePrint() throws {
+        #expect(try Percentage(parsing: "1e30%", field: "fill-to").description == "1e+30%")
+        #expect(try Percentage(parsing: "-4e300", field: "load").wireValue == "-4e+300%")
+    }
+
+    /// Found by `make fuzz` (size-or-share): the stored form rounded to two
+    /// decimals, so `--leave .101%` read back from a record as 0.1%.
+    @Test func percentagesAreStoredWithEveryDigit() throws {
+        let share = try Percentage(parsing: ".101%", field: "leave")
+        #expect(share.wireValue == "0.101%")
+        #expect(share.description == "0.1%")
+        #expect(try Percentage(parsing: share.wireValue, field: "leave") == share)
     }
 
     @Test("bad percentages", arguments: ["", "%", "abc", "80%%", "nan", "1e999"])

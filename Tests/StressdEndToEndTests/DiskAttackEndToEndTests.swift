@@ -136,6 +136,7 @@ struct DiskAttackEndToEndTests {
             (["--path", stressd.stateDirectory, "--size=-1G"], "negative"),
             (["--path", stressd.stateDirectory, "--size", "12XB"], "invalid size"),
             (["--path", stressd.stateDirectory, "--fill-to", "101%"], "fill-to"),
+            (["--path", stressd.stateDirectory, "--fill-to", "1e300%"], "'1e+300%' is out of range"),  // make fuzz: trapped
             (["--path", stressd.stateDirectory], "exactly one of"),
             (["--path", stressd.stateDirectory, "--size", "0"], "more than 0 bytes"),
             (["--path", "/proc", "--size", "1M"], "without blocks to fill"),

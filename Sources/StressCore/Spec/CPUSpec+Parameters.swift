@@ -16,7 +16,7 @@ extension CPUSpec {
     }
 
     func write(to flat: inout FlatParameters) {
-        flat["load"] = load.description
+        flat["load"] = load.wireValue
         flat["cores"] = cores.description
         flat["mode"] = mode.rawValue
     }

@@ -22,7 +22,7 @@ extension DiskSpec {
         flat["path"] = path
         switch amount {
         case .size(let size): flat["size"] = String(size.bytes)
-        case .fillTo(let share): flat["fill-to"] = share.description
+        case .fillTo(let share): flat["fill-to"] = share.wireValue
         case .leave(let left): flat["leave"] = left.wireValue
         }
         flat["include-reserved"] = includeReserved ? "true" : nil

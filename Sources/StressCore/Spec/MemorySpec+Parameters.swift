@@ -45,7 +45,7 @@ extension MemorySpec {
             flat["size"] = size.wireValue
             if case .share = size { flat["of"] = base.rawValue }
         case .fillTo(let share):
-            flat["fill-to"] = share.description
+            flat["fill-to"] = share.wireValue
         }
         flat["rate"] = ratePerSecond.map { "\($0.bytes)/s" }
         flat["lock"] = lock ? "true" : nil

@@ -51,11 +51,14 @@ extension Duration {
         if milliseconds < 60_000 {
             return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(Double(milliseconds) / 1000)s"
         }
-        var secondsLeft = milliseconds / 1000
+        var millisecondsLeft = milliseconds
         var text = ""
-        if secondsLeft >= 3600 { text += "\(secondsLeft / 3600)h"; secondsLeft %= 3600 }
-        if secondsLeft >= 60 { text += "\(secondsLeft / 60)m"; secondsLeft %= 60 }
-        if secondsLeft > 0 { text += "\(secondsLeft)s" }
+        if millisecondsLeft >= 3_600_000 { text += "\(millisecondsLeft / 3_600_000)h"; millisecondsLeft %= 3_600_000 }
+        if millisecondsLeft >= 60_000 { text += "\(millisecondsLeft / 60_000)m"; millisecondsLeft %= 60_000 }
+        // Milliseconds stay (`1m0.5s`): this is also the form a spec is stored in.
+        if millisecondsLeft > 0 {
+            text += millisecondsLeft % 1000 == 0 ? "\(millisecondsLeft / 1000)s" : "\(Double(millisecondsLeft) / 1000)s"
+        }
         return text
     }
 }

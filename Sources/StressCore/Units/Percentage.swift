@@ -1,11 +1,15 @@
 /// A share of something (a core, the memory limit, a file system), written
-/// `80%` or `80`. Kept as a fraction so arithmetic never divides by 100 twice.
+/// `80%` or `80`. Kept as the percent typed, so the written form
+/// (`wireValue`) reads back as exactly the same value.
 public struct Percentage: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// 80 for 80%.
+    public let percent: Double
+
     /// 0.8 for 80%.
-    public let fraction: Double
+    public var fraction: Double { percent / 100 }
 
     public init(fraction: Double) {
-        self.fraction = fraction
+        self.percent = fraction * 100
     }
 
     /// Parses `80%`, `80`, `12.5%`. Bounds are the caller's rule, not the syntax's.
@@ -15,15 +19,24 @@ public struct Percentage: Hashable, Sendable, Comparable, CustomStringConvertibl
         guard let value = Double(finite: body) else {
             throw .malformed(field: field, value: text, expected: "a percentage such as 80% or 12.5%")
         }
-        self.fraction = value / 100
+        self.percent = value
     }
 
-    public static func < (lhs: Percentage, rhs: Percentage) -> Bool { lhs.fraction < rhs.fraction }
+    public static func < (lhs: Percentage, rhs: Percentage) -> Bool { lhs.percent < rhs.percent }
 
+    /// Two decimals at most (`12.35%`), for people; any finite value prints,
+    /// however far out of range (an error message may show `1e+30%`).
     public var description: String {
-        let percent = fraction * 100
-        if percent == percent.rounded() { return "\(Int(percent))%" }
-        return "\((percent * 100).rounded() / 100)%"
+        let rounded = (percent * 100).rounded() / 100
+        return Self.text(rounded.isFinite ? rounded : percent)
+    }
+
+    /// Every digit (`12.345%`): the flat form a spec is stored and echoed in.
+    public var wireValue: String { Self.text(percent) }
+
+    private static func text(_ percent: Double) -> String {
+        if percent == percent.rounded(), abs(percent) < 1e15 { return "\(Int(percent))%" }
+        return "\(percent)%"
     }
 }
 

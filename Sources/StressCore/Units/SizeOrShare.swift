@@ -22,7 +22,11 @@ public enum SizeOrShare: Hashable, Sendable, CustomStringConvertible {
     public func bytes(of whole: UInt64) -> UInt64 {
         switch self {
         case .bytes(let count): return count.bytes
-        case .share(let share): return UInt64((Double(whole) * share.fraction).rounded())
+        case .share(let share):
+            // At most the whole: Double rounds UInt64.max up past itself, and
+            // 100% of it must not trap converting back.
+            let product = (Double(whole) * share.fraction).rounded()
+            return product >= Double(whole) ? whole : UInt64(product)
         }
     }
 
@@ -37,7 +41,7 @@ public enum SizeOrShare: Hashable, Sendable, CustomStringConvertible {
     public var wireValue: String {
         switch self {
         case .bytes(let count): return String(count.bytes)
-        case .share(let share): return share.description
+        case .share(let share): return share.wireValue
         }
     }
 }
