@@ -72,8 +72,9 @@ def logged_after(lab, message, wall0):
     """{host/attack id: seconds after wall0} of the agents' log lines with this msg."""
     out = {}
     for h in lab.hosts.values():
-        for aid, when in h.logged(message).items():
-            out[f"{h.name}/{aid}"] = round(when - wall0, 2)
+        for e in h.events():
+            if e["msg"] == message and "attack_id" in e:
+                out[f"{h.name}/{e['attack_id']}"] = round(e["ts"] - wall0, 2)
     return dict(sorted(out.items()))
 
 
