@@ -1,13 +1,19 @@
 """Fixtures: a fleet of real `stressd serve` agents, each in its own network
 namespace behind a veth on a bridge, over TLS. Whatever happens, teardown
-halts and SIGTERMs every agent, fails the test if any attack, ledger record
-or process of theirs is left, and removes the namespaces and links."""
+halts and SIGTERMs every agent, fails the test if anything of theirs is
+left (harness.leftovers: an attack, a process, a ledger record, a cgroup, a
+stopped process), and removes the namespaces and links."""
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 
-from hosts import Fleet, Network, have_root_netns, remove_stale, stressd_bin
+# tests/harness: the agent harness every Python suite shares
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from harness.binary import stressd_bin  # noqa: E402
+from hosts import Fleet, Network, have_root_netns, remove_stale  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -19,10 +25,7 @@ def _stale_network():
 
 @pytest.fixture(scope="session")
 def binary():
-    b = stressd_bin()
-    if not b:
-        pytest.skip("no stressd binary: set STRESSD_BIN")
-    return b
+    return stressd_bin()
 
 
 @pytest.fixture(autouse=True)

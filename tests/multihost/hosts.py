@@ -11,21 +11,18 @@ Names carry the owning pytest's pid (`smh-<pid>-h<i>` namespaces,
 `smh<pid>...` links), so a crashed earlier run never collides with this one
 and its leftovers can be told apart and removed (`remove_stale`).
 """
-import json
 import os
 import re
 import secrets as pysecrets
 import shutil
-import signal
-import ssl
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List, Optional
+
+from harness import leftovers
+from harness.serve import ServeAgent, ServerTLS
+from harness.teardown import end
 
 PREFIX = "smh"
 NS_RE = re.compile(rf"^{PREFIX}-(\d+)-h\d+$")
@@ -181,23 +178,6 @@ class CA:
 
 
 # -- a stressd agent in a namespace --------------------------------------------
-def proc_cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def proc_stat(pid: int):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            rest = f.read().rsplit(")", 1)[1].split()
-        return rest[0], int(rest[1])  # state, ppid
-    except (OSError, IndexError, ValueError):
-        return None, None
-
-
 def rss_kib(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -209,165 +189,26 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def processes_of(agent_pids: Dict[int, str]) -> Dict[int, List[str]]:
-    """Live processes each agent started: descendants, or naming it as
-    `--parent PID`, or naming its state directory (one /proc walk for all)."""
-    pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
-    info = {p: proc_stat(p) for p in pids}
-    out: Dict[int, List[str]] = {a: [] for a in agent_pids}
-    for p in pids:
-        state, _ = info[p]
-        if state in (None, "Z") or p in agent_pids:
-            continue
-        cmd = proc_cmdline(p)
-        chain, q = set(), p
-        for _ in range(64):
-            _, pp = info.get(q, (None, None))
-            if pp is None or pp in chain:
-                break
-            chain.add(pp)
-            q = pp
-        for a, state_dir in agent_pids.items():
-            if a in chain or f"--parent {a} " in cmd + " " or (
-                state_dir in cmd and "stressd" in cmd
-            ):
-                out[a].append(f"{p}: {cmd.strip()}")
-    return out
-
-
-LOG_LINE = re.compile(r'^ts=(\S+) level=(\S+) msg="([^"]*)"(.*)$')
-
-
-def parse_ts(ts: str) -> float:
-    return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
-        tzinfo=timezone.utc).timestamp()
-
-
-class AgentProc:
-    """One `stressd serve` in namespace `ns`, listening on `ip:7070` (TLS)."""
+class HostAgent(ServeAgent):
+    """A `stressd serve` in namespace `ns` (None: this machine's), listening
+    on `ip:7070` over TLS with a certificate for that address."""
 
     def __init__(self, name: str, base: Path, binary: str, ns: Optional[str], ip: str,
                  ca: CA, max_attacks: Optional[int] = None, max_duration: str = "5m"):
-        self.name, self.ns, self.ip = name, ns, ip
-        self.dir = base / name
-        self.dir.mkdir(mode=0o700)
-        self.state_dir = self.dir / "state"
-        self.state_dir.mkdir(mode=0o700)
-        self.token = pysecrets.token_hex(32)
-        self.token_file = self.dir / "token"
-        fd = os.open(self.token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(self.token + "\n")
-        self.config = self.dir / "stressd.toml"
-        self.config.write_text(f'[policy]\nmax-duration = "{max_duration}"\n')
-        os.chmod(self.config, 0o600)
-        self.cert, self.key = ca.server(name, ip)
-        self.ca = ca
-        self.url = f"https://{ip}:{PORT}"
+        self.ns, self.ip, self.ca_cert = ns, ip, ca.cert
+        cert, key = ca.server(name, ip)
         # nsenter --net only: the agent joins the namespace's network and
         # keeps this machine's mounts, /sys included, so it sees the
         # cgroups (`ip netns exec` remounts /sys, which hides them)
-        args = ([] if ns is None else ["nsenter", f"--net=/run/netns/{ns}"]) + [
-            binary, "serve",
-            "--listen", f"{ip}:{PORT}",
-            "--tls-cert", str(self.cert), "--tls-key", str(self.key),
-            "--token-file", str(self.token_file),
-            "--state-dir", str(self.state_dir),
-            "--config", str(self.config),
-            "--log-level", "info",
-        ]
-        if max_attacks is not None:
-            args += ["--max-attacks", str(max_attacks)]
-        self.log_path = self.dir / "serve.log"
-        self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        self._ctx = ssl.create_default_context(cafile=str(ca.cert))
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def wait_healthy(self, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"agent {self.name} exited: {self.log_text()}")
-            try:
-                status, _ = self.api("GET", "/healthz", auth=False, timeout=1)
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"agent {self.name} not healthy in {timeout}s: {self.log_text()}")
-
-    def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-3000:]
-        except OSError:
-            return ""
-
-    def events(self) -> List[dict]:
-        """The agent's log lines: {ts (epoch s, ms precision), msg, fields}."""
-        out = []
-        for line in self.log_path.read_text(errors="replace").splitlines():
-            m = LOG_LINE.match(line)
-            if not m:
-                continue
-            fields = dict(re.findall(r'(\w+)=("[^"]*"|\S+)', m.group(4)))
-            out.append({"ts": parse_ts(m.group(1)), "level": m.group(2),
-                        "msg": m.group(3),
-                        **{k: v.strip('"') for k, v in fields.items()}})
-        return out
-
-    def api(self, method: str, path: str, body=None, auth: bool = True, timeout: float = 10):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method)
-        if auth:
-            req.add_header("Authorization", f"Bearer {self.token}")
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(req, timeout=timeout, context=self._ctx) as r:
-                raw = r.read()
-                try:
-                    return r.status, (json.loads(raw) if raw else None)
-                except ValueError:
-                    return r.status, raw.decode(errors="replace")
-        except urllib.error.HTTPError as e:
-            raw = e.read()
-            try:
-                return e.code, json.loads(raw)
-            except ValueError:
-                return e.code, raw.decode(errors="replace")
-
-    def attacks(self, label: Optional[str] = None) -> list:
-        path = "/v1/attacks" + (f"?label={label}" if label else "")
-        status, body = self.api("GET", path)
-        assert status == 200, (self.name, status, body)
-        return body
-
-    def ledger_records(self) -> List[str]:
-        d = self.state_dir / "ledger"
-        return sorted(p.name for p in d.glob("*.json")) if d.exists() else []
+        super().__init__(
+            binary, base / name, config=f'[policy]\nmax-duration = "{max_duration}"\n',
+            args=[] if max_attacks is None else ["--max-attacks", str(max_attacks)],
+            host=ip, port=PORT, tls=ServerTLS(cert, key, ca.cert),
+            wrap=None if ns is None else (lambda command: ["nsenter", f"--net=/run/netns/{ns}", *command]))
 
     def entry(self) -> dict:
         """This agent in the extension's `stressd_agents`."""
-        return {"url": self.url, "ca": str(self.ca.cert), "token_file": str(self.token_file)}
-
-    def stop(self, timeout: float = 15) -> List[str]:
-        problems = []
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                problems.append(f"{self.name}: did not exit {timeout}s after SIGTERM")
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        return problems
+        return {"url": self.url, "ca": str(self.ca_cert), "token_file": str(self.token_file)}
 
 
 class Fleet:
@@ -376,17 +217,18 @@ class Fleet:
     def __init__(self, base: Path, binary: str, net: Optional[Network]):
         self.base, self.binary, self.net = base, binary, net
         self.ca = CA(base)
-        self.agents: Dict[str, AgentProc] = {}
+        self.agents: Dict[str, HostAgent] = {}
 
     def start(self, n: int, name=lambda i: f"h{i:02d}", special: Dict[int, dict] = None,
-              parallel: int = 16) -> List[AgentProc]:
+              parallel: int = 16) -> List[HostAgent]:
         special = special or {}
 
-        def one(i: int) -> AgentProc:
+        def one(i: int) -> HostAgent:
             ns = self.net.namespace(i) if self.net else None
             ip = self.net.address(i) if self.net else f"127.0.{1 + i // 250}.{1 + i % 250}"
-            return AgentProc(name(i), self.base, self.binary, ns, ip, self.ca,
-                             **special.get(i, {}))
+            agent = HostAgent(name(i), self.base, self.binary, ns, ip, self.ca, **special.get(i, {}))
+            agent.launch(within=20)
+            return agent
 
         with ThreadPoolExecutor(parallel) as pool:
             futures = [pool.submit(one, i) for i in range(n)]
@@ -399,7 +241,6 @@ class Fleet:
                     errors.append(x)
             if errors:
                 raise errors[0]
-            list(pool.map(lambda a: a.wait_healthy(), self.agents.values()))
         return list(self.agents.values())
 
     def configuration(self, names=None, **extra) -> dict:
@@ -413,66 +254,11 @@ class Fleet:
         return sum(rss_kib(a.pid) for a in self.agents.values())
 
     def leftovers(self) -> List[str]:
-        """What is not clean on any agent: running attacks, ledger records,
-        processes of theirs."""
-        problems = []
-
-        def check(a: AgentProc) -> List[str]:
-            p = []
-            if a.proc.poll() is None:
-                try:
-                    running = [x["id"] for x in a.attacks() if x.get("state") == "running"]
-                    if running:
-                        p.append(f"{a.name}: running attacks {running}")
-                except OSError as x:
-                    p.append(f"{a.name}: API unreachable: {x}")
-            if a.ledger_records():
-                p.append(f"{a.name}: ledger records {a.ledger_records()}")
-            return p
-
-        with ThreadPoolExecutor(16) as pool:
-            for p in pool.map(check, self.agents.values()):
-                problems += p
-        procs = processes_of({a.pid: str(a.state_dir) for a in self.agents.values()})
-        for a in self.agents.values():
-            if procs[a.pid]:
-                problems.append(f"{a.name}: processes left {procs[a.pid]}")
-        return problems
+        """What is not clean on any agent (harness.leftovers)."""
+        return leftovers.live(self.agents.values())
 
     def teardown(self) -> List[str]:
-        problems = []
-        for a in self.agents.values():
-            if a.proc.poll() is None:
-                try:
-                    a.api("DELETE", "/v1/attacks", timeout=5)
-                except OSError:
-                    pass
-        problems += self.leftovers()
-        with ThreadPoolExecutor(16) as pool:
-            for p in pool.map(lambda a: a.stop(), self.agents.values()):
-                problems += p
-        # nothing of theirs outlives them; kill what does (ours only: by pid)
-        deadline = time.monotonic() + 3
-        while True:
-            procs = processes_of({a.pid: str(a.state_dir) for a in self.agents.values()})
-            left = [(a, p) for a, ps in procs.items() for p in ps]
-            if not left or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-        for a, p in left:
-            problems.append(f"after SIGTERM, agent {a} left {p}")
-            try:
-                os.kill(int(p.split(":")[0]), signal.SIGKILL)
-            except OSError:
-                pass
-        return problems
-
-
-def stressd_bin() -> Optional[str]:
-    for c in (os.environ.get("STRESSD_BIN"), "/tmp/mh-stressd", "/tmp/stressd-labels/stressd"):
-        if c and os.access(c, os.X_OK):
-            return c
-    return None
+        return end(self.agents.values(), halt=True)
 
 
 def percentiles(xs: List[float]) -> Dict[str, float]:

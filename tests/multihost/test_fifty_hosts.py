@@ -35,7 +35,8 @@ from chaoslib.exceptions import ActivityFailed
 from chaosstressd import actions, control
 from chaosstressd.agents import DEFAULT_MAX_WORKERS
 from chaosstressd.run import RUN_LABEL, current_run
-from hosts import percentiles, processes_of, rss_kib
+from harness.leftovers import processes
+from hosts import percentiles, rss_kib
 from test_three_hosts import chaos_run
 
 N = 50
@@ -194,7 +195,7 @@ def test_control_stops_all_50(fleet):
 
     # under attack: agents' and workers' memory, this process's threads
     time.sleep(1.5)
-    procs = processes_of({a.pid: str(a.state_dir) for a in fleet.agents.values()})
+    procs = processes(fleet.agents.values())
     # Each attack has a worker and its cleanup watchdog.
     workers = [int(p.split(":")[0]) for ps in procs.values() for p in ps if " worker " in p]
     watchdogs = [p for ps in procs.values() for p in ps if " watchdog " in p]
