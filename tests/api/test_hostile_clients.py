@@ -86,7 +86,7 @@ def test_a_body_that_is_not_a_json_object_is_400(make_agent, body):
     status, headers, raw = post_raw(agent, body)
     assert status == 400, (status, headers, raw)
     assert "application/problem+json" in headers
-    assert agent.request("GET", "/healthz", auth=False)[0] == 200
+    assert agent.api("GET", "/healthz", auth=False)[0] == 200
 
 
 def test_deep_nesting_is_refused_without_harm(make_agent):
@@ -98,8 +98,8 @@ def test_deep_nesting_is_refused_without_harm(make_agent):
     # 100,000 brackets: over the limit before any parsing.
     status, headers, raw = post_raw(agent, b"[" * 100_000)
     assert status == 413, (status, headers, raw[:300])
-    assert agent.request("GET", "/healthz", auth=False)[0] == 200
-    assert agent.unshare.poll() is None
+    assert agent.api("GET", "/healthz", auth=False)[0] == 200
+    assert agent.proc.poll() is None
 
 
 def test_a_body_over_16_KiB_is_413(make_agent):
@@ -143,7 +143,7 @@ def test_a_chunked_body_past_the_limit_is_413(make_agent):
         status, headers, raw = read_response(s)
     assert status in (413, None), (status, headers, raw)
     print(f"\nchunked past the limit: {status or headers} after {sent} bytes sent")
-    assert agent.request("GET", "/healthz", auth=False)[0] == 200
+    assert agent.api("GET", "/healthz", auth=False)[0] == 200
 
 
 def test_a_duplicated_key_is_422_naming_it(make_agent):
@@ -220,16 +220,8 @@ def timestamp(text: str) -> float:
 
 def log_times(agent, attack: str):
     """(started, ended) from the agent's own millisecond log lines."""
-    started = ended = None
-    for line in agent.log_text().splitlines():
-        if f"attack_id={attack}" not in line:
-            continue
-        ts = re.match(r"ts=(\S+)", line)
-        if ts and 'msg="attack started"' in line:
-            started = timestamp(ts.group(1))
-        if ts and 'msg="attack ended"' in line:
-            ended = timestamp(ts.group(1))
-    return started, ended
+    times = {e["msg"]: e["ts"] for e in agent.events() if e.get("attack_id") == attack}
+    return times.get("attack started"), times.get("attack ended")
 
 
 def timed_attacks(agent, rounds: int):
@@ -238,12 +230,12 @@ def timed_attacks(agent, rounds: int):
     log, timeline sample counts)."""
     report_late, log_late, samples = [], [], []
     for _ in range(rounds):
-        status, attack = agent.request("POST", "/v1/attacks", {
+        status, attack = agent.api("POST", "/v1/attacks", {
             "kind": "cpu", "load": "10%", "cores": 1, "duration": "2s", "labels": {"test": "hostile"}})
         assert status == 201, attack
         deadline = time.monotonic() + 10
         while True:
-            status, got = agent.request("GET", f"/v1/attacks/{attack['id']}")
+            status, got = agent.api("GET", f"/v1/attacks/{attack['id']}")
             assert status == 200, got
             if got["state"] == "finished" or time.monotonic() > deadline:
                 break
@@ -296,4 +288,4 @@ def test_fifty_hostile_clients_never_make_an_attack_late(make_agent):
     assert len(log_late) == ROUNDS, "an attack's start or end is missing from the agent's log"
     assert max(log_late) <= LATE_BOUND, log_late
     assert agent.wait_clean() == []
-    assert agent.request("GET", "/healthz", auth=False)[0] == 200
+    assert agent.api("GET", "/healthz", auth=False)[0] == 200

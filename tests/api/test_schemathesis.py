@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from conftest import DOCUMENT, REPO
+from conftest import DOCUMENT
 
 HERE = Path(__file__).resolve().parent
 CONFIG = """max-attacks = 1
@@ -60,7 +60,7 @@ class Watchdog(threading.Thread):
             for attack in ids:
                 if attack != self.blocker:
                     self.strays.append(attack)
-                    self.agent.request("DELETE", f"/v1/attacks/{attack}")
+                    self.agent.api("DELETE", f"/v1/attacks/{attack}")
 
 
 def schemathesis(agent, *args, timeout: float):
@@ -75,7 +75,7 @@ def schemathesis(agent, *args, timeout: float):
     st = Path(sys.executable).with_name("st")
     command = [
         str(st), "--no-color", "--config-file", str(HERE / "schemathesis.toml"), "run", str(DOCUMENT),
-        "--url", agent.base, "-H", f"Authorization: Bearer {agent.token}",
+        "--url", agent.url, "-H", f"Authorization: Bearer {agent.token}",
         "--max-examples", os.environ.get("STRESSD_ST_MAX_EXAMPLES", "25"),
         "--workers", "1", "--request-timeout", "20", "--suppress-health-check", "all",
         *args,
@@ -116,7 +116,7 @@ def start_figures(agent) -> str:
 
 def test_schemathesis_finds_nothing(make_agent):
     agent = make_agent(CONFIG)
-    status, blocker = agent.request("POST", "/v1/attacks", {
+    status, blocker = agent.api("POST", "/v1/attacks", {
         "kind": "cpu", "load": "1%", "cores": 1, "duration": "2h", "labels": {"role": "blocker"}})
     assert status == 201, blocker
     watchdog = Watchdog(agent, blocker["id"])
@@ -132,7 +132,7 @@ def test_schemathesis_finds_nothing(make_agent):
     second, second_seconds = schemathesis(
         agent, "--include-operation-id", "haltAll", "--phases", "examples,coverage,fuzzing", timeout=600)
     print(f"\n== pass 2 (haltAll alone), {second_seconds:.1f} s\n{figures(second.stdout)}")
-    status, halted = agent.request("DELETE", "/v1/attacks")
+    status, halted = agent.api("DELETE", "/v1/attacks")
     assert status == 200, halted
     left = agent.wait_clean()
     assert first.returncode == 0, first.stdout[-20000:] + first.stderr[-3000:]
@@ -166,7 +166,7 @@ def test_schemathesis_with_attacks_that_run(make_agent):
         "--include-operation-id", "getReport", timeout=900)
     print(f"\n== attacks that run, {seconds:.1f} s\n{figures(result.stdout)}")
     print(start_figures(agent))
-    status, halted = agent.request("DELETE", "/v1/attacks")
+    status, halted = agent.api("DELETE", "/v1/attacks")
     assert status == 200, halted
     left = agent.wait_clean()
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-3000:]
