@@ -1,11 +1,13 @@
-import os
+import sys
+from pathlib import Path
 
 import pytest
+
+# tests/harness: the agent harness every Python suite shares
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from harness.binary import stressd_bin  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def binary():
-    b = os.environ.get("STRESSD_BIN")
-    if not b or not os.access(b, os.X_OK):
-        pytest.skip("no stressd binary: set STRESSD_BIN")
-    return b
+    return stressd_bin()

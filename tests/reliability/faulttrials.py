@@ -29,14 +29,17 @@ import os
 import random
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+from pathlib import Path
+
+# tests/harness: the agent harness every Python suite shares
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from harness import cgroups, leftovers, procs  # noqa: E402
+from harness.serve import ServeAgent  # noqa: E402
+from harness.tmpfs import MountError, mount  # noqa: E402
 
 FAULTS = [
     "kill-supervisor",
@@ -67,6 +70,7 @@ STARTUP_WAIT = 5.0        # for the ledger record / the agent to appear
 STATEFS_SIZE = "8m"       # the small tmpfs a state directory may live on
 DISKFS_SIZE = 96 * MIB    # the private tmpfs a fill may go to
 DISK_FLOOR = "4M"         # policy floor for fills (the default 512M is more than a trial tmpfs has)
+CONFIG = f'[policy]\ndisk-floor = "{DISK_FLOOR}"\n'
 
 
 def log(msg):
@@ -86,67 +90,6 @@ def mem_available():
 def free_bytes(path):
     st = os.statvfs(path)
     return st.f_bavail * st.f_frsize
-
-
-def proc_stat(pid):
-    """(state, starttime) of a process, or None when it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            data = f.read()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    rest = data[data.rindex(")") + 2:].split()
-    return rest[0], int(rest[19])
-
-
-def proc_cmdline(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
-    except OSError:
-        return []
-
-
-def is_alive(identity):
-    """A recorded process {pid, startTime} still running (a zombie counts as gone)."""
-    st = proc_stat(identity["pid"])
-    return st is not None and st[1] == identity["startTime"] and st[0] not in ("Z", "X")
-
-
-def cgroup_candidates(attack_id):
-    """Where a `stressd-ID` cgroup could be: below every hierarchy's root and
-    below this process's own cgroup in each (stressd makes its cgroups below
-    its own; the agent and one-shots are children of this runner)."""
-    name = f"stressd-{attack_id}"
-    paths = set()
-    base = "/sys/fs/cgroup"
-    try:
-        hierarchies = [h for h in os.listdir(base) if os.path.isdir(os.path.join(base, h))]
-    except OSError:
-        hierarchies = []
-    for h in hierarchies:
-        paths.add(os.path.join(base, h, name))
-    try:
-        with open("/proc/self/cgroup") as f:
-            for line in f:
-                _, controllers, path = line.rstrip("\n").split(":", 2)
-                dirs = []
-                if controllers == "":
-                    dirs = [os.path.join(base, "unified"), base]
-                else:
-                    for c in controllers.split(","):
-                        dirs.append(os.path.join(base, c.replace("name=", "")))
-                for d in dirs:
-                    paths.add(os.path.normpath(d + path + "/" + name))
-    except OSError:
-        pass
-    return paths
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values, q):
@@ -218,9 +161,7 @@ class Trial:
         self.mounts = []
         self.started = []          # Popen objects this trial started
         self.supervisor_pids = set()
-        self.agent = None
-        self.port = None
-        self.token = None
+        self.agent = None          # the ServeAgent of an API trial
         self.record = None
         self.attack_id = None
         self.target = None
@@ -255,9 +196,10 @@ class Trial:
 
     def mount_tmpfs(self, path, size, mode="0700"):
         os.makedirs(path, exist_ok=True)
-        r = self.run_cmd(["mount", "-t", "tmpfs", "-o", f"size={size},mode={mode}", "tmpfs", path])
-        if r.returncode != 0:
-            raise TrialError(f"mount tmpfs {path}: {r.stderr.strip()}")
+        try:
+            mount(Path(path), size, mode)
+        except MountError as e:
+            raise TrialError(str(e))
         self.mounts.append(path)
 
     def common_flags(self):
@@ -275,7 +217,7 @@ class Trial:
             self.state_dir = os.path.join(self.root, "state")
         self.config = os.path.join(self.root, "stressd.toml")
         with open(self.config, "w") as f:
-            f.write(f'[policy]\ndisk-floor = "{DISK_FLOOR}"\n')
+            f.write(CONFIG)
         if self.kind == "disk":
             self.disk_dir = os.path.join(self.root, "disk")
             if self.params["fs"] == "tmpfs":
@@ -293,52 +235,25 @@ class Trial:
             self.target = {"pid": p.pid, "name": name, "popen": p}
             t_end = time.monotonic() + 2
             while time.monotonic() < t_end:
-                cl = proc_cmdline(p.pid)
-                if cl and os.path.basename(cl[0]) == name:
+                target = procs.read(p.pid)
+                if target and target.argv and os.path.basename(target.argv[0]) == name:
                     break
                 time.sleep(0.01)
         if self.via == "api":
-            self.token_file = os.path.join(self.root, "token")
-            self.token = os.urandom(16).hex()
-            fd = os.open(self.token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            os.write(fd, self.token.encode() + b"\n")
-            os.close(fd)
-            self.port = free_port()
+            self.agent = ServeAgent(self.binary, Path(self.root) / "agent", config=CONFIG,
+                                    state_dir=Path(self.state_dir), log_level="warning")
             self.start_agent()
         self.mem_before = mem_available()
         self.disk_before = free_bytes(self.disk_dir) if self.disk_dir else None
 
     def start_agent(self):
-        errf = open(os.path.join(self.root, f"agent-{len(self.started)}.log"), "wb")
-        p = self.popen([self.binary, "serve", "--listen", f"127.0.0.1:{self.port}",
-                        "--token-file", self.token_file, "--log-level", "warning"] + self.common_flags(),
-                       stdout=errf, stderr=subprocess.STDOUT)
-        errf.close()
-        self.agent = p
-        self.supervisor_pids.add(p.pid)
-        deadline = time.monotonic() + STARTUP_WAIT
-        while time.monotonic() < deadline:
-            if p.poll() is not None:
-                raise TrialError(f"agent exited {p.returncode} at start")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return p
-            except (urllib.error.URLError, ConnectionError, socket.timeout, OSError):
-                pass
-            time.sleep(0.05)
-        raise TrialError("agent not healthy in time")
-
-    def api(self, method, path, body=None, timeout=5):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method,
-                                     headers={"Authorization": f"Bearer {self.token}",
-                                              "Content-Type": "application/json"})
+        """Starts the agent, or starts it again (a user's restart) on the same
+        files and port."""
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as r:
-                return r.status, json.loads(r.read() or b"null")
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode(errors="replace")
+            self.agent.launch(within=STARTUP_WAIT)
+        except RuntimeError as e:
+            raise TrialError(str(e))
+        self.supervisor_pids.add(self.agent.pid)
 
     # --------------------------------------------------------------- attack
     def spec_args(self):
@@ -387,7 +302,7 @@ class Trial:
             elif self.rng.random() < 0.4:
                 body["lease"] = f"{self.duration + 5}s"   # a lease that never runs out first
             self.t_start = time.monotonic()
-            status, resp = self.api("POST", "/v1/attacks", body)
+            status, resp = self.agent.api("POST", "/v1/attacks", body, timeout=5)
             if status != 201:
                 raise TrialError(f"POST /v1/attacks: {status} {resp}")
             self.attack_id = resp["id"]
@@ -426,8 +341,9 @@ class Trial:
             return
         for ident, flag, slack in ([(self.watchdog, "--until", 3.0)] if self.watchdog else []) + \
                 [(w, "--deadline", 1.0) for w in self.workers]:
-            args = proc_cmdline(ident["pid"])
-            if flag in args and is_alive(ident):
+            proc = procs.read(ident["pid"])
+            args = proc.argv if proc else []
+            if flag in args and procs.running(ident["pid"], ident["startTime"]):
                 i = args.index(flag)
                 try:
                     self.t_deadline = int(args[i + 1]) / 1e9 - slack
@@ -439,7 +355,7 @@ class Trial:
     # --------------------------------------------------------------- faults
     def kill_identity(self, ident, what):
         """SIGKILL a process the trial's record names, if it is still that process."""
-        if ident and is_alive(ident):
+        if ident and procs.running(ident["pid"], ident["startTime"]):
             try:
                 os.kill(ident["pid"], signal.SIGKILL)
                 self.vlog(f"SIGKILL {what} {ident['pid']}")
@@ -453,7 +369,7 @@ class Trial:
         if self.via == "cli":
             p = self.cli
         else:
-            p = self.agent
+            p = self.agent.proc
         if p.poll() is None:
             p.kill()
             self.vlog(f"SIGKILL supervisor {p.pid}")
@@ -578,18 +494,14 @@ class Trial:
             self.refine_deadline()
         recorded = [i for i in self.workers] + ([self.watchdog] if self.watchdog else [])
         for ident in recorded:
-            if is_alive(ident):
-                found.append(f"process {ident['pid']} still running: {' '.join(proc_cmdline(ident['pid']))[:160]}")
+            proc = procs.running(ident["pid"], ident["startTime"])
+            if proc:
+                found.append(f"process {ident['pid']} still running: {proc.cmdline[:160]}")
         recorded_pids = {i["pid"] for i in recorded}
         sup = {str(p) for p in self.supervisor_pids}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) in recorded_pids:
-                continue
-            args = proc_cmdline(int(entry))
-            if len(args) < 2 or args[1] not in ("worker", "watchdog"):
-                continue
-            st = proc_stat(int(entry))
-            if st is None or st[0] in ("Z", "X"):
+        for entry, proc in procs.snapshot().items():
+            args = proc.argv
+            if entry in recorded_pids or len(args) < 2 or args[1] not in ("worker", "watchdog"):
                 continue
             mine = self.state_dir in args or (self.attack_id and self.attack_id in args)
             if "--parent" in args:
@@ -601,21 +513,16 @@ class Trial:
             if mine:
                 found.append(f"process {entry} still running: {' '.join(args)[:160]}")
         if self.disk_dir:
-            try:
-                fills = [n for n in os.listdir(self.disk_dir) if n.startswith(".stressd-fill-")]
-            except OSError:
-                fills = []
-            for n in fills:
-                found.append(f"fill folder {os.path.join(self.disk_dir, n)} still exists")
+            found += leftovers.fill_files([self.disk_dir])
             free = free_bytes(self.disk_dir)
             tol = 1 * MIB if self.params["fs"] == "tmpfs" else 512 * MIB
             if free < self.disk_before - tol:
                 found.append(f"disk free {free // MIB} MiB, was {self.disk_before // MIB} MiB before")
         if self.target and self.kind == "pause":
-            st = proc_stat(self.target["pid"])
-            if st and st[0] == "T":
+            target = procs.read(self.target["pid"])
+            if target and target.state == "T":
                 found.append(f"pause target {self.target['pid']} still stopped")
-        for cg in set(self.cgroups) | cgroup_candidates(self.attack_id):
+        for cg in set(self.cgroups) | cgroups.places(self.attack_id):
             if os.path.isdir(cg):
                 found.append(f"cgroup {cg} still exists")
         if check_record and os.path.exists(self.record_path):
@@ -699,11 +606,8 @@ class Trial:
             self.collect_outputs()
             self.read_report()
             if failure and self.root:
-                self.logs = {}
-                for name in sorted(os.listdir(self.root)):
-                    if name.endswith(".log"):
-                        with open(os.path.join(self.root, name), errors="replace") as f:
-                            self.logs[name] = f.read()[-2000:]
+                logs = sorted(Path(self.root).glob("*.log")) + ([self.agent.log_path] if self.agent else [])
+                self.logs = {path.name: path.read_text(errors="replace")[-2000:] for path in logs}
             harness_leftover = self.teardown()
         if self.result is None:
             res = {"seed": self.seed, "fault": self.fault, "kind": self.kind, "via": self.via,
@@ -760,16 +664,9 @@ class Trial:
 
     def teardown(self):
         """Whatever happened: stop what the trial started, unmount, remove."""
-        problems = []
+        problems = self.agent.stop(grace=8) if self.agent else []
         for p in reversed(self.started):
             if p.poll() is None:
-                if p is self.agent:
-                    p.terminate()
-                    try:
-                        p.wait(timeout=8)
-                        continue
-                    except subprocess.TimeoutExpired:
-                        problems.append(f"agent {p.pid} ignored SIGTERM for 8 s")
                 p.kill()
             try:
                 p.wait(timeout=5)
@@ -778,23 +675,22 @@ class Trial:
         # The trial's own attack processes, if a failed check left any.
         for ident in (self.workers if hasattr(self, "workers") else []) + \
                 ([self.watchdog] if getattr(self, "watchdog", None) else []):
-            if is_alive(ident):
+            if procs.running(ident["pid"], ident["startTime"]):
                 try:
                     os.kill(ident["pid"], signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-        if self.target and proc_stat(self.target["pid"]):
+        if self.target and procs.read(self.target["pid"]):
             try:
                 os.kill(self.target["pid"], signal.SIGKILL)
             except ProcessLookupError:
                 pass
         if self.attack_id:
-            for cg in cgroup_candidates(self.attack_id):
-                if os.path.isdir(cg):
-                    try:
-                        os.rmdir(cg)
-                    except OSError as e:
-                        problems.append(f"cannot remove {cg}: {e}")
+            for cg in cgroups.left(self.attack_id):
+                try:
+                    os.rmdir(cg)
+                except OSError as e:
+                    problems.append(f"cannot remove {cg}: {e}")
         for m in reversed(self.mounts):
             r = subprocess.run(["umount", m], capture_output=True, text=True)
             if r.returncode != 0:

@@ -12,14 +12,15 @@ catchable signal it gets to a file; SIGKILL and SIGSTOP show in its state.
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 
 import pytest
+
+from harness import procs
+from harness.serve import ServeAgent
 
 CATCHER = r"""
 import os, signal, sys, time
@@ -41,16 +42,8 @@ while time.monotonic() < end:
 """
 
 
-def start_time(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        data = f.read()
-    return int(data[data.rindex(")") + 2:].split()[19])
-
-
 def state(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        data = f.read()
-    return data[data.rindex(")") + 2:].split()[0]
+    return procs.read(pid).state
 
 
 def this_boot():
@@ -64,11 +57,11 @@ def planted(tmp_path, binary):
     live processes the record names (one of them stopped by the test)."""
     if os.geteuid() != 0:
         pytest.skip("needs root: the fill folder must be owned by the uid stressd runs as (root)")
-    procs, notes = [], {}
+    catchers, notes = [], {}
     for role in ("worker", "stopped", "supervisor", "watchdog"):
         out = tmp_path / f"{role}.signals"
         p = subprocess.Popen([sys.executable, "-c", CATCHER, str(out)], stdin=subprocess.DEVNULL)
-        procs.append(p)
+        catchers.append(p)
         notes[role] = (p, out)
     try:
         deadline = time.monotonic() + 10
@@ -99,7 +92,7 @@ def planted(tmp_path, binary):
 
         def ident(role):
             pid = notes[role][0].pid
-            return {"pid": pid, "startTime": start_time(pid)}
+            return {"pid": pid, "startTime": procs.read(pid).start}
 
         # The format of a real record (a `stressd disk` run's, read while it ran).
         record = {
@@ -126,7 +119,7 @@ def planted(tmp_path, binary):
         yield {"state": state_dir, "record": path, "folder": folder, "id": attack_id,
                "notes": notes, "tmp": tmp_path}
     finally:
-        for p in procs:
+        for p in catchers:
             if p.poll() is None:
                 p.kill()
             p.wait(timeout=5)
@@ -160,36 +153,13 @@ def test_cleanup_removes_the_fill_of_another_boot_and_signals_nothing(planted, b
 
 
 def test_serve_replays_the_record_of_another_boot_at_start(planted, binary):
-    token = planted["tmp"] / "token"
-    fd = os.open(token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.write(fd, os.urandom(16).hex().encode())
-    os.close(fd)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(planted["tmp"] / "agent.log", "wb")
-    agent = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}", "--token-file", str(token),
-                              "--state-dir", str(planted["state"])],
-                             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    agent = ServeAgent(binary, planted["tmp"] / "agent", state_dir=planted["state"])
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            assert agent.poll() is None, (planted["tmp"] / "agent.log").read_text()
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "agent not healthy in 15 s"
-            time.sleep(0.05)
+        agent.launch()
         # /healthz answers as soon as the port is open; the agent's own routes
         # wait for the start-up replay (it runs on the agent before any
         # request), so the first list already names the attack as recovered.
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/attacks",
-                                     headers={"Authorization": f"Bearer {token.read_text()}"})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            listed = json.loads(r.read())
+        listed = agent.attacks()
         assert not planted["folder"].exists(), "fill folder left after the start-up replay"
         assert not planted["record"].exists(), "record left after the start-up replay"
         text = json.dumps(listed)
@@ -197,12 +167,6 @@ def test_serve_replays_the_record_of_another_boot_at_start(planted, binary):
         time.sleep(0.3)
         assert_untouched(planted)
     finally:
-        if agent.poll() is None:
-            agent.terminate()
-            try:
-                agent.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                agent.kill()
-                agent.wait()
-        log.close()
+        stopped = agent.stop(grace=10)
+    assert not stopped, stopped
     assert_untouched(planted)
