@@ -53,9 +53,13 @@ struct CleanupWatchdogTests {
         #expect(try environment.replay.undoAbandoned(theirs.id, supervisor: watched) == nil)
         #expect(environment.ledger.contains(theirs.id))
 
-        let undone = try #require(try environment.replay.undoAbandoned(ours.id, supervisor: watched))
-        #expect(undone.result.layer == .watchdog)
-        #expect(undone.result.errors.isEmpty)
+        var recordKeptUntilReported = false
+        let undone = try #require(try environment.replay.undoAbandoned(ours.id, supervisor: watched) { record, _ in
+            recordKeptUntilReported = record.id == ours.id && environment.ledger.contains(ours.id)
+        })
+        #expect(undone.layer == .watchdog)
+        #expect(undone.errors.isEmpty)
+        #expect(recordKeptUntilReported, "a watchdog killed before its report is saved leaves the record for the next layer")
         #expect(!environment.ledger.contains(ours.id))
         #expect(try environment.replay.undoAbandoned(ours.id, supervisor: watched) == nil, "a record already undone is nothing to do")
     }

@@ -65,6 +65,12 @@ struct WatchdogEndToEndTests {
         let state = { (try? ProcFS().processStat(target.processIdentifier))?.state }
         #expect(stressd.seconds(until: { state() == "T" && !agent.fills.isEmpty && stressd.ledgerFiles.count == 2 }, timeout: 5) != nil)
         #expect(stressd.seconds(until: { stressd.liveWatchdogs.count == 2 }) != nil, "one watchdog per attack")
+        // Only stdin (its pipe), stdout and stderr: a watchdog that kept the
+        // agent's listening socket would hold its port through a restart.
+        for watchdog in stressd.liveWatchdogs {
+            let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(watchdog)/fd").sorted()
+            #expect(descriptors == ["0", "1", "2"], "watchdog \(watchdog) holds \(descriptors)")
+        }
 
         kill(agent.process.processIdentifier, SIGKILL)
         _ = StressdBinary.finish(agent.process, agent.out, agent.err)
@@ -72,6 +78,8 @@ struct WatchdogEndToEndTests {
         let undone = stressd.seconds(until: { state() != "T" && agent.fills.isEmpty && stressd.ledgerFiles.isEmpty })
         #expect(undone != nil && undone! < 1, "undone after \(undone.map { "\($0)s" } ?? "more than 2s")")
         #expect(stressd.seconds(until: { stressd.liveWatchdogs.isEmpty }) != nil)
+        let reports = (try? FileManager.default.contentsOfDirectory(atPath: stressd.stateDirectory + "/reports")) ?? []
+        #expect(reports.count == 2, "each watchdog saved a report saying it undid its attack: \(reports)")
         for client in [fill, pause] {
             kill(client.0.processIdentifier, SIGTERM)
             _ = StressdBinary.finish(client.0, client.1, client.2)

@@ -23,7 +23,8 @@ public struct ChildProcess: Sendable {
     }
 
     /// Spawns `executable` with `arguments` (argv[1...]); `standardInput`, if
-    /// given, becomes the child's fd 0. Other descriptors must be close-on-exec.
+    /// given, becomes the child's fd 0; fds 1 and 2 are shared, and every
+    /// other descriptor is closed in the child, close-on-exec or not.
     /// With `newSession`, the child leads a session of its own instead of a
     /// process group: no terminal's hangup or Ctrl-C reaches it.
     public static func spawn(
@@ -45,6 +46,7 @@ public struct ChildProcess: Sendable {
         if let standardInput {
             posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
         }
+        stressd_spawn_close_from(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

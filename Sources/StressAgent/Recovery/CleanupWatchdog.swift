@@ -86,8 +86,10 @@ public struct CleanupWatchdog: Equatable, Sendable {
             : "its supervisor (\(supervisor)) died"
         do {
             let environment = try AgentEnvironment(stateDirectory: FilePath(stateDirectory), workerExecutable: executable)
-            guard let (record, result) = try environment.replay.undoAbandoned(attack, supervisor: supervisor) else { return 0 }
-            saveReport(record, result, why: why, environment: environment)
+            let undone = try environment.replay.undoAbandoned(attack, supervisor: supervisor) { record, result in
+                saveReport(record, result, why: why, environment: environment)
+            }
+            guard let result = undone else { return 0 }
             let outcome = result.errors.isEmpty ? "undid it" : "could not undo all of it: \(result.errors.joined(separator: "; "))"
             StandardStream.error.write("stressd watchdog: \(attack): \(why); \(outcome)\n")
             return result.errors.isEmpty ? 0 : 1

@@ -45,12 +45,18 @@ public struct LedgerReplay: Sendable {
     /// and removed once nothing is left; nil when there is nothing to do.
     /// Under the ledger's lock, so a replay running at the same moment
     /// undoes it once, not twice.
-    public func undoAbandoned(_ id: AttackID, supervisor: ProcessIdentity) throws(AgentError) -> (record: LedgerRecord, result: UndoResult)? {
-        try ledger.withExclusiveLock { () throws(AgentError) -> (record: LedgerRecord, result: UndoResult)? in
+    /// `beforeForgetting` runs once the undo is done and before the record
+    /// goes: a report saved there survives the watchdog being killed at the
+    /// next instant (systemd's stop ends with SIGKILL), where one saved after
+    /// would be lost with nothing left to say which layer undid the attack.
+    public func undoAbandoned(
+        _ id: AttackID, supervisor: ProcessIdentity, beforeForgetting: (LedgerRecord, UndoResult) -> Void = { _, _ in }
+    ) throws(AgentError) -> UndoResult? {
+        try ledger.withExclusiveLock { () throws(AgentError) -> UndoResult? in
             guard let record = try ledger.scan().records.first(where: { $0.id == id }), record.supervisor == supervisor else {
                 return nil
             }
-            return (record, try undoAndForget(record, by: .watchdog))
+            return try undoAndForget(record, by: .watchdog) { beforeForgetting(record, $0) }
         }
     }
 
@@ -106,10 +112,13 @@ public struct LedgerReplay: Sendable {
 
     /// Undoes a record and removes it once nothing is left; a record whose
     /// undo failed stays, so the next replay tries again.
-    private func undoAndForget(_ record: LedgerRecord, by layer: CleanupLayer) throws(AgentError) -> UndoResult {
+    private func undoAndForget(
+        _ record: LedgerRecord, by layer: CleanupLayer, beforeForgetting: (UndoResult) -> Void = { _ in }
+    ) throws(AgentError) -> UndoResult {
         var result = undo.undo(record, by: layer)
         let leftovers = undo.leftovers(of: record)
         result.errors.append(contentsOf: leftovers)
+        beforeForgetting(result)
         if result.errors.isEmpty {
             try ledger.remove(record.id)
         }
