@@ -7,6 +7,8 @@
 #                the API, 24 fault trials, systemd under nspawn
 #   make reliability   200 fault trials (and make api-fuzz: a longer schemathesis run)
 #   make bench   side-by-side benchmarks against stress-ng (not part of check)
+#   make fuzz    every libFuzzer target for FUZZ_SECONDS (60) each; make check
+#                replays the committed corpora (Fuzz/corpus) instead
 
 SWIFT        ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 CONFIG       ?= debug
@@ -26,7 +28,7 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 UNIT_DIR     ?= /etc/systemd/system
 
-.PHONY: deps bench-deps build demo check systemd-check bench install uninstall clean venv ctk-check
+.PHONY: deps bench-deps build demo check systemd-check bench fuzz install uninstall clean venv ctk-check
 
 # Installs the Debian packages the build and tests need, only when missing.
 deps:
@@ -82,6 +84,14 @@ systemd-check:
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(APT_PACKAGES) systemd-container debootstrap"
 	$(SWIFT) build $(RELEASE)
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" bash tests/systemd/nspawn-check.sh
+
+# libFuzzer and AddressSanitizer over every parser that takes outside input
+# (Fuzz/README.md). Its own build directory: the instrumented modules never
+# mix with the ones the tests and the release use.
+FUZZ_BUILD := --product stressd-fuzz --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING --scratch-path .build/fuzz
+fuzz: deps
+	$(SWIFT) build $(FUZZ_BUILD)
+	FUZZER="$$($(SWIFT) build $(FUZZ_BUILD) --show-bin-path)/stressd-fuzz" bash Fuzz/fuzz.sh
 
 bench: bench-deps
 	$(SWIFT) build $(RELEASE)

@@ -29,6 +29,8 @@ struct CommandLinePatternTests {
         ("(a|aa)*c", String(repeating: "a", count: 40), false),
         ("\\.", "a.b", true),
         ("\\.", "ab", false),
+        // Found by `make fuzz`: a signed count trapped; it is not a count, so the braces are literal.
+        ("x{-1,5}", "x{-1,5}", true), ("x{+2}", "x{{2}", true),
     ])
     func matches(pattern: String, text: String, expected: Bool) throws {
         #expect(try CommandLinePattern(pattern).matches(text) == expected)

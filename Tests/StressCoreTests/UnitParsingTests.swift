@@ -37,6 +37,15 @@ struct UnitParsingTests {
         #expect(try Duration.parse("31h.131h3m", field: "d").humanReadable == "31h10m51.6s")
     }
 
+    /// Found by `make fuzz` (duration): each part was bounded, not the sum,
+    /// so a duration was accepted that its own printed form was refused as.
+    @Test func theWholeDurationIsBounded() throws {
+        #expect(throws: InputError.outOfRange(field: "d", value: "200000h200000h", allowed: "at most a few years")) {
+            try Duration.parse("200000h200000h", field: "d")
+        }
+        #expect(try Duration.parse("200000h", field: "d") == .seconds(720_000_000))
+    }
+
     @Test("percentages", arguments: [("80%", 0.8), ("80", 0.8), ("12.5%", 0.125), ("100%", 1.0), ("0%", 0.0)])
     func percentages(text: String, fraction: Double) throws {
         #expect(try Percentage(parsing: text, field: "load").fraction == fraction)

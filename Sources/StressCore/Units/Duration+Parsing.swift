@@ -20,13 +20,16 @@ extension Duration {
                 throw .malformed(field: field, value: text, expected: expected)
             }
             let nanoseconds = value * scale * 1e9
-            guard nanoseconds < 1e18 else {
+            // The sum too (`9999999h9999999h`): what is accepted must print and read back.
+            guard nanoseconds < 1e18, total + .nanoseconds(Int64(nanoseconds.rounded())) < .nanoseconds(Self.maxNanoseconds) else {
                 throw .outOfRange(field: field, value: text, allowed: "at most a few years")
             }
             total += .nanoseconds(Int64(nanoseconds.rounded()))
         }
         return total
     }
+
+    private static let maxNanoseconds: Int64 = 1_000_000_000_000_000_000
 
     private static func secondsPerUnit(_ unit: Substring) -> Double? {
         switch unit {
