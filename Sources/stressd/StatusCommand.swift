@@ -30,7 +30,7 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         let statuses = try state.environment().replay.statuses()
-            .filter { ($0.record.spec?.labels ?? AttackLabels()).contains(labels) }
+            .filter { $0.record.labels.contains(labels) }
         if json {
             let data = try JSONCoding.encoder.encode(statuses)
             StandardStream.output.write(data + [UInt8(ascii: "\n")])

@@ -28,10 +28,12 @@ struct CPUDriver: AttackDriver {
     private var samples: [CPUSample] = []
     private var ended: [WorkerSummary] = []
 
-    init(spec: CPUSpec, capacity: CPUCapacity, meter: (any CPUScopeMeter)? = nil) {
+    /// `meter` measures the scope `total` tops up (the host, or the cgroup
+    /// whose quota binds stressd); nil for `added`, which measures nothing.
+    init(spec: CPUSpec, capacity: CPUCapacity, meter: (any CPUScopeMeter)?) {
         self.spec = spec
         self.capacity = capacity
-        self.meter = meter ?? (spec.mode == .total ? HostCPUMeter() : nil)
+        self.meter = meter
         controller = TotalLoadController(
             target: spec.load.fraction, capacity: capacity.cores, workers: spec.workerCount(capacity: capacity))
         switch spec.mode {

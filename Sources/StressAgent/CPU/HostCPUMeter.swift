@@ -6,7 +6,7 @@ public struct HostCPUMeter: CPUScopeMeter {
     private let procFS: ProcFS
     private var previous: CPUTimes?
 
-    public init(procFS: ProcFS = ProcFS()) {
+    public init(procFS: ProcFS) {
         self.procFS = procFS
     }
 

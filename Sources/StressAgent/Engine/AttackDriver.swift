@@ -40,6 +40,10 @@ protocol AttackDriver {
 
 extension AttackDriver {
     var holdsStateOutsideWorkers: Bool { false }
+    /// Whether the attack gets a cleanup watchdog: anything a SIGKILLed
+    /// supervisor would leave behind (files, stopped processes, workers in
+    /// a cgroup) needs one.
+    var needsWatchdog: Bool { holdsStateOutsideWorkers || cgroupController != nil }
     func plan(_ session: AttackSession) {}
     var undone: DriverUndo { DriverUndo() }
     var watchedDirectories: [String: OpenDirectory] { [:] }

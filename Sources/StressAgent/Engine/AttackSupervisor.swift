@@ -81,7 +81,7 @@ public struct AttackSupervisor: Sendable {
         // a supervisor killed just after that write is still undone by it
         // (a watchdog whose supervisor dies before the write finds no record
         // and exits; nothing had been created).
-        if driver.holdsStateOutsideWorkers || driver.cgroupController != nil {
+        if driver.needsWatchdog {
             try await session.spawnWatchdog()
         }
         if let controller = driver.cgroupController {

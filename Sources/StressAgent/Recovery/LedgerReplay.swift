@@ -76,7 +76,7 @@ public struct LedgerReplay: Sendable {
     public func cleanup(labeled labels: AttackLabels = AttackLabels()) async throws(AgentError) -> [UndoResult] {
         let scan = try ledger.scan()
         var results: [UndoResult] = []
-        for record in scan.records where (record.spec?.labels ?? AttackLabels()).contains(labels) {
+        for record in scan.records where record.labels.contains(labels) {
             results.append(try await stop(record))
         }
         try Self.report(scan.unreadable, after: results)

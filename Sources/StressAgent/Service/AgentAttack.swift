@@ -13,6 +13,9 @@ public struct AgentAttack: Codable, Sendable {
     public var id: AttackID
     public var state: State
     public var spec: AttackSpec?
+
+    /// The spec's labels; none when a recovered record's spec did not decode.
+    public var labels: AttackLabels { spec?.labels ?? AttackLabels() }
     /// What the attack achieves right now (running only).
     public var progress: String?
     /// Seconds until the lease runs out, if the attack has one.

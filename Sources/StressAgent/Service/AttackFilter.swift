@@ -18,6 +18,6 @@ public struct AttackFilter: Hashable, Sendable {
     }
 
     public func matches(_ attack: AgentAttack) -> Bool {
-        matches(state: attack.state, labels: attack.spec?.labels ?? AttackLabels())
+        matches(state: attack.state, labels: attack.labels)
     }
 }

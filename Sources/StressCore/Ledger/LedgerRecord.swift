@@ -33,6 +33,9 @@ public struct LedgerRecord: Codable, Hashable, Sendable {
     /// if the supervisor dies or hangs, and is never one of what to undo.
     public var watchdog: ProcessIdentity?
 
+    /// The spec's labels; none when the spec did not decode.
+    public var labels: AttackLabels { spec?.labels ?? AttackLabels() }
+
     public init(
         id: AttackID, spec: AttackSpec, bootID: String, supervisor: ProcessIdentity,
         startedAt: Date, deadline: Date, workers: [ProcessIdentity] = [], cgroups: [String] = [],
