@@ -89,7 +89,10 @@ systemd-check:
 # (Fuzz/README.md). Its own build directory: the instrumented modules never
 # mix with the ones the tests and the release use.
 FUZZ_BUILD := --product stressd-fuzz --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING --scratch-path .build/fuzz
+# Built from scratch each time: an incremental build here has come out
+# without the coverage instrumentation (fuzz.sh checks for it).
 fuzz: deps
+	rm -rf .build/fuzz/x86_64-unknown-linux-gnu .build/fuzz/build.db
 	$(SWIFT) build $(FUZZ_BUILD)
 	FUZZER="$$($(SWIFT) build $(FUZZ_BUILD) --show-bin-path)/stressd-fuzz" bash Fuzz/fuzz.sh
 
@@ -98,6 +101,7 @@ bench: bench-deps
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/cpu_precision.py
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/mem_disk.py
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/api_latency.py
+	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/stop_latency.py
 
 # Installs the static binary, the unit (its paths rewritten to PREFIX), the
 # default config (unless one is there) and the README; `systemctl daemon-reload && systemctl enable --now stressd` next.
