@@ -94,11 +94,11 @@ struct AttackOptions: ParsableArguments {
             id: AttackID(kind: kind, using: &generator), spec: spec, limits: limits, environment: environment)
         terminal.note("\(supervisor.id): \(Terminal.describe(spec, limits: limits)); Ctrl-C stops it")
 
-        let result = try await AttackRun.untilSignal(stop: StopRequest()) { stop in
+        let finished = try await AttackRun.untilSignal(stop: StopRequest()) { stop in
             try await supervisor.run(stop: stop) { terminal.progress($0) }
         }
         terminal.endProgress()
-        try finish(result, keeper: .stateDirectory(try state.resolvedStateDirectory()))
+        try finish(finished.report, keeper: .stateDirectory(finished.saved))
     }
 
     /// The same attack on the agent at `--agent`: validated there, watched

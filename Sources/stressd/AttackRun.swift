@@ -6,11 +6,11 @@ enum AttackRun {
     /// Runs `body` in a task group beside a signal listener. The first of
     /// SIGINT, SIGTERM or SIGHUP records its name in `stop` and cancels the
     /// attack, which then cleans up and returns its report.
-    static func untilSignal(
-        stop: StopRequest, _ body: @escaping @Sendable (StopRequest) async throws -> AttackReport
-    ) async throws -> AttackReport {
+    static func untilSignal<Ending: Sendable>(
+        stop: StopRequest, _ body: @escaping @Sendable (StopRequest) async throws -> Ending
+    ) async throws -> Ending {
         let trap = SignalTrap()
-        return try await withThrowingTaskGroup(of: AttackReport?.self) { group in
+        return try await withThrowingTaskGroup(of: Ending?.self) { group in
             group.addTask { try await body(stop) }
             group.addTask {
                 for await name in trap.signals {
@@ -21,7 +21,7 @@ enum AttackRun {
             }
             while let result = try await group.next() {
                 group.cancelAll()
-                if let report = result { return report }
+                if let ending = result { return ending }
             }
             throw CancellationError()
         }

@@ -10,7 +10,8 @@ import SystemPackage
 struct ReportOutput {
     /// Who keeps the report for `stressd report ID` later.
     enum Keeper {
-        case stateDirectory(FilePath)
+        /// The supervisor saved it there (or says why it could not).
+        case stateDirectory(Result<FilePath, AgentError>)
         case agent(String)
     }
 
@@ -21,15 +22,13 @@ struct ReportOutput {
     func emit(_ report: AttackReport) throws {
         let savedAt: String
         switch keeper {
-        case .stateDirectory(let directory):
+        case .stateDirectory(.success(let path)):
+            savedAt = path.string
+        case .stateDirectory(.failure(let error)):
             // A report that cannot be kept is still printed: the attack
             // happened and was undone either way.
-            do {
-                savedAt = try ReportStore(stateDirectory: directory).save(report).string
-            } catch {
-                savedAt = "not saved (\(error))"
-                Terminal().note("warning: the report could not be saved: \(error)")
-            }
+            savedAt = "not saved (\(error))"
+            Terminal().note("warning: the report could not be saved: \(error)")
         case .agent(let url):
             savedAt = Self.keptByAgent(report.id, at: url)
         }

@@ -47,7 +47,7 @@ public struct AttackSupervisor: Sendable {
     /// Runs the attack. A request on `stop` (or cancelling the calling task)
     /// ends it early; cleanup runs on every path, including errors while
     /// starting, and the report says whether anything was left behind.
-    public func run(stop: StopRequest, progress: @Sendable (AttackProgress) -> Void) async throws(AgentError) -> AttackReport {
+    public func run(stop: StopRequest, progress: @Sendable (AttackProgress) -> Void) async throws(AgentError) -> FinishedAttack {
         switch spec.parameters {
         case .cpu(let cpu):
             var driver = CPUDriver(spec: cpu, capacity: limits.cpu, meter: cpu.mode == .total ? environment.cpuScopeMeter() : nil)
@@ -69,7 +69,7 @@ public struct AttackSupervisor: Sendable {
 
     private func run<Driver: AttackDriver>(
         _ driver: inout Driver, stop: StopRequest, progress: @Sendable (AttackProgress) -> Void
-    ) async throws(AgentError) -> AttackReport {
+    ) async throws(AgentError) -> FinishedAttack {
         let supervisor: ProcessIdentity
         do {
             supervisor = try environment.supervisor()
@@ -111,14 +111,35 @@ public struct AttackSupervisor: Sendable {
         driver.stop(session)
         let reapMilliseconds = Double(MonotonicClock.now() &- stopInstant) / 1e6
         let cleanup = undo(session.record, reapMilliseconds: reapMilliseconds, driver: driver.undone)
-        session.dismissWatchdog()
         timeline.append(reader.sample(elapsed: session.elapsed))
 
         var report = AttackReport(
             id: id, spec: spec, startedAt: session.record.startedAt, endedAt: Date(), outcome: outcome,
             guards: guardRails, timeline: timeline, cleanup: cleanup)
         driver.measurements(into: &report)
-        return report
+        // Saved before the record goes: a supervisor killed in between leaves
+        // a report that says it undid the attack, and the record for the
+        // watchdog, whose undo then finds nothing left and keeps that report.
+        let reports = ReportStore(stateDirectory: environment.stateDirectory)
+        var saved = reports.saved(report)
+        if cleanup.leftovers.isEmpty, let kept = forget() {
+            report.cleanup.ledgerRecordRemoved = false
+            report.cleanup.leftovers.append(kept)
+            saved = reports.saved(report)
+        }
+        session.dismissWatchdog()
+        return FinishedAttack(report: report, saved: saved)
+    }
+
+    /// Removes the record once its undo is verified; what was kept and why
+    /// when it could not be removed.
+    private func forget() -> String? {
+        do {
+            try environment.ledger.remove(id)
+        } catch {
+            return "\(error.description); ledger record \(environment.ledger.path(of: id)) kept for `stressd cleanup`"
+        }
+        return environment.ledger.contains(id) ? "ledger record \(environment.ledger.path(of: id)) kept for `stressd cleanup`" : nil
     }
 
     /// Waits for the deadline, a stop request or a guard trip, ticking the
@@ -170,27 +191,20 @@ public struct AttackSupervisor: Sendable {
         }
     }
 
-    /// Undoes the record (the same code `stressd cleanup` runs), checks that
-    /// nothing is left, and clears the record only then. What the driver
-    /// could not undo itself counts as left behind too.
+    /// Undoes the record (the same code `stressd cleanup` runs) and checks
+    /// that nothing is left; the record is to be removed only if so (then
+    /// `ledgerRecordRemoved` says what `forget` is about to do). What the
+    /// driver could not undo itself counts as left behind too.
     private func undo(_ record: LedgerRecord, reapMilliseconds: Double, driver: DriverUndo) -> CleanupVerification {
         let undo = environment.undo
         let undone = undo.undo(record, by: .supervisor)
         var leftovers = driver.leftovers + undo.leftovers(of: record) + undone.errors
-        var ledgerCleared = false
-        if leftovers.isEmpty {
-            do {
-                try environment.ledger.remove(id)
-                ledgerCleared = !environment.ledger.contains(id)
-            } catch {
-                leftovers.append(error.description)
-            }
-        }
-        if !ledgerCleared {
+        if !leftovers.isEmpty {
             leftovers.append("ledger record \(environment.ledger.path(of: id)) kept for `stressd cleanup`")
         }
         return CleanupVerification(
             reapMilliseconds: reapMilliseconds, workersReaped: record.workers.count,
-            cgroupsRemoved: undone.removedCgroups, fillFoldersRemoved: driver.removedFillFolders + undone.removedFiles, ledgerRecordRemoved: ledgerCleared, leftovers: leftovers)
+            cgroupsRemoved: undone.removedCgroups, fillFoldersRemoved: driver.removedFillFolders + undone.removedFiles,
+            ledgerRecordRemoved: leftovers.isEmpty, leftovers: leftovers)
     }
 }

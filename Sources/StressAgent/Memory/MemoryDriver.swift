@@ -159,24 +159,12 @@ struct MemoryDriver: AttackDriver {
         memoryGauge = try? session.environment.memoryGauge()
     }
 
-    /// Memory available after cleanup. A hog's pages are freed as it exits,
-    /// before it is reaped; what lags is the counters, by a few
-    /// milliseconds. So this waits until available memory is back near
-    /// where it started, but at most `settle`: a stop must end the process
-    /// at once, and memory someone else took meanwhile never comes back (a
-    /// second-long wait here made SIGTERM take a second, issue 14).
-    private func availableAfterCleanup(settle: Duration = .milliseconds(20)) -> UInt64? {
-        let deadline = MonotonicClock.now() + UInt64(settle.seconds * 1e9)
-        var available = (try? memoryGauge?.read())?.available
-        while let now = available, now + resizeThreshold < availableBefore, MonotonicClock.now() < deadline {
-            usleep(2_000)
-            available = (try? memoryGauge?.read())?.available
-        }
-        return available
-    }
-
     func measurements(into report: inout AttackReport) {
-        let availableAfter = availableAfterCleanup()
+        // One reading, no waiting for it to come back: the hog's pages were
+        // freed before it was reaped, its cgroup uncharged at once, and a
+        // stop must end the process at once (a wait for the host's counters
+        // to settle cost up to 20 ms of every SIGTERM, bench/stop_latency.py).
+        let availableAfter = (try? memoryGauge?.read())?.available
         report.memory = MemoryMeasurements(
             targetBytes: firstTarget, peakHeldBytes: peakHeld, secondsToTarget: secondsToTarget,
             locked: spec.lock, oomKills: oomKills, availableBeforeBytes: availableBefore,

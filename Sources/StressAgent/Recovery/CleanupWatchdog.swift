@@ -102,7 +102,10 @@ public struct CleanupWatchdog: Equatable, Sendable {
     /// A report for `stressd report ID`: the supervisor that would have
     /// written one is gone.
     private func saveReport(_ record: LedgerRecord, _ result: UndoResult, why: String, environment: AgentEnvironment) {
-        guard let spec = record.spec else { return }
+        let store = ReportStore(stateDirectory: environment.stateDirectory)
+        // A supervisor that died after saving its report but before removing
+        // the record did the undo itself; its report stands.
+        guard let spec = record.spec, (try? store.load(attack)) == nil else { return }
         let cleanup = CleanupVerification(
             reapMilliseconds: 0, workersReaped: result.killedWorkers.count, cgroupsRemoved: result.removedCgroups,
             fillFoldersRemoved: result.removedFiles, ledgerRecordRemoved: result.errors.isEmpty,
@@ -110,6 +113,6 @@ public struct CleanupWatchdog: Equatable, Sendable {
         let report = AttackReport(
             id: attack, spec: spec, startedAt: record.startedAt, endedAt: Date(),
             outcome: .failed(reason: why), timeline: [], cleanup: cleanup)
-        _ = try? ReportStore(stateDirectory: environment.stateDirectory).save(report)
+        _ = try? store.save(report)
     }
 }

@@ -83,13 +83,15 @@ public actor Agent {
             group.addTask { await self.expireLeases(heartbeat: heartbeat) }
             for await launch in launches {
                 group.addTask {
-                    let report: AttackReport
+                    let finished: FinishedAttack
                     do {
-                        report = try await launch.supervisor.run(stop: launch.stop) { launch.progress.set($0) }
+                        finished = try await launch.supervisor.run(stop: launch.stop) { launch.progress.set($0) }
                     } catch {
-                        report = AttackReport.failedToStart(launch.supervisor, reason: "\(error)")
+                        finished = FinishedAttack(
+                            saving: AttackReport.failedToStart(launch.supervisor, reason: "\(error)"),
+                            in: ReportStore(stateDirectory: self.environment.stateDirectory))
                     }
-                    await self.finish(report)
+                    await self.finish(finished)
                 }
             }
             group.cancelAll()
@@ -259,12 +261,11 @@ public actor Agent {
         return (live + done + undone).sorted { $0.id < $1.id }
     }
 
-    private func finish(_ report: AttackReport) {
-        // Kept on disk too, so `stressd report ID` and /v1/reports outlive the
-        // agent; if that fails the report is still served from memory.
-        do {
-            _ = try ReportStore(stateDirectory: environment.stateDirectory).save(report)
-        } catch {
+    private func finish(_ finished: FinishedAttack) {
+        let report = finished.report
+        // Saved on disk too, so `stressd report ID` and /v1/reports outlive
+        // the agent; if that failed the report is still served from memory.
+        if case .failure(let error) = finished.saved {
             log.reportNotSaved(report.id, kind: report.spec.kind, error: error)
         }
         metrics.record(report)
