@@ -89,7 +89,10 @@ systemd-check:
 # (Fuzz/README.md). Its own build directory: the instrumented modules never
 # mix with the ones the tests and the release use.
 FUZZ_BUILD := --product stressd-fuzz --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING --scratch-path .build/fuzz
+# Built from scratch each time: an incremental build here has come out
+# without the coverage instrumentation (fuzz.sh checks for it).
 fuzz: deps
+	rm -rf .build/fuzz/x86_64-unknown-linux-gnu .build/fuzz/build.db
 	$(SWIFT) build $(FUZZ_BUILD)
 	FUZZER="$$($(SWIFT) build $(FUZZ_BUILD) --show-bin-path)/stressd-fuzz" bash Fuzz/fuzz.sh
 

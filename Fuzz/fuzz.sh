@@ -22,6 +22,15 @@ targets=${FUZZ_TARGETS:-$("$fuzzer" --list | cut -f1)}
 # ASan's report is the one that names the input.
 export SWIFT_BACKTRACE=enable=no
 
+# A fuzzer without coverage feedback mutates blindly and finds little:
+# refuse to report "ok" from one.
+counters=$("$fuzzer" "$(echo $targets | cut -d" " -f1)" -runs=0 2>&1 | sed -n 's/.*Loaded 1 modules *(\([0-9]*\) inline 8-bit counters).*/\1/p')
+if [[ ${counters:-0} -lt 1000 ]]; then
+    echo "fuzz.sh: $fuzzer has ${counters:-no} coverage counters; rebuild it from scratch (rm -rf .build/fuzz/x86_64-unknown-linux-gnu)" >&2
+    exit 2
+fi
+echo "$fuzzer: $counters coverage counters"
+
 mkdir -p "$out"
 found=0
 printf '%-18s %8s %12s %10s %8s  %s\n' target seconds executions "exec/s" corpus result
