@@ -62,17 +62,11 @@ struct AttackOptions: ParsableArguments {
             policy.maxDuration = try Duration.parse(maxDuration, field: "max-duration")
         }
         try adjust(&policy)
-        var limits = try HostObserver().limits()
-        if case .disk(let disk) = spec.parameters {
-            limits.disk = try DiskPathCheck.capacity(of: disk.path)
-        }
-        // Before any process is looked at: an empty or malformed selector is
-        // bad input (exit 2), not a selector that matched nothing.
-        try spec.validate(host: limits, policy: policy)
+        let admission = try await AttackAdmission(spec, policy: policy) { () throws(HostError) in try HostObserver().limits() }
+        let limits = admission.limits
         switch spec.parameters {
         case .kill(let process), .pause(let process):
-            let survey = try ProcessTargeting(spec: process).preflight()
-            if dryRun {
+            if dryRun, let survey = admission.survey {
                 if json {
                     StandardStream.output.write(try DryRunOutput.json(survey, spec: process, kind: kind))
                 } else {

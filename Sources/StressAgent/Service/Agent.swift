@@ -113,44 +113,15 @@ public actor Agent {
         }
     }
 
-    /// Checks `spec` against the host, the policy and what runs, then
-    /// hands it to the service body.
+    /// Admits `spec` (`AttackAdmission`, as the CLI does), checks it
+    /// against what runs, then hands it to the service body.
     private func admit(_ spec: AttackSpec, lease: Duration?, stricter: StricterPolicy) async throws(AgentError) -> AttackID {
-        let limits: HostLimits
-        do {
-            var gathered = try environment.hostLimits()
-            if case .disk(let disk) = spec.parameters {
-                gathered.disk = try DiskPathCheck.capacity(of: disk.path)
-            }
-            limits = gathered
-        } catch let error as InputError {
-            throw .input(error)
-        } catch let error as AgentError {
-            throw error
-        } catch {
-            throw .host(error as? HostError ?? .system(call: "host limits", path: nil, errno: .ioError))
+        let environment = self.environment
+        let admission = try await AttackAdmission(spec, policy: environment.policy, stricter: stricter, lease: lease) {
+            () throws(HostError) in try environment.hostLimits()
         }
-        let policy: SafetyPolicy
-        do {
-            policy = try stricter.applied(to: environment.policy, kind: spec.kind, host: limits)
-            try spec.validate(host: limits, policy: policy)
-        } catch {
-            throw .input(error)
-        }
-        if let lease, lease <= .zero {
-            throw .input(.outOfRange(field: "lease", value: lease.humanReadable, allowed: "longer than 0s"))
-        }
-        switch spec.parameters {
-        case .kill(let process), .pause(let process):
-            // The CLI's checks, before any process is touched: a selector
-            // matching only processes that may not be hit is bad input, one
-            // matching nothing is refused unless `allow-none`. On a thread
-            // of its own, so the actor serves leases, stops and requests
-            // meanwhile; what runs is checked below, after it.
-            _ = try await ProcessTargeting(spec: process).preflightOnOwnThread()
-        case .cpu, .mem, .disk:
-            break
-        }
+        // What runs is checked after the survey: the actor served other
+        // requests while it ran.
         guard running.count < maxConcurrent else {
             throw .conflict("\(running.count) attacks are running, the most this agent allows; stop one first")
         }
@@ -166,7 +137,8 @@ public actor Agent {
         let id = AttackID(kind: spec.kind, using: &generator)
         let stop = StopRequest()
         let progress = LatestProgress()
-        let supervisor = AttackSupervisor(id: id, spec: spec, limits: limits, environment: environment, policy: policy)
+        let supervisor = AttackSupervisor(
+            id: id, spec: spec, limits: admission.limits, environment: environment, policy: admission.policy)
         running[id] = Running(
             spec: spec, stop: stop, progress: progress, lease: lease,
             leaseDeadline: lease.map { clock.now.advanced(by: $0) }, guards: supervisor.guardRails, fillDevice: fillDevice)

@@ -1,0 +1,56 @@
+import LinuxHost
+import StressCore
+
+/// The one way an attack is admitted, by the agent and by the one-shot CLI
+/// alike: the host's limits (for a fill, with the file system of its path),
+/// the safety policy made stricter by the request, the spec checked against
+/// both, a lease longer than nothing, and for kill and pause a survey of the
+/// processes the selector reaches, so that bad input and a selector with no
+/// target are refused before any process is touched. Nothing is created.
+/// What is running already (the agent's capacity, fills on one file
+/// system) is the caller's to check: only the agent runs several attacks.
+public struct AttackAdmission: Sendable {
+    public let spec: AttackSpec
+    public let limits: HostLimits
+    /// The policy the attack is held to: the base one, made stricter.
+    public let policy: SafetyPolicy
+    /// Kill and pause: the processes the selector reaches now.
+    public let survey: ProcessTargeting.Survey?
+
+    /// `hostLimits` reads the host's CPU and memory; the fill path's file
+    /// system is read here. The survey runs on a thread of its own, so an
+    /// agent's other requests and leases are served meanwhile.
+    public init(
+        _ spec: AttackSpec, policy base: SafetyPolicy, stricter: StricterPolicy = StricterPolicy(),
+        lease: Duration? = nil, hostLimits: () throws(HostError) -> HostLimits
+    ) async throws(AgentError) {
+        var limits: HostLimits
+        do {
+            limits = try hostLimits()
+        } catch {
+            throw .host(error)
+        }
+        do throws(InputError) {
+            if case .disk(let disk) = spec.parameters {
+                limits.disk = try DiskPathCheck.capacity(of: disk.path)
+            }
+            // Before any process is looked at: an empty or malformed selector
+            // is bad input, not a selector that matched nothing.
+            policy = try stricter.applied(to: base, kind: spec.kind, host: limits)
+            try spec.validate(host: limits, policy: policy)
+            if let lease, lease <= .zero {
+                throw .outOfRange(field: "lease", value: lease.humanReadable, allowed: "longer than 0s")
+            }
+        } catch {
+            throw .input(error)
+        }
+        switch spec.parameters {
+        case .kill(let process), .pause(let process):
+            survey = try await ProcessTargeting(spec: process).preflightOnOwnThread()
+        case .cpu, .mem, .disk:
+            survey = nil
+        }
+        self.spec = spec
+        self.limits = limits
+    }
+}
