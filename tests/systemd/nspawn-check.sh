@@ -322,9 +322,14 @@ if wait_for 10 '[[ $(victim_state) == T && -n $(fills) ]]'; then
     if wait_for 5 '[[ $(victim_state) != T && -z $(fills) ]]'; then
         t1=$(date +%s.%N)
         back=$(show MainPID)
-        journal=$(ct journalctl --no-pager -o cat -u stressd)
-        by_watchdogs=$(grep -c 'stressd watchdog: .*died; undid it' <<<"$journal" || true)
-        by_cleanup=$(grep -cE 'resumed paused process|deleted fill folder /var/tmp/.stressd-fill-disk-' <<<"$journal" || true)
+        # journald may file a layer's line a moment after its undo shows.
+        layer_lines() {
+            journal=$(ct journalctl --no-pager -o cat -u stressd)
+            by_watchdogs=$(grep -c 'stressd watchdog: .*died; undid it' <<<"$journal" || true)
+            by_cleanup=$(grep -cE 'resumed paused process|deleted fill folder /var/tmp/.stressd-fill-disk-' <<<"$journal" || true)
+            ((by_watchdogs + by_cleanup >= 2))
+        }
+        wait_for 3 layer_lines || true
         if [[ $back == "$killed_pid" || $back == 0 ]] && ((by_watchdogs + by_cleanup >= 2)); then
             pass "sigkill-undone (agent pid $killed_pid SIGKILLed: fill deleted and victim resumed $(elapsed "$t0" "$t1") s later, before the restart; by $by_watchdogs watchdog(s), $by_cleanup ExecStopPost undo(s))"
         elif ((by_watchdogs + by_cleanup >= 2)); then
