@@ -1,7 +1,6 @@
 import FoundationEssentials
 import NIOHTTP1
 import NIOSSL
-import StressAgent
 import StressCore
 
 /// The agent's HTTP API from the other side: what `--agent URL` uses to

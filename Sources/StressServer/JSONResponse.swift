@@ -1,6 +1,6 @@
 import FoundationEssentials
 import Hummingbird
-import StressAgent
+import StressCore
 
 /// A response in stressd's one JSON style (sorted keys, ISO 8601 dates).
 enum JSONResponse {

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import StressCore
 
 /// One attack as the agent reports it: running (with its latest progress
 /// and lease), finished (with its report), or recovered at start-up (what
@@ -25,4 +24,18 @@ public struct AgentAttack: Codable, Sendable {
     public var report: AttackReport?
     /// What the start-up replay undid (recovered only).
     public var undone: UndoResult?
+
+    public init(
+        id: AttackID, state: State, spec: AttackSpec? = nil, progress: String? = nil, leaseSecondsLeft: Double? = nil,
+        guards: Guard? = nil, report: AttackReport? = nil, undone: UndoResult? = nil
+    ) {
+        self.id = id
+        self.state = state
+        self.spec = spec
+        self.progress = progress
+        self.leaseSecondsLeft = leaseSecondsLeft
+        self.guards = guards
+        self.report = report
+        self.undone = undone
+    }
 }

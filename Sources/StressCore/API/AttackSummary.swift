@@ -1,5 +1,4 @@
 import FoundationEssentials
-import StressCore
 
 /// One line of `GET /v1/attacks`: what an attack is and how it stands,
 /// without its report. A report carries a timeline and every process hit,

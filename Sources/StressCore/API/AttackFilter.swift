@@ -1,5 +1,3 @@
-import StressCore
-
 /// Which attacks a list or a halt is about: those in `state` (any when nil)
 /// carrying every label of `labels` (any when empty). An empty filter is
 /// every attack; a halt is scoped only by what the filter names, so a
