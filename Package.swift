@@ -98,16 +98,25 @@ let package = Package(
         // Every parser that takes input from outside, as libFuzzer targets.
         .target(name: "StressFuzzing", dependencies: ["StressCore", "LinuxHost", "StressAgent"]),
         .executableTarget(name: "stressd-fuzz", dependencies: ["StressFuzzing"]),
-        // What several test targets share (a self-removing temp directory).
+        // What several test targets share: temp directories and mounts, the
+        // fixture trees, and the one in-process agent and API harness (issue
+        // 15), which is why it links the agent, the server and Hummingbird's
+        // test client rather than each suite building its own.
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "LinuxHost", "StressAgent", "StressServer",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "StressCoreTests", dependencies: ["StressCore"]),
         // Replays the committed fuzz corpora (Fuzz/corpus) through every target.
         .testTarget(name: "StressFuzzingTests", dependencies: ["StressFuzzing"]),
-        // Fixture trees live in Tests/Fixtures and are found through #filePath.
+        // Fixture trees live in Tests/Fixtures; TestSupport's `Fixture` finds them.
         .testTarget(name: "LinuxHostTests", dependencies: ["LinuxHost", "StressCore", "TestSupport"]),
         .testTarget(
             name: "StressAgentTests",
@@ -127,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "StressClientTests",
             dependencies: [
-                "StressClient", "StressServer", "StressAgent", "StressCore",
+                "StressClient", "StressServer", "StressAgent", "StressCore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

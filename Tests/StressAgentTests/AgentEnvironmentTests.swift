@@ -23,9 +23,8 @@ import Testing
 
     @Test func recoveryWorksWhereItsOwnProcessFilesCannotBeRead() async throws {
         let directory = try TemporaryDirectory()
-        let environment = try AgentEnvironment(
-            stateDirectory: directory.path.appending("state"), workerExecutable: "/bin/false",
-            procFS: procWithBrokenFiles(in: directory))
+        let environment = try AgentEnvironment.testing(
+            directory.path.appending("state"), procFS: procWithBrokenFiles(in: directory))
         #expect(try environment.replay.statuses().isEmpty)
         #expect(try await environment.replay.cleanup().isEmpty)
         // What needs the limits says why it cannot have them.

@@ -24,14 +24,9 @@ struct AgentTests {
 
     /// Runs the agent's service body beside `body`, then shuts it down.
     func withAgent(_ state: TemporaryDirectory, log: CapturedLog? = nil, _ body: (Agent) async throws -> Void) async throws {
-        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let environment = try AgentEnvironment.testing(state.path)
         let agent = log.map { Agent(environment: environment, logger: $0.logger) } ?? Agent(environment: environment)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await agent.run() }
-            try await body(agent)
-            group.cancelAll()
-            try await group.waitForAll()
-        }
+        try await agent.running { try await body(agent) }
     }
 
     func fillFolders(_ directory: String) -> [String] {
@@ -141,10 +136,9 @@ struct AgentTests {
 
     @Test func onlyTheNewestFinishedAttacksAreKeptInMemory() async throws {
         let state = try TemporaryDirectory()
-        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let environment = try AgentEnvironment.testing(state.path)
         let agent = Agent(environment: environment, finishedKept: 2)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await agent.run() }
+        try await agent.running {
             let nothing = FlatParameters(["name": "no-such-proc-x", "duration": "1s", "allow-none": "true"])
             var ids: [AttackID] = []
             for _ in 0..<3 {
@@ -154,8 +148,6 @@ struct AgentTests {
             }
             #expect(await Set(agent.attacks().map(\.id)) == Set(ids.dropFirst()))
             await #expect(throws: AgentError.self) { try await agent.attack(ids[0]) }
-            group.cancelAll()
-            try await group.waitForAll()
         }
     }
 
@@ -292,7 +284,7 @@ struct AgentTests {
 
     @Test func recoveryHappensBeforeReadyAndIsReported() async throws {
         let state = try TemporaryDirectory()
-        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let environment = try AgentEnvironment.testing(state.path)
         let orphan = try makeRecord(
             id: "disk-0000f00d", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 1, startTime: 0))
         try environment.ledger.write(orphan)

@@ -43,7 +43,7 @@ struct CleanupWatchdogTests {
     /// one that names another supervisor is left alone.
     @Test func undoesOnlyTheRecordOfItsOwnSupervisor() throws {
         let state = try TemporaryDirectory()
-        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let environment = try AgentEnvironment.testing(state.path)
         let watched = ProcessIdentity(pid: 999_998, startTime: 1)
         let ours = try makeRecord(id: "cpu-0000aaaa", bootID: environment.bootID, supervisor: watched)
         let theirs = try makeRecord(id: "cpu-0000bbbb", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 999_997, startTime: 1))

@@ -22,9 +22,8 @@ import Testing
     }
 
     func reader(_ directory: TemporaryDirectory, loadavg: String?) throws -> HostReader {
-        let environment = try AgentEnvironment(
-            stateDirectory: directory.path.appending("state"), workerExecutable: "/bin/false",
-            procFS: try proc(in: directory, loadavg: loadavg))
+        let environment = try AgentEnvironment.testing(
+            directory.path.appending("state"), procFS: try proc(in: directory, loadavg: loadavg))
         return HostReader(environment: environment, guard: Guard(maxLoadAverage: 4), directories: [:])
     }
 

@@ -1,14 +1,13 @@
 import LinuxHost
 import StressAgent
 import StressCore
-import SystemPackage
+import TestSupport
 import Testing
 
 /// `--unit` and friends on a recorded-style /proc of a systemd host (real
 /// systemd is not PID 1 on the machines that run these tests).
 @Suite struct ProcessTargetingTests {
-    let procFS = ProcFS(root: FilePath(#filePath).removingLastComponent().removingLastComponent()
-        .appending("Fixtures/systemd-units/proc"))
+    let procFS = Fixture.systemdUnits.proc
 
     func survey(_ selector: ProcessSelector, pick: ProcessSpec.Pick = .all) throws -> ProcessTargeting.Survey {
         try ProcessTargeting(spec: ProcessSpec(selector: selector, pick: pick), procFS: procFS).survey()

@@ -10,13 +10,9 @@ import Testing
 struct RecoveryTests {
     let procFS = ProcFS()
 
-    func environment(_ state: TemporaryDirectory) throws -> AgentEnvironment {
-        try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
-    }
-
     @Test func aReusedPidIsNeverSignalled() throws {
         let state = try TemporaryDirectory()
-        let environment = try environment(state)
+        let environment = try AgentEnvironment.testing(state.path)
         let bystander = try SpawnedSleep()
         let real = try bystander.identity
         // The record says this pid started earlier: it is now another process.
@@ -37,7 +33,7 @@ struct RecoveryTests {
 
     @Test func aRecordWhoseSpecThisVersionCannotReadIsStillUndone() throws {
         let state = try TemporaryDirectory()
-        let environment = try environment(state)
+        let environment = try AgentEnvironment.testing(state.path)
         let fill = state.path.appending(".stressd-fill-disk-0000abcd").string
         try FileManager.default.createDirectory(atPath: fill, withIntermediateDirectories: false)
         try environment.ledger.write(try makeRecord(
@@ -60,7 +56,7 @@ struct RecoveryTests {
 
     @Test func anUnreadableRecordDoesNotHoldTheOthersBack() throws {
         let state = try TemporaryDirectory()
-        let environment = try environment(state)
+        let environment = try AgentEnvironment.testing(state.path)
         let fill = state.path.appending(".stressd-fill-disk-0000beef").string
         try FileManager.default.createDirectory(atPath: fill, withIntermediateDirectories: false)
         var record = try makeRecord(
@@ -81,7 +77,7 @@ struct RecoveryTests {
 
     @Test func anOrphanedWorkerIsKilled() throws {
         let state = try TemporaryDirectory()
-        let environment = try environment(state)
+        let environment = try AgentEnvironment.testing(state.path)
         let worker = try SpawnedSleep()
         let identity = try worker.identity
         try environment.ledger.write(try makeRecord(
@@ -99,7 +95,7 @@ struct RecoveryTests {
 
     @Test func recordsFromAnEarlierBootNeverSignalAnything() throws {
         let state = try TemporaryDirectory()
-        let environment = try environment(state)
+        let environment = try AgentEnvironment.testing(state.path)
         let bystander = try SpawnedSleep()
         let identity = try bystander.identity
         // Same pid and start time, but another boot: coincidence, not our worker.
@@ -116,7 +112,7 @@ struct RecoveryTests {
 
     @Test func aLiveSupervisorsAttackIsLeftAlone() throws {
         let state = try TemporaryDirectory()
-        let environment = try environment(state)
+        let environment = try AgentEnvironment.testing(state.path)
         let supervisor = try SpawnedSleep()
         let worker = try SpawnedSleep()
         try environment.ledger.write(try makeRecord(
@@ -130,7 +126,7 @@ struct RecoveryTests {
 
     @Test func stopKillsASupervisorThatIgnoresSIGTERMAndUndoesItsRecord() async throws {
         let state = try TemporaryDirectory()
-        let environment = try environment(state)
+        let environment = try AgentEnvironment.testing(state.path)
         // A "supervisor" that ignores SIGTERM and never cleans up.
         let stubborn = Process()
         stubborn.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -160,7 +156,7 @@ struct RecoveryTests {
 struct ForgedRecordTests {
     @Test func aRecordedStopOfStressdItselfOrItsAncestorsIsNeverSignalled() throws {
         let state = try TemporaryDirectory()
-        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let environment = try AgentEnvironment.testing(state.path)
         let me = try ProcFS().processStat(getpid()).identity
         let parent = try ProcFS().processStat(getppid()).identity
         var record = try makeRecord(id: "pause-0000f00d", bootID: environment.bootID, supervisor: ProcessIdentity(pid: 999_999, startTime: 1))
@@ -176,8 +172,7 @@ struct ForgedRecordTests {
     @Test func aCgroupNotNamedForTheRecordOrOutsideTheMountIsNotRemoved() throws {
         let state = try TemporaryDirectory()
         let mount = try TemporaryDirectory()
-        let environment = try AgentEnvironment(
-            stateDirectory: state.path, workerExecutable: "/bin/false", cgroupFS: CgroupFS(root: mount.path))
+        let environment = try AgentEnvironment.testing(state.path, cgroupFS: CgroupFS(root: mount.path))
         let elsewhere = try TemporaryDirectory()
         let misnamed = mount.path.appending("app.slice")
         mkdir(misnamed.string, 0o755)
@@ -197,7 +192,7 @@ struct ForgedRecordTests {
 
     @Test func aFillFolderNotNamedForTheRecordOrNotStressdsIsLeftAlone() throws {
         let state = try TemporaryDirectory()
-        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let environment = try AgentEnvironment.testing(state.path)
         let parent = try TemporaryDirectory()
         let misnamed = parent.path.appending("precious")
         let foreign = parent.path.appending(".stressd-fill-disk-0000f00d")
@@ -220,7 +215,7 @@ struct ForgedRecordTests {
 
     @Test func aFillFolderWhoseParentWasReplacedIsLeftAlone() throws {
         let state = try TemporaryDirectory()
-        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let environment = try AgentEnvironment.testing(state.path)
         let parent = try TemporaryDirectory()
         let original = parent.path.appending("data")
         mkdir(original.string, 0o755)
@@ -247,7 +242,7 @@ struct PauseRecoveryTests {
 
     @Test func aRecordedPauseIsResumedAndAStaleOneIsNot() throws {
         let state = try TemporaryDirectory()
-        let environment = try AgentEnvironment(stateDirectory: state.path, workerExecutable: "/bin/false")
+        let environment = try AgentEnvironment.testing(state.path)
         let paused = try SpawnedSleep()
         let stranger = try SpawnedSleep()
         kill(paused.pid, SIGSTOP)
