@@ -5,37 +5,13 @@ import LinuxHost
 import StressAgent
 import StressCore
 import StressServer
+import TestSupport
 import Testing
 
 /// The API as an orchestrator uses it, through Hummingbird's router test
 /// client, over an agent running disk fills in a temp folder.
 @Suite("HTTP API: /v1/attacks", .serialized)
-struct AttackRoutesTests {
-    static let token = "s3cret-token"
-
-    func withAPI(_ body: @Sendable (any TestClientProtocol, String) async throws -> Void) async throws {
-        let state = NSTemporaryDirectory() + "stressd-api-\(UInt32.random(in: 0 ... .max))"
-        let target = state + "/target"
-        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
-        let app = Application(router: StressAPI.router(
-            agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: Self.token))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await agent.run() }
-            try await app.test(.router) { client in try await body(client, target) }
-            group.cancelAll()
-            try await group.waitForAll()
-        }
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: state + "/ledger")) ?? []).filter { $0.hasSuffix(".json") }.isEmpty)
-    }
-
-    var auth: HTTPFields { [.authorization: "Bearer \(Self.token)"] }
-
-    func json(_ response: TestResponse) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
-    }
-
+struct AttackRoutesTests: APITesting {
     @Test func startListInspectRenewAndStop() async throws {
         try await withAPI { client, target in
             let body = #"{"kind": "disk", "path": "\#(target)", "size": "4M", "duration": "30s", "lease": "5s"}"#
@@ -88,7 +64,7 @@ struct AttackRoutesTests {
             #expect(try await client.execute(uri: "/v1/attacks/\(id)", method: .delete, headers: auth).status == .ok)
 
             let list = try await client.execute(uri: "/v1/attacks", method: .get, headers: auth)
-            let entries = try #require(try JSONSerialization.jsonObject(with: Data(buffer: list.body)) as? [[String: Any]])
+            let entries = try TestAPI.list(list)
             let entry = try #require(entries.first { $0["id"] as? String == id })
             #expect(entry["report"] == nil && entry["spec"] == nil, "a summary, not the report: \(entry.keys.sorted())")
             #expect(entry["kind"] as? String == "disk" && entry["state"] as? String == "finished")
@@ -124,7 +100,7 @@ struct AttackRoutesTests {
             #expect(none.status == .unauthorized)
             #expect(none.headers[.contentType] == "application/problem+json")
             #expect(none.headers[.wwwAuthenticate] == #"Bearer realm="stressd""#)
-            let wrong = try await client.execute(uri: "/v1/attacks", method: .get, headers: [.authorization: "Bearer s3cret-tokeN"])
+            let wrong = try await client.execute(uri: "/v1/attacks", method: .get, headers: [.authorization: "Bearer \(TestAPI.token.dropLast())N"])
             #expect(wrong.status == .unauthorized)
         }
     }

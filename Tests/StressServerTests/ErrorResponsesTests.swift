@@ -5,33 +5,19 @@ import LinuxHost
 import StressAgent
 import StressCore
 @testable import StressServer
+import TestSupport
 import Testing
 
 /// Whatever goes wrong, the API answers `application/problem+json` (RFC
 /// 9457) with `type`, `title`, `status` and `detail`, and the headers HTTP
-/// requires: `Allow` on 405, `WWW-Authenticate` on 401.
+/// requires: `Allow` on 405, `WWW-Authenticate` on 401. The agent is never
+/// run: nothing here starts an attack.
 @Suite("HTTP API: every error is problem+json")
-struct ErrorResponsesTests {
-    static let token = "s3cret-token"
-    var auth: HTTPFields { [.authorization: "Bearer \(Self.token)"] }
-
-    /// The API over an agent that is never run: nothing here starts an attack.
-    func withAPI(
-        observer: HostObserver = HostObserver(interval: .milliseconds(1)),
-        _ body: @Sendable (any TestClientProtocol) async throws -> Void
-    ) async throws {
-        let state = NSTemporaryDirectory() + "stressd-errors-\(UInt32.random(in: 0 ... .max))"
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
-        let router = StressAPI.router(
-            agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: Self.token, observer: observer)
-        try await Application(router: router).test(.router) { client in try await body(client) }
-    }
-
+struct ErrorResponsesTests: APITesting {
     /// The response's problem document, checked to be one.
     func problem(_ response: TestResponse) throws -> [String: Any] {
         #expect(response.headers[.contentType] == "application/problem+json")
-        let problem = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+        let problem = try json(response)
         #expect(problem["type"] as? String == "about:blank")
         #expect(problem["status"] as? Int == response.status.code)
         #expect(problem["title"] is String)
@@ -41,7 +27,7 @@ struct ErrorResponsesTests {
 
     @Test(arguments: ["/v1/nothing", "/v1/attacks/cpu-00000000/nothing", "/"])
     func anUnknownPathIs404(path: String) async throws {
-        try await withAPI { client in
+        try await withAPI(running: false) { client, _ in
             let response = try await client.execute(uri: path, method: .get, headers: auth)
             #expect(response.status == .notFound)
             #expect(try problem(response)["detail"] as? String == "no route GET \(path); /openapi.yaml lists the API")
@@ -55,7 +41,7 @@ struct ErrorResponsesTests {
         (.post, "/healthz", "GET"),
     ])
     func aWrongMethodOnAKnownPathIs405WithAllow(method: HTTPRequest.Method, path: String, allowed: String) async throws {
-        try await withAPI { client in
+        try await withAPI(running: false) { client, _ in
             let response = try await client.execute(uri: path, method: method, headers: auth)
             #expect(response.status == .methodNotAllowed)
             #expect(response.headers[.allow] == allowed)
@@ -66,7 +52,7 @@ struct ErrorResponsesTests {
     /// Without the token the answer is 401 whether the route exists or not,
     /// so routes cannot be probed anonymously.
     @Test func withoutTheTokenEvenAnUnknownPathIs401() async throws {
-        try await withAPI { client in
+        try await withAPI(running: false) { client, _ in
             let response = try await client.execute(uri: "/v1/nothing", method: .get)
             #expect(response.status == .unauthorized)
             #expect(response.headers[.wwwAuthenticate] == #"Bearer realm="stressd""#)
@@ -75,7 +61,7 @@ struct ErrorResponsesTests {
     }
 
     @Test func aMissingReportIsAnUnknownReportNotAnUnknownAttack() async throws {
-        try await withAPI { client in
+        try await withAPI(running: false) { client, _ in
             let report = try await client.execute(uri: "/v1/reports/cpu-00000000", method: .get, headers: auth)
             #expect(report.status == .notFound)
             #expect(try problem(report)["title"] as? String == "unknown report")
@@ -87,7 +73,7 @@ struct ErrorResponsesTests {
 
     /// Conflicting fields are refused by the CLI's parsers, so with its words.
     @Test func ofBesideFillToIs422NamingBoth() async throws {
-        try await withAPI { client in
+        try await withAPI(running: false) { client, _ in
             let body = ByteBuffer(string: #"{"kind": "mem", "fill-to": "50%", "of": "total", "duration": "10s"}"#)
             let response = try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: body)
             #expect(response.status == .unprocessableContent)
@@ -99,7 +85,7 @@ struct ErrorResponsesTests {
 
     @Test func aHostThatCannotBeReadIsA500SayingWhatFailed() async throws {
         let missing = "/nonexistent-stressd-test/proc"
-        try await withAPI(observer: HostObserver(proc: ProcFS(root: .init(missing)), interval: .milliseconds(1))) { client in
+        try await withAPI(observer: HostObserver(proc: ProcFS(root: .init(missing)), interval: .milliseconds(1)), running: false) { client, _ in
             let response = try await client.execute(uri: "/v1/host", method: .get, headers: auth)
             #expect(response.status == .internalServerError)
             let detail = try #require(try problem(response)["detail"] as? String)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import StressServer
+import TestSupport
 import Testing
 
 /// Labels scope lists and halts to one owner's attacks (issue 13: a
@@ -16,8 +17,7 @@ extension AttackRoutesTests {
     func ids(_ client: any TestClientProtocol, _ uri: String) async throws -> [String] {
         let response = try await client.execute(uri: uri, method: .get, headers: auth)
         #expect(response.status == .ok, "\(String(buffer: response.body))")
-        let list = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]])
-        return list.compactMap { $0["id"] as? String }
+        return try TestAPI.list(response).compactMap { $0["id"] as? String }
     }
 
     @Test func labelsScopeListsAndHalts() async throws {
@@ -35,7 +35,7 @@ extension AttackRoutesTests {
             #expect(try await ids(client, "/v1/attacks?label=run=a-1&label=team=db").isEmpty)
             #expect(try await ids(client, "/v1/attacks?state=finished").isEmpty)
             let summaries = try await client.execute(uri: "/v1/attacks?label=team=web", method: .get, headers: auth)
-            let summary = try #require((try JSONSerialization.jsonObject(with: Data(buffer: summaries.body)) as? [[String: Any]])?.first)
+            let summary = try #require(try TestAPI.list(summaries).first)
             #expect(summary["labels"] as? [String: String] == ["run": "a-1", "team": "web"])
 
             // A misspelt filter is refused, and nothing is stopped.
@@ -52,7 +52,7 @@ extension AttackRoutesTests {
 
             let halted = try await client.execute(uri: "/v1/attacks?label=run=a-1", method: .delete, headers: auth)
             #expect(halted.status == .ok)
-            let reports = try #require(try JSONSerialization.jsonObject(with: Data(buffer: halted.body)) as? [[String: Any]])
+            let reports = try TestAPI.list(halted)
             #expect(reports.compactMap { $0["id"] as? String } == [fill])
             #expect(try await ids(client, "/v1/attacks?state=running") == [pause])
             #expect(try await ids(client, "/v1/attacks?state=finished&label=team=web") == [fill])

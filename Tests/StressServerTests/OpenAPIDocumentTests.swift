@@ -4,6 +4,7 @@ import HummingbirdTesting
 import StressAgent
 @testable import StressCore
 import StressServer
+import TestSupport
 import Testing
 
 /// The served OpenAPI document against the server it describes: the
@@ -12,26 +13,23 @@ import Testing
 /// without documenting it fails here, and so does documenting one that
 /// does not exist.
 @Suite("HTTP API: the OpenAPI document")
-struct OpenAPIDocumentTests {
-    static let token = "s3cret-token"
+struct OpenAPIDocumentTests: APITesting {
     static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
     static let examples = ["paths", "/v1/attacks", "post", "requestBody", "content", "application/json", "examples"]
 
     /// The API over an agent that is never run (nothing here starts an
     /// attack), and the operations its router has registered.
     func withAPI(_ body: @Sendable (Set<Operation>, any TestClientProtocol) async throws -> Void) async throws {
-        let state = NSTemporaryDirectory() + "stressd-openapi-\(UInt32.random(in: 0 ... .max))"
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
-        let router = StressAPI.router(agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: Self.token)
-        // RouterPath prints a `:id` capture as `{id}`, OpenAPI's spelling.
-        let routes = Set(router.routes.map { Operation(method: $0.method.rawValue.lowercased(), path: "\($0.path)") })
-        try await Application(router: router).test(.router) { client in try await body(routes, client) }
+        try await TestAPI.with(running: false) { api in
+            // RouterPath prints a `:id` capture as `{id}`, OpenAPI's spelling.
+            let routes = Set(api.router.routes.map { Operation(method: $0.method.rawValue.lowercased(), path: "\($0.path)") })
+            try await api.test { client in try await body(routes, client) }
+        }
     }
 
     /// The document as the server serves it.
     func served(_ client: any TestClientProtocol) async throws -> YAMLOutline {
-        let response = try await client.execute(uri: "/openapi.yaml", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
+        let response = try await client.execute(uri: "/openapi.yaml", method: .get, headers: auth)
         try #require(response.status == .ok)
         return YAMLOutline(String(buffer: response.body))
     }
@@ -61,7 +59,7 @@ struct OpenAPIDocumentTests {
 
     @Test func theDocumentIsServedAsYAMLBehindTheToken() async throws {
         try await withAPI { _, client in
-            let response = try await client.execute(uri: "/openapi.yaml", method: .get, headers: [.authorization: "Bearer \(Self.token)"])
+            let response = try await client.execute(uri: "/openapi.yaml", method: .get, headers: auth)
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/yaml")
             #expect(String(buffer: response.body).hasPrefix("openapi: 3.1"))
@@ -97,7 +95,7 @@ struct OpenAPIDocumentTests {
             for (path, documented) in byPath.sorted(by: { $0.key < $1.key }) {
                 #expect(!documented.contains { $0.method == "patch" }, "pick a method \(path) does not serve")
                 let uri = path.replacingOccurrences(of: "{id}", with: "cpu-00000000")
-                let response = try await client.execute(uri: uri, method: .patch, headers: [.authorization: "Bearer \(Self.token)"])
+                let response = try await client.execute(uri: uri, method: .patch, headers: auth)
                 #expect(response.status == .methodNotAllowed, "PATCH \(path) answered \(response.status)")
                 #expect(response.headers[.allow] == documented.map { $0.method.uppercased() }.sorted().joined(separator: ", "), "\(path)")
             }

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// Issue 12: what the API refuses for kill and pause before any process is
@@ -32,8 +33,7 @@ extension AttackRoutesTests {
             #expect(response.status == .unprocessableContent, "\(String(buffer: response.body))")
             #expect(try json(response)["field"] as? String == field)
             let list = try await client.execute(uri: "/v1/attacks", method: .get, headers: auth)
-            let attacks = try JSONSerialization.jsonObject(with: Data(buffer: list.body)) as? [Any]
-            #expect(attacks?.isEmpty == true, "nothing started")
+            #expect(try TestAPI.list(list).isEmpty, "nothing started")
         }
         let stat = try String(contentsOfFile: "/proc/\(sleeper.processIdentifier)/stat", encoding: .utf8)
         #expect(stat.contains(") S "), "not stopped: \(stat)")
