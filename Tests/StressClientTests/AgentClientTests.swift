@@ -7,35 +7,20 @@ import StressAgent
 import StressClient
 import StressCore
 import StressServer
+import TestSupport
 import Testing
 
 /// The client against the real API on a loopback port: the same types go
 /// out and come back, and the agent's refusals arrive as `ClientError`s.
 @Suite("Agent client over loopback", .serialized)
 struct AgentClientTests {
-    static let token = "client-test-token-0123"
-
-    func withAgent(token: String? = Self.token, _ body: @Sendable (AgentEndpoint, String) async throws -> Void) async throws {
-        let state = NSTemporaryDirectory() + "stressd-client-\(UInt32.random(in: 0 ... .max))"
-        let target = state + "/target"
-        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
-        let app = Application(
-            router: StressAPI.router(agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: Self.token),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await agent.run() }
-            try await app.test(.live) { client in
-                let port = try #require(client.port)
-                try await body(try AgentEndpoint(url: "http://127.0.0.1:\(port)", token: token), target)
-            }
-            group.cancelAll()
-            try await group.waitForAll()
+    /// The API on a loopback port over a running agent, and a client's
+    /// endpoint for it carrying `token`.
+    func withAgent(token: String? = TestAPI.token, _ body: @Sendable (AgentEndpoint, String) async throws -> Void) async throws {
+        try await TestAPI.with { api in
+            let target = api.target
+            try await api.live { port in try await body(try AgentEndpoint(url: "http://127.0.0.1:\(port)", token: token), target) }
         }
-        let left = ((try? FileManager.default.contentsOfDirectory(atPath: state + "/ledger")) ?? []).filter { $0.hasSuffix(".json") }
-        #expect(left.isEmpty, "ledger records left: \(left)")
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: target)) ?? []).isEmpty, "fill left in the target")
     }
 
     @Test func startWatchRenewStopAndReadTheReport() async throws {

@@ -6,6 +6,7 @@ import StressAgent
 import StressClient
 import StressCore
 import StressServer
+import TestSupport
 import Testing
 
 /// Issue 12, finding 3, on the socket systemd passes (stressd.socket): idle
@@ -38,39 +39,36 @@ struct InheritedSocketLimitsTests {
     @Test func idleConnectionsMakeRoomAndTimeOut() async throws {
         let descriptor = try InheritedSocketServerTests().listeningSocket()
         let (_, port) = try #require(InheritedSocketServer.localAddress(of: descriptor))
-        let state = NSTemporaryDirectory() + "stressd-limits-\(UInt32.random(in: 0 ... .max))"
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
-        let token = "inherited-limits-token-01"
-        let router = StressAPI.router(agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: token)
-        let running = AsyncStream.makeStream(of: Void.self)
-        let server = InheritedSocketServer(
-            descriptor: descriptor, router: router, tls: nil,
-            limits: ConnectionLimits(maxConnections: 8, idleTimeout: .milliseconds(800)), logger: Logger(label: "test"),
-            onServerRunning: { running.continuation.yield() })
-        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
-        var idle: [CInt] = []
-        defer { idle.forEach { close($0) } }
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var ready = running.stream.makeAsyncIterator()
-            await ready.next()
-            for _ in 0..<30 { idle.append(try idleConnection(to: port)) }
+        try await TestAPI.with(running: false) { api in
+            let running = AsyncStream.makeStream(of: Void.self)
+            let server = InheritedSocketServer(
+                descriptor: descriptor, router: api.router, tls: nil,
+                limits: ConnectionLimits(maxConnections: 8, idleTimeout: .milliseconds(800)), logger: Logger(label: "test"),
+                onServerRunning: { running.continuation.yield() })
+            let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+            var idle: [CInt] = []
+            defer { idle.forEach { close($0) } }
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var ready = running.stream.makeAsyncIterator()
+                await ready.next()
+                for _ in 0..<30 { idle.append(try idleConnection(to: port)) }
 
-            // Answered although the cap is full of idle connections (the
-            // end-to-end test bounds the time; here other suites share the CPU).
-            var client = try AgentClient(endpoint: try AgentEndpoint(url: "http://127.0.0.1:\(port)", token: token))
-            client.timeout = .seconds(5)
-            #expect(try await client.attacks().isEmpty)
+                // Answered although the cap is full of idle connections (the
+                // end-to-end test bounds the time; here other suites share the CPU).
+                var client = try AgentClient(endpoint: try AgentEndpoint(url: "http://127.0.0.1:\(port)", token: TestAPI.token))
+                client.timeout = .seconds(5)
+                #expect(try await client.attacks().isEmpty)
 
-            let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(3)
-            while idle.contains(where: { !isClosedByPeer($0) }), clock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
+                let clock = ContinuousClock()
+                let deadline = clock.now + .seconds(3)
+                while idle.contains(where: { !isClosedByPeer($0) }), clock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                #expect(idle.filter { !isClosedByPeer($0) }.isEmpty, "idle connections outlived the idle timeout")
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
             }
-            #expect(idle.filter { !isClosedByPeer($0) }.isEmpty, "idle connections outlived the idle timeout")
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
     }
 }

@@ -6,14 +6,13 @@ import StressAgent
 import StressClient
 import StressCore
 import StressServer
+import TestSupport
 import Testing
 
 /// The API served on a socket somebody else bound and listened on, as
 /// systemd does for stressd.socket: the test plays systemd's part.
 @Suite("The API on an inherited listening socket", .serialized)
 struct InheritedSocketServerTests {
-    static let token = "inherited-socket-token-01"
-
     /// A TCP socket listening on 127.0.0.1 at a port the kernel picks.
     func listeningSocket() throws -> CInt {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -32,32 +31,30 @@ struct InheritedSocketServerTests {
         let descriptor = try listeningSocket()
         let (host, port) = try #require(InheritedSocketServer.localAddress(of: descriptor))
         #expect(host == "127.0.0.1" && port > 0)
-        let state = NSTemporaryDirectory() + "stressd-inherited-\(UInt32.random(in: 0 ... .max))"
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
-        let router = StressAPI.router(agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: Self.token)
-        let running = AsyncStream.makeStream(of: Void.self)
-        let server = InheritedSocketServer(
-            descriptor: descriptor, router: router, tls: nil, logger: Logger(label: "test"),
-            onServerRunning: { running.continuation.yield() })
-        let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var ready = running.stream.makeAsyncIterator()
-            await ready.next()
-            let endpoint = try AgentEndpoint(url: "http://127.0.0.1:\(port)", token: Self.token)
-            #expect(try await AgentClient(endpoint: endpoint).attacks().isEmpty)
-            do {
-                _ = try await AgentClient(endpoint: try AgentEndpoint(url: "http://127.0.0.1:\(port)")).attacks()
-                Issue.record("the token middleware was skipped")
-            } catch let error as ClientError {
-                guard case .problem(401, _, _, _) = error else { throw error }
+        try await TestAPI.with(running: false) { api in
+            let running = AsyncStream.makeStream(of: Void.self)
+            let server = InheritedSocketServer(
+                descriptor: descriptor, router: api.router, tls: nil, logger: Logger(label: "test"),
+                onServerRunning: { running.continuation.yield() })
+            let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var ready = running.stream.makeAsyncIterator()
+                await ready.next()
+                let endpoint = try AgentEndpoint(url: "http://127.0.0.1:\(port)", token: TestAPI.token)
+                #expect(try await AgentClient(endpoint: endpoint).attacks().isEmpty)
+                do {
+                    _ = try await AgentClient(endpoint: try AgentEndpoint(url: "http://127.0.0.1:\(port)")).attacks()
+                    Issue.record("the token middleware was skipped")
+                } catch let error as ClientError {
+                    guard case .problem(401, _, _, _) = error else { throw error }
+                }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
             }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
         }
         // Closed on shutdown: nothing listens there any more.
-        var client = try AgentClient(endpoint: try AgentEndpoint(url: "http://127.0.0.1:\(port)", token: Self.token))
+        var client = try AgentClient(endpoint: try AgentEndpoint(url: "http://127.0.0.1:\(port)", token: TestAPI.token))
         client.timeout = .seconds(2)
         await #expect(throws: ClientError.self) { try await client.attacks() }
     }

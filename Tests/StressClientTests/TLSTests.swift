@@ -5,6 +5,7 @@ import StressAgent
 import StressClient
 import StressCore
 import StressServer
+import TestSupport
 import Testing
 
 /// HTTPS and mutual TLS between the CLI's client and the agent, with real
@@ -12,18 +13,8 @@ import Testing
 @Suite("TLS and mutual TLS", .serialized)
 struct TLSTests {
     func withAgent(_ tls: ServerTLS, _ body: @Sendable (Int) async throws -> Void) async throws {
-        let state = NSTemporaryDirectory() + "stressd-tls-agent-\(UInt32.random(in: 0 ... .max))"
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        let agent = Agent(environment: try AgentEnvironment(stateDirectory: .init(state), workerExecutable: "/bin/false"))
-        let app = Application(
-            router: StressAPI.router(agent: agent, reports: ReportStore(stateDirectory: .init(state)), token: nil),
-            server: ConnectionLimits.defaults.httpServer(tls: try tls.configuration()),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await agent.run() }
-            try await app.test(.live) { client in try await body(try #require(client.port)) }
-            group.cancelAll()
-            try await group.waitForAll()
+        try await TestAPI.with(token: nil) { api in
+            try await api.live(server: ConnectionLimits.defaults.httpServer(tls: try tls.configuration()), body)
         }
     }
 
