@@ -9,20 +9,20 @@ public struct HostObserver: Sendable {
     public let proc: ProcFS
     public let cgroups: CgroupFS
     public let interval: Duration
-    /// CPUs in the affinity mask; injected so fixture tests do not depend on
-    /// the machine that runs them.
-    public let onlineCPUs: @Sendable () throws(HostError) -> Int
+    /// The CPUs in the affinity mask; injected so fixture tests do not
+    /// depend on the machine that runs them.
+    public let allowedCPUs: @Sendable () throws(HostError) -> CPUList
 
     public init(
         proc: ProcFS = ProcFS(),
         cgroups: CgroupFS = CgroupFS(),
         interval: Duration = .seconds(1),
-        onlineCPUs: @escaping @Sendable () throws(HostError) -> Int = OnlineCPUs.count
+        allowedCPUs: @escaping @Sendable () throws(HostError) -> CPUList = OnlineCPUs.allowed
     ) {
         self.proc = proc
         self.cgroups = cgroups
         self.interval = interval
-        self.onlineCPUs = onlineCPUs
+        self.allowedCPUs = allowedCPUs
     }
 
     /// One reading of the counters that only mean something as a difference.
@@ -44,7 +44,7 @@ public struct HostObserver: Sendable {
     }
 
     func cpuCapacity(within limits: CgroupLimits) throws(HostError) -> CPUCapacity {
-        try CPUCapacity(onlineCPUs: onlineCPUs(), quotaCores: limits.cpuQuotaCores)
+        try CPUCapacity(allowed: allowedCPUs(), quotaCores: limits.cpuQuotaCores)
     }
 
     /// Every process visible now. One that exits while it is being read is
@@ -93,7 +93,7 @@ public struct HostObserver: Sendable {
     ) throws(HostError) -> HostSnapshot {
         let membership = try proc.cgroupMembership()
         let limits = try cgroups.limits(for: membership)
-        let capacity = try CPUCapacity(onlineCPUs: onlineCPUs(), quotaCores: limits.cpuQuotaCores)
+        let capacity = try CPUCapacity(allowed: allowedCPUs(), quotaCores: limits.cpuQuotaCores)
         let memory = try proc.memInfo()
         let load = try proc.loadAverage()
         let usage = Self.processUsage(

@@ -40,6 +40,11 @@ extension FuzzTarget {
             guard let cores = try? CoreSelection(parsing: input.text) else { return }
             try require((try? CoreSelection(parsing: cores.description)) == cores, "cores '\(input.text)' does not read back")
         },
+        FuzzTarget("cpu-list", "CPUList: --cpus, and the affinity mask's printed form") { input throws(Violation) in
+            guard let list = try? CPUList(parsing: input.text) else { return }
+            try require(list.cpus.allSatisfy { (0..<CPUList.limit).contains($0) }, "'\(input.text)' gave CPUs \(list.cpus)")
+            try require((try? CPUList(parsing: list.description)) == list, "'\(input.text)' printed as '\(list)', which reads back differently")
+        },
         FuzzTarget("signal", "ProcessSignal: --signal") { input throws(Violation) in
             guard let signal = try? ProcessSignal(parsing: input.text) else { return }
             try require((1...64).contains(signal.number), "'\(input.text)' parsed as signal \(signal.number)")

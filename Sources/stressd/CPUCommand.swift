@@ -16,6 +16,7 @@ struct CPUCommand: AsyncParsableCommand {
             Examples:
               stressd cpu --load 80% --cores 2 --duration 30s
               stressd cpu --load 60% --cores all --total --duration 5m --json
+              stressd cpu --load 90% --cpus 0,2-3 --duration 1m
 
             \(ExitStatus.helpText)
             """
@@ -24,8 +25,13 @@ struct CPUCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Load per core, 1% to 100%.", valueName: "percent"))
     var load: String = "100%"
 
-    @Option(help: ArgumentHelp("Cores to burn: a number, or 'all'.", valueName: "n|all"))
-    var cores: String = "1"
+    @Option(help: ArgumentHelp("Cores to burn: a number, or 'all' (default: 1).", valueName: "n|all"))
+    var cores: String?
+
+    @Option(help: ArgumentHelp(
+        "Instead of --cores: one worker pinned to each of these CPUs (0,2-3, as taskset -c takes them), within the CPUs stressd may run on.",
+        valueName: "list"))
+    var cpus: String?
 
     @Flag(help: "Hold the whole host (or cgroup) at --load in total, instead of adding --load to what runs.")
     var total = false
@@ -36,7 +42,9 @@ struct CPUCommand: AsyncParsableCommand {
     @OptionGroup var options: AttackOptions
 
     func run() async throws {
-        let parameters = FlatParameters(["load": load, "cores": cores, "mode": total ? "total" : "added"])
+        var parameters = FlatParameters(["load": load, "mode": total ? "total" : "added"])
+        parameters["cores"] = cores
+        parameters["cpus"] = cpus
         try await options.launch(kind: .cpu, parameters: parameters) { policy throws(InputError) in
             if let text = maxLoadAverage {
                 policy.maxLoadAverage = try StricterPolicy.parseLoadAverage(text)

@@ -55,6 +55,7 @@ extension HostCommand {
         var lines: [String] = []
         let cpu = snapshot.cpu
         var cpuLine = "cpu:      \(cpu.capacity.onlineCPUs) usable of \(cpu.hostCPUs) online"
+        if let allowed = cpu.capacity.allowedCPUs { cpuLine += " (CPUs \(allowed))" }
         if let busy = cpu.busyFraction, let cores = cpu.busyCores {
             cpuLine += ", host busy \(percent(busy * 100)) (\(decimal(cores)) cores) over \(Duration.seconds(snapshot.intervalSeconds).humanReadable)"
         }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct HostObserverTests {
     func observer(_ fixture: Fixture, cpus: Int = 4) -> HostObserver {
-        HostObserver(proc: fixture.proc, cgroups: fixture.cgroups, interval: .milliseconds(10), onlineCPUs: { cpus })
+        HostObserver(proc: fixture.proc, cgroups: fixture.cgroups, interval: .milliseconds(10), allowedCPUs: { CPUList(0..<cpus) })
     }
 
     /// The fixture's state as the first sample, and a second one a second
@@ -22,9 +22,9 @@ import Testing
 
     @Test func cpuCapacityOfAContainerIsItsQuota() throws {
         let capacity = try observer(.v2Container).cpuCapacity()
-        #expect(capacity == CPUCapacity(onlineCPUs: 4, quotaCores: 1.5))
+        #expect(capacity == CPUCapacity(allowed: CPUList(0..<4), quotaCores: 1.5))
         #expect(capacity.cores == 1.5)
-        #expect(try observer(.hybridHost, cpus: 2).cpuCapacity() == CPUCapacity(onlineCPUs: 2, quotaCores: nil))
+        #expect(try observer(.hybridHost, cpus: 2).cpuCapacity() == CPUCapacity(allowed: CPUList(0..<2), quotaCores: nil))
         #expect(try observer(.v1Host, cpus: 2).cpuCapacity().cores == 0.5)
     }
 

@@ -12,7 +12,7 @@ import Testing
 
     @Test(arguments: [Fixture.hybridHost, .v2Container, .v1Host])
     func readsWhatValidationReads(fixture: Fixture) throws {
-        let observer = HostObserver(proc: fixture.proc, cgroups: fixture.cgroups, onlineCPUs: { 2 })
+        let observer = HostObserver(proc: fixture.proc, cgroups: fixture.cgroups, allowedCPUs: { CPUList(0..<2) })
         #expect(try gauge(proc: fixture.proc, cgroups: fixture.cgroups).read() == observer.limits().memory)
     }
 
@@ -35,7 +35,7 @@ import Testing
         let capacity = try gauge.read()
         #expect(capacity.cgroupUsageBytes == 104_857_600, "every read reads the usage again")
         #expect(capacity.limitBytes == 268_435_456)
-        let observer = HostObserver(proc: proc, cgroups: cgroups, onlineCPUs: { 2 })
+        let observer = HostObserver(proc: proc, cgroups: cgroups, allowedCPUs: { CPUList(0..<2) })
         #expect(throws: HostError.self, "finding the files again now fails") { try observer.limits() }
     }
 }

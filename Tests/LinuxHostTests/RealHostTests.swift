@@ -31,7 +31,8 @@ import Testing
 
     @Test func cpuCapacityMatchesTheAffinityMask() throws {
         let capacity = try HostObserver().cpuCapacity()
-        #expect(capacity.onlineCPUs == (try OnlineCPUs.count()))
+        #expect(capacity.onlineCPUs == (try OnlineCPUs.allowed()).count)
+        #expect(capacity.allowedCPUs == (try OnlineCPUs.allowed()))
         #expect(capacity.cores > 0)
     }
 

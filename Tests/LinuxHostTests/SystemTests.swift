@@ -33,9 +33,14 @@ import Testing
 }
 
 @Suite struct OnlineCPUsTests {
-    @Test func countsTheAffinityMask() throws {
-        let count = try OnlineCPUs.count()
-        #expect(count >= 1)
-        #expect(count <= sysconf(Int32(_SC_NPROCESSORS_CONF)))
+    @Test func readsTheAffinityMask() throws {
+        let allowed = try OnlineCPUs.allowed()
+        #expect(allowed.count >= 1)
+        #expect(allowed.count <= sysconf(Int32(_SC_NPROCESSORS_CONF)))
+        #expect(allowed.cpus.allSatisfy { $0 >= 0 && $0 < sysconf(Int32(_SC_NPROCESSORS_CONF)) })
+        // What taskset -c and /proc/self/status print.
+        let status = try TextFile.read(FilePath("/proc/self/status"), limit: 1 << 16)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") })
+        #expect(allowed.description == line.split(separator: "\t").last.map(String.init))
     }
 }

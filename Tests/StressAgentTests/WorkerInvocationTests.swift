@@ -4,7 +4,8 @@ import Testing
 @Suite("The worker command line, written and read by stressd")
 struct WorkerInvocationTests {
     @Test("reads back what it writes", arguments: [
-        WorkerInvocation(job: .cpu(load: 0.375), deadline: 123_456_789_000, parent: 4242),
+        WorkerInvocation(job: .cpu(load: 0.375, cpu: nil), deadline: 123_456_789_000, parent: 4242),
+        WorkerInvocation(job: .cpu(load: 1, cpu: 3), deadline: 5, parent: 6),
         WorkerInvocation(job: .memory(bytes: 268_435_456, ratePerSecond: nil, lock: false), deadline: 1, parent: 7),
         WorkerInvocation(job: .memory(bytes: 1 << 30, ratePerSecond: 256 << 20, lock: true), deadline: .max, parent: 1),
     ])
@@ -13,7 +14,7 @@ struct WorkerInvocationTests {
     }
 
     @Test func writesTheDocumentedShape() {
-        let invocation = WorkerInvocation(job: .cpu(load: 0.5), deadline: 99, parent: 12)
+        let invocation = WorkerInvocation(job: .cpu(load: 0.5, cpu: nil), deadline: 99, parent: 12)
         #expect(invocation.arguments == ["worker", "cpu", "--load", "0.5", "--deadline", "99", "--parent", "12"])
     }
 
@@ -28,6 +29,8 @@ struct WorkerInvocationTests {
         ["worker", "cpu", "--load", "0.5", "--deadline", "1", "--parent"],
         ["worker", "cpu", "--load", "0.5", "--deadline", "1", "--parent", "2", "--lock"],
         ["worker", "cpu", "--load", "0.5", "--deadline", "1", "--parent", "2", "--bytes", "3"],
+        ["worker", "cpu", "--load", "0.5", "--cpu", "-1", "--deadline", "1", "--parent", "2"],
+        ["worker", "mem", "--bytes", "1", "--cpu", "0", "--deadline", "1", "--parent", "2"],
         ["worker", "mem", "--bytes", "3", "--deadline", "1", "--parent", "2", "stray"],
     ])
     func malformed(arguments: [String]) {

@@ -118,4 +118,46 @@ struct AttackSpecTests {
         #expect(AttackOutcome.stopped(reason: "x").isSuccess)
         #expect(!AttackOutcome.failed(reason: "x").isSuccess)
     }
+
+    /// `--cpus` (issue 15): one worker per listed CPU, only CPUs of the
+    /// affinity mask, not with `--cores`, and written back as it was read.
+    @Test func pinnedCPUsAreCheckedAgainstTheAffinityMask() throws {
+        let mask = CPUCapacity(allowed: try CPUList(parsing: "0-1,4"))
+        let hostWithMask = HostLimits(cpu: mask, memory: host.memory)
+        let pinned = try AttackSpec(kind: .cpu, parameters: FlatParameters(["cpus": "4,0", "duration": "5s"]))
+        try pinned.validate(host: hostWithMask, policy: .default)
+        guard case .cpu(let cpu) = pinned.parameters else { Issue.record("not a cpu spec"); return }
+        #expect(cpu.pinnedCPUs == [0, 4])
+        #expect(cpu.workerCount(capacity: mask) == 2)
+        #expect(pinned.flatParameters["cpus"] == "0,4")
+        #expect(try AttackSpec(kind: .cpu, parameters: pinned.flatParameters) == pinned)
+
+        let outside = try AttackSpec(kind: .cpu, parameters: FlatParameters(["cpus": "2-3", "duration": "5s"]))
+        let error = try #require(throws: InputError.self) { try outside.validate(host: hostWithMask, policy: .default) }
+        #expect(error.field == "cpus")
+        #expect(error.description.contains("stressd may run on CPUs 0-1,4"), "\(error)")
+
+        let both = try #require(throws: InputError.self) {
+            try AttackSpec(kind: .cpu, parameters: FlatParameters(["cpus": "0", "cores": "1", "duration": "5s"]))
+        }
+        #expect(both.description.contains("not both"))
+    }
+
+    @Test("CPU lists read as taskset -c writes them", arguments: [
+        ("0", [0]), ("0,2-3", [0, 2, 3]), (" 3-3 , 1 ", [1, 3]), ("1,0,1", [0, 1]), ("8191", [8191]),
+    ])
+    func cpuLists(text: String, cpus: [Int]) throws {
+        let list = try CPUList(parsing: text)
+        #expect(list.cpus == cpus)
+        #expect(try CPUList(parsing: list.description) == list)
+    }
+
+    @Test("bad CPU lists", arguments: ["", ",", "1,", "3-1", "-1", "+1", "a", "1-", "0-8192", "1 2"])
+    func badCPULists(text: String) {
+        #expect(throws: InputError.self) { try CPUList(parsing: text) }
+    }
+
+    @Test func cpuListsCollapseRuns() {
+        #expect(CPUList([6, 0, 1, 2, 3, 9, 10]).description == "0-3,6,9-10")
+    }
 }

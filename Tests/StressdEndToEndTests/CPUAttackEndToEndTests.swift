@@ -72,6 +72,35 @@ struct CPUAttackEndToEndTests {
         #expect(load.stderr.contains("from 1% to 100%"))
     }
 
+    /// `--cpus` (issue 15): each worker runs on its own CPU of the list, as
+    /// the kernel reports its affinity; a CPU outside stressd's mask is
+    /// refused before anything starts, naming the mask.
+    @Test func cpusPinsEachWorkerAndRefusesCPUsOutsideTheMask() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let allowed = try #require(try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+            .split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") }?.split(separator: "\t").last.map(String.init))
+        let last = try #require(allowed.split(whereSeparator: { $0 == "," || $0 == "-" }).last.map(String.init))
+        let (process, out, err) = try stressd.start(["cpu", "--load", "20%", "--cpus", last, "--duration", "2s", "--json"])
+        let record = try stressd.waitForRecord(workers: 1)
+        let worker = try #require((record["workers"] as? [[String: Any]])?.first?["pid"] as? Int)
+        let status = try String(contentsOfFile: "/proc/\(worker)/status", encoding: .utf8)
+        #expect(status.contains("Cpus_allowed_list:\t\(last)\n"), "worker \(worker) is not pinned to CPU \(last)")
+        let result = StressdBinary.finish(process, out, err)
+        #expect(result.status == 0, "\(result.stderr)")
+        expectCleanedUp(try decodeJSON(result.stdout), stressd)
+
+        // Narrowed to one CPU by taskset, stressd may not pin to another.
+        let narrowed = try stressd.run(["cpu", "--cpus", "0-1", "--duration", "2s"]) { executable, arguments in
+            ("/usr/bin/taskset", ["-c", "0", executable] + arguments)
+        }
+        #expect(narrowed.status == 2, "\(narrowed.stderr)")
+        #expect(narrowed.stderr.contains("stressd may run on CPUs 0 (its affinity mask)"), "\(narrowed.stderr)")
+        let both = try stressd.run(["cpu", "--cpus", "0", "--cores", "1", "--duration", "2s"])
+        #expect(both.status == 2 && both.stderr.contains("not both"), "\(both.stderr)")
+        #expect(stressd.ledgerFiles.isEmpty)
+    }
+
     @Test func sigtermStopsTheAttackPromptlyAndCleansUp() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }

@@ -18,4 +18,9 @@ static inline int stressd_sched_getaffinity(size_t size, void *mask) {
     return sched_getaffinity(0, size, (cpu_set_t *)mask);
 }
 
+// Pins the calling thread (and the threads it starts later) to one CPU
+// (`cpu --cpus`); 0 or -1 with errno. In shims.c: CPU_ALLOC and CPU_SET_S
+// are _GNU_SOURCE macros over functions this header may not see declared.
+int stressd_pin_to_cpu(int cpu);
+
 #endif

@@ -44,8 +44,9 @@ struct CPUDriver: AttackDriver {
     }
 
     mutating func start(_ session: AttackSession) async throws(AgentError) {
-        for _ in 0..<spec.workerCount(capacity: capacity) {
-            workers.append(try await session.spawnWorker(.cpu(load: target)))
+        let pinned = spec.pinnedCPUs
+        for index in 0..<spec.workerCount(capacity: capacity) {
+            workers.append(try await session.spawnWorker(.cpu(load: target, cpu: pinned?[index])))
         }
         startTicks = cpuTicks(session)
         previousTicks = startTicks

@@ -1,4 +1,7 @@
+import CLinux
 import Glibc
+import LinuxHost
+import SystemPackage
 
 /// What a supervisor asks a worker process to do, and the command line that
 /// carries it: `stressd worker cpu --load 0.5 --deadline NS --parent PID`.
@@ -9,7 +12,8 @@ import Glibc
 /// would pay between the attack's start and its effect.
 public struct WorkerInvocation: Equatable, Sendable {
     public enum Job: Equatable, Sendable {
-        case cpu(load: Double)
+        /// `cpu`: pinned to that CPU, or placed by the scheduler when nil.
+        case cpu(load: Double, cpu: Int?)
         case memory(bytes: UInt64, ratePerSecond: UInt64?, lock: Bool)
     }
 
@@ -34,8 +38,9 @@ public struct WorkerInvocation: Equatable, Sendable {
     public var arguments: [String] {
         var arguments = ["worker"]
         switch job {
-        case .cpu(let load):
+        case .cpu(let load, let cpu):
             arguments += ["cpu", "--load", String(load)]
+            if let cpu { arguments += ["--cpu", String(cpu)] }
         case .memory(let bytes, let rate, let lock):
             arguments += ["mem", "--bytes", String(bytes)]
             if let rate { arguments += ["--rate", String(rate)] }
@@ -69,7 +74,9 @@ public struct WorkerInvocation: Equatable, Sendable {
         }
         switch arguments[1] {
         case "cpu":
-            job = .cpu(load: try value("--load", as: Double.self))
+            let cpu: Int? = options["--cpu"] == nil ? nil : try value("--cpu", as: Int.self)
+            if let cpu, cpu < 0 { throw Malformed(description: "--cpu \(cpu) is not a CPU number") }
+            job = .cpu(load: try value("--load", as: Double.self), cpu: cpu)
         case "mem":
             let rate: UInt64? = options["--rate"] == nil ? nil : try value("--rate", as: UInt64.self)
             job = .memory(bytes: try value("--bytes", as: UInt64.self), ratePerSecond: rate, lock: flags.contains("--lock"))
@@ -85,10 +92,15 @@ public struct WorkerInvocation: Equatable, Sendable {
     /// Does the work; the process's exit status.
     public func run() -> Int32 {
         switch job {
-        case .cpu(let load):
-            CPUWorker(initialLoad: load, deadline: deadline, parent: parent).run()
+        case .cpu(let load, let cpu):
+            // Before any thread starts: threads inherit the mask.
+            if let cpu, stressd_pin_to_cpu(Int32(cpu)) != 0 {
+                StandardStream.error.write("stressd worker: cannot pin to CPU \(cpu): \(Errno(rawValue: errno))\n")
+                return 1
+            }
+            return CPUWorker(initialLoad: load, deadline: deadline, parent: parent).run()
         case .memory(let bytes, let rate, let lock):
-            MemoryWorker(bytes: bytes, ratePerSecond: rate, lock: lock, deadline: deadline, parent: parent).run()
+            return MemoryWorker(bytes: bytes, ratePerSecond: rate, lock: lock, deadline: deadline, parent: parent).run()
         }
     }
 }

@@ -4,12 +4,19 @@
 public struct CPUCapacity: Hashable, Sendable, Codable, CustomStringConvertible {
     /// CPUs in the process's affinity mask.
     public var onlineCPUs: Int
+    /// Which ones, when known: what `--cpus` may pin to.
+    public var allowedCPUs: CPUList?
     /// `quota / period` of the nearest CPU limit, in cores, if there is one.
     public var quotaCores: Double?
 
     public init(onlineCPUs: Int, quotaCores: Double? = nil) {
         self.onlineCPUs = max(1, onlineCPUs)
         self.quotaCores = quotaCores
+    }
+
+    public init(allowed: CPUList, quotaCores: Double? = nil) {
+        self.init(onlineCPUs: allowed.count, quotaCores: quotaCores)
+        allowedCPUs = allowed
     }
 
     /// The cores' worth of CPU time available per second.

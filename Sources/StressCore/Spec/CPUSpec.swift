@@ -28,10 +28,23 @@ public struct CPUSpec: Hashable, Sendable {
         guard load >= Self.minimumLoad, load.fraction <= 1 else {
             throw .outOfRange(field: "load", value: load.description, allowed: "from 1% to 100%")
         }
-        if case .count(let count) = cores, count > capacity.workerSlots {
-            throw .outOfRange(
-                field: "cores", value: String(count),
-                allowed: "this host lets stressd use \(capacity.workerSlots) (\(capacity.description)); use --cores all or a number up to \(capacity.workerSlots)")
+        switch cores {
+        case .all:
+            break
+        case .count(let count):
+            guard count <= capacity.workerSlots else {
+                throw .outOfRange(
+                    field: "cores", value: String(count),
+                    allowed: "this host lets stressd use \(capacity.workerSlots) (\(capacity.description)); use --cores all or a number up to \(capacity.workerSlots)")
+            }
+        case .pinned(let list):
+            // Unknown (nil) only in tests: every host reading fills it in.
+            guard let allowed = capacity.allowedCPUs else { break }
+            guard list.isSubset(of: allowed) else {
+                throw .outOfRange(
+                    field: "cpus", value: list.description,
+                    allowed: "stressd may run on CPUs \(allowed) (its affinity mask); pick from those")
+            }
         }
     }
 
@@ -40,6 +53,7 @@ public struct CPUSpec: Hashable, Sendable {
         switch cores {
         case .all: return capacity.workerSlots
         case .count(let count): return count
+        case .pinned(let list): return list.count
         }
     }
 
@@ -47,6 +61,13 @@ public struct CPUSpec: Hashable, Sendable {
     /// process can really use: under a CPU quota of 1.5 cores, `--cores all
     /// --load 100%` runs two workers at 75% each, not two at 100% that the
     /// quota would throttle unevenly.
+    /// The CPU each worker is pinned to, in worker order; nil when the
+    /// scheduler places them.
+    public var pinnedCPUs: [Int]? {
+        if case .pinned(let list) = cores { return list.cpus }
+        return nil
+    }
+
     public func loadPerWorker(capacity: CPUCapacity) -> Double {
         let workers = Double(workerCount(capacity: capacity))
         return load.fraction * min(1, capacity.cores / workers)

@@ -1,8 +1,10 @@
 /// How many cores a CPU attack burns: a number, or `all` of what stressd may
-/// use (the online CPUs, or fewer when a cgroup CPU quota applies).
+/// use (the online CPUs, or fewer when a cgroup CPU quota applies), or one
+/// worker pinned to each CPU of a list (`--cpus 0,2-3`).
 public enum CoreSelection: Hashable, Sendable, CustomStringConvertible {
     case all
     case count(Int)
+    case pinned(CPUList)
 
     public init(parsing text: String) throws(InputError) {
         let body = text.trimmingWhitespace().lowercased()
@@ -23,6 +25,7 @@ public enum CoreSelection: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .all: return "all"
         case .count(let count): return String(count)
+        case .pinned(let list): return "CPUs \(list)"
         }
     }
 }
