@@ -1,6 +1,7 @@
 import Glibc
 import LinuxHost
 import SystemPackage
+import TestSupport
 import Testing
 
 @Suite struct CgroupLayoutTests {
@@ -28,12 +29,8 @@ import Testing
     }
 
     @Test func emptyDirectoryHasNoLayout() throws {
-        var template = Array("/tmp/stressd-cgroup-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.flatMap(mkdtemp).map { String(cString: $0) }
-        }
-        let path = FilePath(try #require(made))
-        defer { try? Directory.remove(path) }
+        let directory = try TemporaryDirectory()
+        let path = directory.path
         #expect(CgroupFS(root: path).layout == .none)
         #expect(CgroupFS(root: path.appending("missing")).layout == .none)
     }

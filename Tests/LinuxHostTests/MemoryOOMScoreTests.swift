@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import LinuxHost
 import SystemPackage
+import TestSupport
 import Testing
 
 @Suite("OOM score adjustment")
@@ -57,14 +58,9 @@ struct MemoryOOMScoreTests {
     }
 
     @Test func writesGoToTheProcessFileUnderTheRoot() throws {
-        var template = Array("/tmp/stressd-oomtest-XXXXXX".utf8CString)
-        let root = FilePath(String(cString: try #require(mkdtemp(&template))))
+        let directory = try TemporaryDirectory()
+        let root = directory.path
         let file = root.appending("123").appending("oom_score_adj")
-        defer {
-            unlink(file.string)
-            rmdir(root.appending("123").string)
-            rmdir(root.string)
-        }
         mkdir(root.appending("123").string, 0o700)
         #expect(FileManager.default.createFile(atPath: file.string, contents: Data("0\n".utf8)))
         let proc = ProcFS(root: root)

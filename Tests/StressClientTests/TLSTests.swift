@@ -39,7 +39,6 @@ struct TLSTests {
 
     @Test func httpsWithTheAgentsCA() async throws {
         let certificates = try TestCertificates()
-        defer { certificates.remove() }
         let tls = ServerTLS(certificateFile: certificates.path("agent.pem"), keyFile: certificates.path("agent.key"))
         try await withAgent(tls) { port in
             let trusted = ClientTLS(caFile: certificates.path("ca.pem"))
@@ -57,7 +56,6 @@ struct TLSTests {
 
     @Test func mutualTLSWantsAClientCertificateFromItsCA() async throws {
         let certificates = try TestCertificates()
-        defer { certificates.remove() }
         let tls = ServerTLS(
             certificateFile: certificates.path("agent.pem"), keyFile: certificates.path("agent.key"),
             clientCAFile: certificates.path("ca.pem"))
@@ -74,7 +72,6 @@ struct TLSTests {
 
     @Test func badSettingsAreInputErrors() throws {
         let certificates = try TestCertificates()
-        defer { certificates.remove() }
         #expect(throws: InputError.self) {
             try ServerTLS(certificateFile: "/nonexistent.pem", keyFile: certificates.path("agent.key")).configuration()
         }

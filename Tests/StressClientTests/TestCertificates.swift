@@ -1,14 +1,15 @@
 import Foundation
+import TestSupport
 
 /// A throw-away CA, an agent certificate for 127.0.0.1 and localhost, a
 /// client certificate from the same CA, and one from a stranger CA, made
-/// with openssl(1) in a temp folder.
+/// with openssl(1) in a temp folder, removed with the last copy of this.
 struct TestCertificates {
-    let directory: String
+    let temporary: TemporaryDirectory
+    var directory: String { temporary.path.string }
 
     init() throws {
-        directory = NSTemporaryDirectory() + "stressd-tls-\(UInt32.random(in: 0 ... .max))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory()
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: path("agent.ext"), atomically: true, encoding: .utf8)
         try "extendedKeyUsage=clientAuth\n".write(toFile: path("client.ext"), atomically: true, encoding: .utf8)
         for ca in ["ca", "stranger-ca"] {
@@ -21,8 +22,6 @@ struct TestCertificates {
     }
 
     func path(_ name: String) -> String { directory + "/" + name }
-
-    func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
     private func issue(_ name: String, by ca: String, extensions: String? = nil) throws {
         try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",

@@ -4,7 +4,7 @@ import SystemPackage
 
 /// A fresh directory under /tmp, removed with everything in it when the
 /// test lets go of it: the one place tests put the files they make.
-public final class TemporaryDirectory {
+public final class TemporaryDirectory: Sendable {
     public let path: FilePath
 
     public init() throws {
