@@ -20,7 +20,8 @@ BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # of a dynamic binary, and the binary runs on hosts without Swift installed.
 # No $ORIGIN rpath: nothing is loaded from beside the binary, and with one the
 # loader first looks there for every system library (a dozen failed opens each).
-RELEASE      := -c release --static-swift-stdlib --disable-local-rpath
+# Only the product: test support and the fuzz targets are not shipped.
+RELEASE      := -c release --static-swift-stdlib --disable-local-rpath --product stressd
 # Tests and demo keep their ledger out of /var/lib/stressd.
 DEMO_STATE   ?= /tmp/stressd-demo-state
 
