@@ -161,10 +161,11 @@ struct CPUAttackEndToEndTests {
         expectCleanedUp(report, stressd)
     }
 
-    /// Issue 14: inside a CPU-limited cgroup `--total` measures the cgroup,
-    /// not the host. With another process of the cgroup burning 30 % of its
-    /// one-core quota, `--total --load 60%` tops up by about 30 %, where
-    /// added mode would burn 60 % whatever else runs.
+    /// Issues 14 and 15: inside a CPU-limited cgroup `--total` measures the
+    /// cgroup, not the host. With another process of the cgroup burning 30 %
+    /// of its one-core quota, and one outside it burning 50 % of a core,
+    /// `--total --load 60%` tops up by about 30 %: added mode would burn 60 %
+    /// whatever else runs, and a host meter would count the outside load.
     @Test(.enabled(if: CPULimitedCgroup.isAvailable, "needs root and a cpu cgroup controller"))
     func totalModeInACPULimitedCgroupTopsUpWhatTheCgroupAlreadyUses() throws {
         let stressd = try StressdBinary()
@@ -175,6 +176,10 @@ struct CPUAttackEndToEndTests {
         let (other, otherOut, otherErr) = try competitor.start(
             ["cpu", "--load", "30%", "--cores", "1", "--duration", "9s"], inside: cgroup.command)
         _ = try competitor.waitForRecord(workers: 1)
+        let outsider = try StressdBinary()
+        defer { outsider.remove() }
+        let (outside, outsideOut, outsideErr) = try outsider.start(["cpu", "--load", "50%", "--cores", "1", "--duration", "9s"])
+        _ = try outsider.waitForRecord(workers: 1)
         usleep(500_000)
 
         let result = try stressd.run(["cpu", "--load", "60%", "--total", "--duration", "6s", "--json"], inside: cgroup.command)
@@ -194,5 +199,7 @@ struct CPUAttackEndToEndTests {
         expectCleanedUp(report, stressd)
         kill(other.processIdentifier, SIGTERM)
         #expect(StressdBinary.finish(other, otherOut, otherErr).status == 0)
+        kill(outside.processIdentifier, SIGTERM)
+        #expect(StressdBinary.finish(outside, outsideOut, outsideErr).status == 0)
     }
 }
