@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import StressAgent
-@testable import StressCore
+import StressCore
 import StressServer
 import TestSupport
 import Testing
@@ -113,14 +113,13 @@ struct OpenAPIDocumentTests: APITesting {
             let reference = try #require(document.value(at: mapping)).trimmingCharacters(in: ["\""])
             let schema = try #require(reference.split(separator: "/").last.map(String.init))
             let documented = Set(document.children(of: ["components", "schemas", schema, "properties"]))
-            let accepted = Self.parameterNames(of: kind).union(["kind", "duration", "labels", "lease"])
-                .union(StricterPolicy.parameterNames(of: kind))
+            let accepted = AttackRequest.fieldNames(of: kind)
             #expect(documented == accepted, "\(schema): documents \(documented.subtracting(accepted).sorted()) that \(kind) refuses, misses \(accepted.subtracting(documented).sorted())")
         }
     }
 
     /// Each example body goes through the POST handler's own decoding
-    /// (JSON to flat parameters, `lease`, then the spec) without an error,
+    /// (`AttackRequest`: JSON to flat parameters, `lease`, then the spec) without an error,
     /// so the examples' names and syntax are real. Decoded, not posted: a
     /// kill example must never signal a real process.
     @Test func everyExampleBodyDecodesAsTheServerDecodesIt() async throws {
@@ -129,26 +128,11 @@ struct OpenAPIDocumentTests: APITesting {
             var kinds: Set<AttackKind> = []
             for name in document.children(of: Self.examples) {
                 let json = try #require(document.value(at: Self.examples + [name, "value"]))
-                var flat = try JSONDecoder().decode(FlatParameters.self, from: Data(json.utf8))
-                _ = try flat.remove("lease").map { text throws(InputError) in try Duration.parse(text, field: "lease") }
-                let kind = try #require(flat["kind"].flatMap(AttackKind.init(rawValue:)))
-                _ = try StricterPolicy(kind: kind, taking: &flat)
-                let spec = try AttackSpec(flat: &flat)
+                let spec = try AttackRequest(json: Array(json.utf8)).spec
                 #expect(spec.kind.rawValue == name, "the example named \(name) is a \(spec.kind) attack")
                 kinds.insert(spec.kind)
             }
             #expect(kinds == Set(AttackKind.allCases))
-        }
-    }
-
-    /// The names each kind's spec accepts (internal to StressCore, hence `@testable`).
-    static func parameterNames(of kind: AttackKind) -> Set<String> {
-        switch kind {
-        case .cpu: CPUSpec.parameterNames
-        case .mem: MemorySpec.parameterNames
-        case .disk: DiskSpec.parameterNames
-        case .kill: ProcessSpec.parameterNames(kill: true)
-        case .pause: ProcessSpec.parameterNames(kill: false)
         }
     }
 }

@@ -20,6 +20,13 @@ public struct AttackRequest: Sendable {
         case invalid(InputError)
     }
 
+    /// Every field a request of `kind` may carry: the kind's own, the ones
+    /// every attack takes, the API's `lease`, and the stricter policy's.
+    public static func fieldNames(of kind: AttackKind) -> Set<String> {
+        AttackSpec.parameterNames(of: kind).union(["kind", "duration", "labels", "lease"])
+            .union(StricterPolicy.parameterNames(of: kind))
+    }
+
     public init(json body: [UInt8]) throws(Refusal) {
         if let key = DuplicateJSONKey.first(in: body) {
             throw .invalid(.rejected(field: key, reason: "given twice; a request names each field once"))

@@ -7,22 +7,25 @@ extension AttackSpec {
         let duration = try Duration.parse(rest.required("duration", kind: kind), field: "duration")
         rest["duration"] = nil
         let labels = try AttackLabels(parsing: rest.remove("labels") ?? "")
+        try rest.rejectUnknown(allowed: Self.parameterNames(of: kind), kind: kind)
         switch kind {
-        case .cpu:
-            try rest.rejectUnknown(allowed: CPUSpec.parameterNames, kind: kind)
-            self.init(.cpu(try CPUSpec(parameters: rest)), duration: duration, labels: labels)
-        case .mem:
-            try rest.rejectUnknown(allowed: MemorySpec.parameterNames, kind: kind)
-            self.init(.mem(try MemorySpec(parameters: rest)), duration: duration, labels: labels)
-        case .disk:
-            try rest.rejectUnknown(allowed: DiskSpec.parameterNames, kind: kind)
-            self.init(.disk(try DiskSpec(parameters: rest)), duration: duration, labels: labels)
-        case .kill:
-            try rest.rejectUnknown(allowed: ProcessSpec.parameterNames(kill: true), kind: kind)
-            self.init(.kill(try ProcessSpec(parameters: rest)), duration: duration, labels: labels)
-        case .pause:
-            try rest.rejectUnknown(allowed: ProcessSpec.parameterNames(kill: false), kind: kind)
-            self.init(.pause(try ProcessSpec(parameters: rest)), duration: duration, labels: labels)
+        case .cpu: self.init(.cpu(try CPUSpec(parameters: rest)), duration: duration, labels: labels)
+        case .mem: self.init(.mem(try MemorySpec(parameters: rest)), duration: duration, labels: labels)
+        case .disk: self.init(.disk(try DiskSpec(parameters: rest)), duration: duration, labels: labels)
+        case .kill: self.init(.kill(try ProcessSpec(parameters: rest)), duration: duration, labels: labels)
+        case .pause: self.init(.pause(try ProcessSpec(parameters: rest)), duration: duration, labels: labels)
+        }
+    }
+
+    /// The names a kind's own parameters go by (`load`, `size`, `path`...),
+    /// beside `duration` and `labels`, which every kind takes.
+    public static func parameterNames(of kind: AttackKind) -> Set<String> {
+        switch kind {
+        case .cpu: CPUSpec.parameterNames
+        case .mem: MemorySpec.parameterNames
+        case .disk: DiskSpec.parameterNames
+        case .kill: ProcessSpec.parameterNames(kill: true)
+        case .pause: ProcessSpec.parameterNames(kill: false)
         }
     }
 
