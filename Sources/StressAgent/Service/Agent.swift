@@ -19,7 +19,8 @@ public actor Agent {
         var stop: StopRequest
         var progress: LatestProgress
         var lease: Duration?
-        var leaseDeadline: ContinuousClock.Instant?
+        /// On `clock`'s time line.
+        var leaseDeadline: Duration?
         var guards: Guard
         /// A fill's file system, read when it was admitted: renaming its
         /// path later must not let a second fill onto the same disk.
@@ -39,7 +40,7 @@ public actor Agent {
     /// agent's memory and its attack list stay bounded, whatever a client
     /// runs. Older reports stay in the state directory (`/v1/reports/{id}`).
     public let finishedKept: Int
-    private let clock = ContinuousClock()
+    private let clock: AgentClock
     private var running: [AttackID: Running] = [:]
     private var reports: [AttackID: AttackReport] = [:]
     /// The ids in `reports`, oldest first.
@@ -54,9 +55,11 @@ public actor Agent {
     /// embedders stay quiet unless they ask.
     public init(
         environment: AgentEnvironment, maxConcurrent: Int = 8, finishedKept: Int = 256,
-        logger: Logger = Logger(label: "stressd.agent", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "stressd.agent", factory: { _ in SwiftLogNoOpLogHandler() }),
+        clock: AgentClock = .monotonic
     ) {
         self.environment = environment
+        self.clock = clock
         self.maxConcurrent = maxConcurrent
         self.finishedKept = max(finishedKept, 1)
         self.log = AgentLog(logger: logger)
@@ -141,7 +144,7 @@ public actor Agent {
             id: id, spec: spec, limits: admission.limits, environment: environment, policy: admission.policy)
         running[id] = Running(
             spec: spec, stop: stop, progress: progress, lease: lease,
-            leaseDeadline: lease.map { clock.now.advanced(by: $0) }, guards: supervisor.guardRails, fillDevice: fillDevice)
+            leaseDeadline: lease.map { clock.now() + $0 }, guards: supervisor.guardRails, fillDevice: fillDevice)
         launchQueue.yield(Launch(supervisor: supervisor, stop: stop, progress: progress))
         return id
     }
@@ -157,7 +160,7 @@ public actor Agent {
     public func renewLease(_ id: AttackID) throws(AgentError) {
         guard var attack = running[id] else { throw notRunning(id) }
         guard let lease = attack.lease else { throw .conflict("\(id) was started without a lease") }
-        attack.leaseDeadline = clock.now.advanced(by: lease)
+        attack.leaseDeadline = clock.now() + lease
         running[id] = attack
     }
 
@@ -222,7 +225,7 @@ public actor Agent {
 
     /// Every attack the agent knows: running, finished, recovered.
     public func attacks() -> [AgentAttack] {
-        let now = clock.now
+        let now = clock.now()
         let live = running.map { id, attack in
             AgentAttack(
                 id: id, state: .running, spec: attack.spec, progress: attack.progress.current?.line,
@@ -256,9 +259,9 @@ public actor Agent {
     /// Stops attacks whose lease ran out, until the service shuts down.
     private func expireLeases(heartbeat: @Sendable () -> Void) async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: Self.leaseCheckInterval)
+            await clock.sleep(Self.leaseCheckInterval)
             heartbeat()
-            let now = clock.now
+            let now = clock.now()
             for (id, attack) in running {
                 if let deadline = attack.leaseDeadline, deadline <= now, attack.stop.requestedReason == nil {
                     attack.stop.request("lease expired")
