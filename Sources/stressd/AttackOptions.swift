@@ -29,14 +29,6 @@ struct AttackOptions: ParsableArguments {
 
     @OptionGroup var remote: AgentOptions
 
-    static func defaultDuration(of kind: AttackKind) -> String {
-        switch kind {
-        case .kill: return "10s"
-        case .pause: return "30s"
-        case .cpu, .mem, .disk: return "60s"
-        }
-    }
-
     /// Validates and runs an attack in the foreground: replays the ledger,
     /// shows progress, stops on SIGINT/SIGTERM/SIGHUP, prints the report, and
     /// exits 1 if the attack failed or left anything behind.
@@ -46,7 +38,7 @@ struct AttackOptions: ParsableArguments {
     ) async throws {
         if let report { try ReportOutput.checkDestination(report) }
         var flat = parameters
-        flat["duration"] = duration ?? Self.defaultDuration(of: kind)
+        flat["duration"] = duration ?? kind.defaultDuration.humanReadable
         let labels = try AttackLabels(pairs: labels, field: "label")
         if !labels.isEmpty { flat["labels"] = labels.description }
         let spec = try AttackSpec(kind: kind, parameters: flat)
