@@ -76,4 +76,6 @@ public struct AgentEnvironment: Sendable {
 
     public var undo: AttackUndo { AttackUndo(procFS: procFS, cgroupRoot: cgroupFS.root, bootID: bootID) }
     public var replay: LedgerReplay { LedgerReplay(ledger: ledger, undo: undo) }
+    /// Finished attacks' reports, beside the ledger.
+    public var reports: ReportStore { ReportStore(stateDirectory: stateDirectory) }
 }

@@ -120,7 +120,7 @@ public struct AttackSupervisor: Sendable {
         // Saved before the record goes: a supervisor killed in between leaves
         // a report that says it undid the attack, and the record for the
         // watchdog, whose undo then finds nothing left and keeps that report.
-        let reports = ReportStore(stateDirectory: environment.stateDirectory)
+        let reports = environment.reports
         var saved = reports.saved(report)
         if cleanup.leftovers.isEmpty, let kept = forget() {
             report.cleanup.ledgerRecordRemoved = false
@@ -137,9 +137,14 @@ public struct AttackSupervisor: Sendable {
         do {
             try environment.ledger.remove(id)
         } catch {
-            return "\(error.description); ledger record \(environment.ledger.path(of: id)) kept for `stressd cleanup`"
+            return "\(error.description); \(recordKept)"
         }
-        return environment.ledger.contains(id) ? "ledger record \(environment.ledger.path(of: id)) kept for `stressd cleanup`" : nil
+        return environment.ledger.contains(id) ? recordKept : nil
+    }
+
+    /// What a report says of a record left for the next layer.
+    private var recordKept: String {
+        "ledger record \(environment.ledger.path(of: id)) kept for `stressd cleanup`"
     }
 
     /// Waits for the deadline, a stop request or a guard trip, ticking the
@@ -200,7 +205,7 @@ public struct AttackSupervisor: Sendable {
         let undone = undo.undo(record, by: .supervisor)
         var leftovers = driver.leftovers + undo.leftovers(of: record) + undone.errors
         if !leftovers.isEmpty {
-            leftovers.append("ledger record \(environment.ledger.path(of: id)) kept for `stressd cleanup`")
+            leftovers.append(recordKept)
         }
         return CleanupVerification(
             reapMilliseconds: reapMilliseconds, workersReaped: record.workers.count,

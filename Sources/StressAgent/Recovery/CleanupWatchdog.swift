@@ -102,7 +102,7 @@ public struct CleanupWatchdog: Equatable, Sendable {
     /// A report for `stressd report ID`: the supervisor that would have
     /// written one is gone.
     private func saveReport(_ record: LedgerRecord, _ result: UndoResult, why: String, environment: AgentEnvironment) {
-        let store = ReportStore(stateDirectory: environment.stateDirectory)
+        let store = environment.reports
         // A supervisor that died after saving its report but before removing
         // the record did the undo itself; its report stands.
         guard let spec = record.spec, (try? store.load(attack)) == nil else { return }

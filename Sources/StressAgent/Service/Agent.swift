@@ -92,7 +92,7 @@ public actor Agent {
                     } catch {
                         finished = FinishedAttack(
                             saving: AttackReport.failedToStart(launch.supervisor, reason: "\(error)"),
-                            in: ReportStore(stateDirectory: self.environment.stateDirectory))
+                            in: self.environment.reports)
                     }
                     await self.finish(finished)
                 }

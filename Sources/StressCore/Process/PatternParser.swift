@@ -71,16 +71,14 @@ struct PatternParser {
         let start = index
         guard let close = scalars[start...].firstIndex(of: "}") else { return nil }
         let parts = String(String.UnicodeScalarView(scalars[(start + 1)..<close])).split(separator: ",", omittingEmptySubsequences: false)
-        // Digits only: Int() also reads `-1` and `+1`, and a negative count
-        // (found by `make fuzz`) trapped building the program.
-        let count = { (text: Substring) in text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber) ? Int(text) : nil }
-        guard (1...2).contains(parts.count), let min = count(parts[0]) else { return nil }
+        // Digits only (found by `make fuzz`: `{-1,5}` trapped building the program).
+        guard (1...2).contains(parts.count), let min = Int(decimalDigits: parts[0]) else { return nil }
         let max: Int?
         if parts.count == 1 {
             max = min
         } else if parts[1].isEmpty {
             max = nil
-        } else if let bound = count(parts[1]) {
+        } else if let bound = Int(decimalDigits: parts[1]) {
             max = bound
         } else {
             return nil

@@ -18,7 +18,9 @@ public struct CPUList: Hashable, Sendable, Codable, CustomStringConvertible {
         // in a 16 KiB request stays 8,192 flags.
         var chosen = [Bool](repeating: false, count: Self.limit)
         for part in text.trimmingWhitespace().split(separator: ",", omittingEmptySubsequences: false) {
-            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Self.number($0.trimmingWhitespace()) }
+            // Five digits at most: a longer number is not a CPU, whatever its value.
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+                .map { $0.trimmingWhitespace() }.map { $0.count <= 5 ? Int(decimalDigits: $0) : nil }
             guard (1...2).contains(bounds.count), let first = bounds.first!, let last = bounds.last!, first <= last else {
                 throw .malformed(field: field, value: text, expected: expected)
             }
@@ -28,12 +30,6 @@ public struct CPUList: Hashable, Sendable, Codable, CustomStringConvertible {
             for cpu in first...last { chosen[cpu] = true }
         }
         cpus = chosen.indices.filter { chosen[$0] }
-    }
-
-    /// Digits only: `Int` also reads `+1`.
-    private static func number(_ text: String) -> Int? {
-        guard !text.isEmpty, text.count <= 5, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-        return Int(text)
     }
 
     public var count: Int { cpus.count }

@@ -20,11 +20,13 @@ extension Duration {
                 throw .malformed(field: field, value: text, expected: expected)
             }
             let nanoseconds = value * scale * 1e9
-            // The sum too (`9999999h9999999h`): what is accepted must print and read back.
-            guard nanoseconds < 1e18, total + .nanoseconds(Int64(nanoseconds.rounded())) < .nanoseconds(Self.maxNanoseconds) else {
+            // The part (before it becomes an Int64) and the sum too
+            // (`9999999h9999999h`): what is accepted must print and read back.
+            let part = nanoseconds < 1e18 ? Duration.nanoseconds(Int64(nanoseconds.rounded())) : nil
+            guard let part, total + part < .nanoseconds(Self.maxNanoseconds) else {
                 throw .outOfRange(field: field, value: text, allowed: "at most a few years")
             }
-            total += .nanoseconds(Int64(nanoseconds.rounded()))
+            total += part
         }
         return total
     }
