@@ -45,7 +45,7 @@ enum MetricsText {
             out.sample("stressd_host_cpu_seconds_total", ["mode": "busy"], seconds(cpu.all.busyTicks))
             out.sample("stressd_host_cpu_seconds_total", ["mode": "idle"], seconds(cpu.all.idleTicks))
         }
-        let filled = await agent.filledPaths()
+        let filled = await agent.writtenPaths()
         if !filled.isEmpty {
             out.family("stressd_host_disk_available_bytes", "gauge", "Free space (df's Avail) of each file system a running attack fills.")
             for path in filled {

@@ -56,18 +56,13 @@ struct AttackOptions: ParsableArguments {
         try adjust(&policy)
         let admission = try await AttackAdmission(spec, policy: policy) { () throws(HostError) in try HostObserver().limits() }
         let limits = admission.limits
-        switch spec.parameters {
-        case .kill(let process), .pause(let process):
-            if dryRun, let survey = admission.survey {
-                if json {
-                    StandardStream.output.write(try DryRunOutput.json(survey, spec: process, kind: kind))
-                } else {
-                    print(DryRunOutput.describe(survey, spec: process, kind: kind))
-                }
-                return
+        if dryRun, let targets = admission.targets, let survey = admission.survey {
+            if json {
+                StandardStream.output.write(try DryRunOutput.json(survey, spec: targets, kind: kind))
+            } else {
+                print(DryRunOutput.describe(survey, spec: targets, kind: kind))
             }
-        case .cpu, .mem, .disk:
-            break
+            return
         }
 
         let environment = try state.environment(policy: policy)
@@ -78,7 +73,7 @@ struct AttackOptions: ParsableArguments {
         var generator = SystemRandomNumberGenerator()
         let supervisor = AttackSupervisor(
             id: AttackID(kind: kind, using: &generator), spec: spec, limits: limits, environment: environment)
-        terminal.note("\(supervisor.id): \(Terminal.describe(spec, limits: limits)); Ctrl-C stops it")
+        terminal.note("\(supervisor.id): \(spec.summary(host: limits)); Ctrl-C stops it")
 
         let finished = try await AttackRun.untilSignal(stop: StopRequest()) { stop in
             try await supervisor.run(stop: stop) { terminal.progress($0) }

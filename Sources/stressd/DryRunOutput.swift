@@ -7,7 +7,7 @@ import StressCore
 /// The explicit approval careful teams want before each blast.
 enum DryRunOutput {
     static func describe(_ survey: ProcessTargeting.Survey, spec: ProcessSpec, kind: AttackKind) -> String {
-        var lines = ["dry run: \(kind.rawValue) would hit \(describe(spec.pick)) of these \(survey.eligible.count) process(es) matching \(spec.selector); nothing was touched"]
+        var lines = ["dry run: \(kind.rawValue) would hit \(spec.pick.description) of these \(survey.eligible.count) process(es) matching \(spec.selector); nothing was touched"]
         lines.append("    PID  START(ticks)  UID  CGROUP  COMMAND")
         for process in survey.eligible.sorted(by: { $0.pid < $1.pid }) {
             lines.append("  \(String(process.pid).leftPadded(5))  \(String(process.startTime).leftPadded(12))  \(process.userID)  \(process.cgroup)  "
@@ -25,7 +25,7 @@ enum DryRunOutput {
     /// The same as JSON, for scripts and approval tools.
     static func json(_ survey: ProcessTargeting.Survey, spec: ProcessSpec, kind: AttackKind) throws -> [UInt8] {
         let plan = Plan(
-            kind: kind, selector: spec.selector.description, pick: describe(spec.pick),
+            kind: kind, selector: spec.selector.description, pick: spec.pick.description,
             eligible: survey.eligible.sorted { $0.pid < $1.pid },
             spared: survey.spared.map { Plan.Spared(process: $0.0, reason: $0.1) })
         return Array(try JSONCoding.encoder.encode(plan)) + [UInt8(ascii: "\n")]
@@ -49,15 +49,6 @@ enum DryRunOutput {
     /// `pid:[4026532456], pid 7 inside it`.
     static func describe(_ namespace: PIDNamespace) -> String {
         "\(namespace.name ?? "unreadable"), pid \(namespace.innerPID) inside it"
-    }
-
-    static func describe(_ pick: ProcessSpec.Pick) -> String {
-        switch pick {
-        case .random(let count): return count == 1 ? "1 random process" : "\(count) random processes"
-        case .all: return "every process"
-        case .oldest: return "the oldest process"
-        case .newest: return "the newest process"
-        }
     }
 }
 

@@ -25,7 +25,7 @@ struct RemoteAttack {
         let began = clock.now
         let report = try await AttackRun.untilSignal(stop: StopRequest()) { stop in
             while true {
-                await stop.sleep(for: Self.pollInterval)
+                await stop.sleep(for: Self.pollInterval, on: .monotonic)
                 if stop.requestedReason != nil {
                     // The signal cancelled this task; the stop request must still go out.
                     let client = client

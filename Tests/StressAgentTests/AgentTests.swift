@@ -108,7 +108,7 @@ struct AgentTests {
             for samePlace in [directory, directory + "/.", try folder(state, "next-to-c")] {
                 let error = await #expect(throws: AgentError.self) { try await agent.start(try fill(samePlace)) }
                 guard case .conflict(let message)? = error else { Issue.record("\(samePlace): \(String(describing: error))"); continue }
-                #expect(message.contains("is already filling the file system of \(samePlace)"), "\(message)")
+                #expect(message.contains("is already writing to the file system of \(samePlace)"), "\(message)")
             }
             let missing = try AttackSpec(kind: .disk, parameters: FlatParameters(["path": "/nonexistent/x", "size": "1M", "duration": "5s"]))
             let error = await #expect(throws: AgentError.self) { try await agent.start(missing) }

@@ -77,7 +77,7 @@ struct ProcessSpecTests {
     func stopTypeSignals(text: String) throws {
         let error = try #require(throws: InputError.self) { try ProcessSignal(parsing: text) }
         #expect("\(error)".contains("stressd pause"))
-        let built = ProcessSpec(selector: .name("a"), signal: ProcessSignal(number: 21))
+        let built = KillSpec(targets: ProcessSpec(selector: .name("a")), signal: ProcessSignal(number: 21))
         #expect(throws: InputError.self, "a spec built in code is checked too") {
             try AttackSpec(.kill(built), duration: .seconds(5)).validate(host: Self.host, policy: .default)
         }
@@ -91,11 +91,12 @@ struct ProcessSpecTests {
 
     @Test func flatParametersBuildKillAndPauseSpecs() throws {
         let kill = try spec(.kill, ["name": "nginx", "signal": "TERM", "interval": "10s", "count": "2", "seed": "5"])
-        #expect(kill.parameters == .kill(ProcessSpec(
-            selector: .name("nginx"), pick: .random(count: 2), signal: ProcessSignal(number: 15),
-            interval: .seconds(10), seed: 5)))
+        #expect(kill.parameters == .kill(KillSpec(
+            targets: ProcessSpec(selector: .name("nginx"), pick: .random(count: 2), seed: 5),
+            signal: ProcessSignal(number: 15), interval: .seconds(10))))
         #expect(try JSONDecoder().decode(AttackSpec.self, from: JSONEncoder().encode(kill)) == kill)
         let pause = try spec(.pause, ["unit": "redis.service", "all": "true"])
+        #expect(pause.parameters == .pause(PauseSpec(targets: ProcessSpec(selector: .unit("redis.service"), pick: .all))))
         #expect(try JSONDecoder().decode(AttackSpec.self, from: JSONEncoder().encode(pause)) == pause)
     }
 

@@ -1,8 +1,9 @@
 import LinuxHost
 
-/// Where the agent reads time for leases: the monotonic clock, or in tests
-/// one that moves only when told, so a lease test advances time instead of
-/// sleeping through it and asserting on how long that took.
+/// Where the agent reads time for leases and the supervisor for deadlines,
+/// guard and sample ticks: the monotonic clock, or in tests one that moves
+/// only when told, so a test advances time instead of sleeping through it
+/// and asserting on how long that took.
 public struct AgentClock: Sendable {
     /// Time since a fixed point (boot, for the monotonic clock).
     public let now: @Sendable () -> Duration
@@ -18,5 +19,5 @@ public struct AgentClock: Sendable {
     /// CLOCK_MONOTONIC, as every deadline in stressd.
     public static let monotonic = AgentClock(
         now: { .nanoseconds(MonotonicClock.now()) },
-        sleep: { try? await Task.sleep(for: $0) })
+        sleep: { try? await Task.sleep(for: $0, tolerance: .microseconds(200)) })
 }

@@ -14,7 +14,9 @@ public struct AttackAdmission: Sendable {
     public let limits: HostLimits
     /// The policy the attack is held to: the base one, made stricter.
     public let policy: SafetyPolicy
-    /// Kill and pause: the processes the selector reaches now.
+    /// Kill and pause: which processes they reach, and the ones that
+    /// selector reaches now.
+    public let targets: ProcessSpec?
     public let survey: ProcessTargeting.Survey?
 
     /// `hostLimits` reads the host's CPU and memory; the fill path's file
@@ -31,9 +33,7 @@ public struct AttackAdmission: Sendable {
             throw .host(error)
         }
         do throws(InputError) {
-            if case .disk(let disk) = spec.parameters {
-                limits.disk = try DiskPathCheck.capacity(of: disk.path)
-            }
+            try spec.parameters.engine.readLimits(into: &limits)
             // Before any process is looked at: an empty or malformed selector
             // is bad input, not a selector that matched nothing.
             policy = try stricter.applied(to: base, kind: spec.kind, host: limits)
@@ -44,10 +44,10 @@ public struct AttackAdmission: Sendable {
         } catch {
             throw .input(error)
         }
-        switch spec.parameters {
-        case .kill(let process), .pause(let process):
-            survey = try await ProcessTargeting(spec: process).preflightOnOwnThread()
-        case .cpu, .mem, .disk:
+        targets = spec.parameters.engine.processTargets
+        if let targets {
+            survey = try await ProcessTargeting(spec: targets).preflightOnOwnThread()
+        } else {
             survey = nil
         }
         self.spec = spec

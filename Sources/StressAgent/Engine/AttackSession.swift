@@ -12,9 +12,15 @@ final class AttackSession {
     let spec: AttackSpec
     let environment: AgentEnvironment
     let stop: StopRequest
-    /// CLOCK_MONOTONIC instants.
-    let startInstant: UInt64
-    let deadline: UInt64
+    /// The supervisor's time line: deadlines, guard and sample ticks.
+    let clock: AgentClock
+    /// Instants on `clock`.
+    let startInstant: Duration
+    let deadline: Duration
+    /// The deadline in CLOCK_MONOTONIC nanoseconds, whatever `clock` is:
+    /// workers and the watchdog keep their own time boxes on the real clock,
+    /// so a test's manual clock never leaves one without a deadline.
+    let realDeadline: UInt64
     /// How much later than the deadline a worker stops on its own: a
     /// backstop, so normally the supervisor ends it.
     let workerDeadlineSlack: Duration = .seconds(1)
@@ -24,23 +30,30 @@ final class AttackSession {
     /// The cleanup watchdog and the pipe it watches, once spawned.
     private var watchdog: (process: ChildProcess, control: ControlPipe)?
 
-    init(id: AttackID, spec: AttackSpec, environment: AgentEnvironment, stop: StopRequest, supervisor: ProcessIdentity) {
+    init(
+        id: AttackID, spec: AttackSpec, environment: AgentEnvironment, stop: StopRequest, clock: AgentClock,
+        supervisor: ProcessIdentity
+    ) {
         self.id = id
         self.spec = spec
         self.environment = environment
         self.stop = stop
+        self.clock = clock
         let startedAt = Date()
-        startInstant = MonotonicClock.now()
-        deadline = startInstant + UInt64(spec.duration.seconds * 1e9)
+        startInstant = clock.now()
+        deadline = startInstant + spec.duration
+        realDeadline = MonotonicClock.now() + UInt64(spec.duration.seconds * 1e9)
         record = LedgerRecord(
             id: id, spec: spec, bootID: environment.bootID, supervisor: supervisor,
             startedAt: startedAt, deadline: startedAt.addingTimeInterval(spec.duration.seconds))
     }
 
-    /// Seconds since the attack started.
+    /// Seconds since the attack started, on `clock`.
     var elapsed: Double {
-        Double(MonotonicClock.now() - startInstant) / 1e9
+        (clock.now() - startInstant).seconds
     }
+
+    var isPastDeadline: Bool { clock.now() >= deadline }
 
     /// Changes the record and writes it to the ledger.
     func update(_ change: (inout LedgerRecord) -> Void) throws(AgentError) {
@@ -84,7 +97,7 @@ final class AttackSession {
     /// worker waits for `go` on its control pipe, so it does nothing until
     /// it is in the ledger; if anything here fails it is killed at once.
     func spawnWorker(_ job: WorkerInvocation.Job) async throws(AgentError) -> WorkerProcess {
-        let workerDeadline = deadline + UInt64(workerDeadlineSlack.seconds * 1e9)
+        let workerDeadline = realDeadline + UInt64(workerDeadlineSlack.seconds * 1e9)
         let control: ControlPipe
         let process: ChildProcess
         do {
@@ -119,7 +132,7 @@ final class AttackSession {
         do {
             let invocation = CleanupWatchdog(
                 attack: id, supervisor: record.supervisor,
-                until: deadline + UInt64(CleanupWatchdog.grace.seconds * 1e9), stateDirectory: environment.stateDirectory.string)
+                until: realDeadline + UInt64(CleanupWatchdog.grace.seconds * 1e9), stateDirectory: environment.stateDirectory.string)
             control = try ControlPipe()
             process = try await ChildProcess.spawn(
                 executable: environment.workerExecutable, arguments: invocation.arguments,

@@ -19,6 +19,10 @@ public struct AttackSupervisor: Sendable {
     /// this plus the time to stop it.
     public var guardInterval: Duration = .milliseconds(100)
     public var timelineInterval: Duration = .seconds(1)
+    /// The time line of the deadline, the guard and sample ticks and the
+    /// timeline: a test's manual clock makes them deterministic. Workers
+    /// and the watchdog keep real CLOCK_MONOTONIC deadlines regardless.
+    public var clock: AgentClock = .monotonic
 
     public init(id: AttackID, spec: AttackSpec, limits: HostLimits, environment: AgentEnvironment, policy: SafetyPolicy? = nil) {
         self.id = id
@@ -28,43 +32,17 @@ public struct AttackSupervisor: Sendable {
         self.policy = policy ?? environment.policy
     }
 
-    /// The floors this attack is held to: memory for memory attacks, load
-    /// average for CPU attacks when the policy sets one.
+    /// The floors this attack is held to (its kind's `guardRails`).
     public var guardRails: Guard {
-        switch spec.parameters {
-        case .cpu:
-            return Guard(maxLoadAverage: policy.maxLoadAverage)
-        case .mem:
-            return Guard(memoryFloorBytes: policy.memoryFloorBytes(limit: limits.memory.limit))
-        case .disk(let disk):
-            let size = limits.disk?.sizeBytes ?? 0
-            return Guard(diskFloorBytes: [disk.path: policy.diskFloorBytes(size: size)])
-        case .kill, .pause:
-            return Guard()
-        }
+        spec.parameters.engine.guardRails(policy: policy, limits: limits)
     }
 
     /// Runs the attack. A request on `stop` (or cancelling the calling task)
     /// ends it early; cleanup runs on every path, including errors while
     /// starting, and the report says whether anything was left behind.
     public func run(stop: StopRequest, progress: @Sendable (AttackProgress) -> Void) async throws(AgentError) -> FinishedAttack {
-        switch spec.parameters {
-        case .cpu(let cpu):
-            var driver = CPUDriver(spec: cpu, capacity: limits.cpu, meter: cpu.mode == .total ? environment.cpuScopeMeter() : nil)
-            return try await run(&driver, stop: stop, progress: progress)
-        case .mem(let memory):
-            var driver = MemoryDriver(spec: memory, capacity: limits.memory, policy: policy)
-            return try await run(&driver, stop: stop, progress: progress)
-        case .disk(let disk):
-            var driver = try DiskDriver(spec: disk, policy: policy)
-            return try await run(&driver, stop: stop, progress: progress)
-        case .kill(let process):
-            var driver = KillDriver(spec: process, procFS: environment.procFS)
-            return try await run(&driver, stop: stop, progress: progress)
-        case .pause(let process):
-            var driver = PauseDriver(spec: process, procFS: environment.procFS)
-            return try await run(&driver, stop: stop, progress: progress)
-        }
+        var driver = try spec.parameters.engine.driver(limits: limits, policy: policy, environment: environment)
+        return try await run(&driver, stop: stop, progress: progress)
     }
 
     private func run<Driver: AttackDriver>(
@@ -76,7 +54,7 @@ public struct AttackSupervisor: Sendable {
         } catch {
             throw .host(error)
         }
-        let session = AttackSession(id: id, spec: spec, environment: environment, stop: stop, supervisor: supervisor)
+        let session = AttackSession(id: id, spec: spec, environment: environment, stop: stop, clock: clock, supervisor: supervisor)
         // The watchdog first, so the record names it from its first write:
         // a supervisor killed just after that write is still undone by it
         // (a watchdog whose supervisor dies before the write finds no record
@@ -148,50 +126,48 @@ public struct AttackSupervisor: Sendable {
     }
 
     /// Waits for the deadline, a stop request or a guard trip, ticking the
-    /// driver in between. Returns how it ended and the instant the end was
-    /// decided (the deadline itself, the signal's arrival, the breach seen).
+    /// driver in between, all on `clock`. Returns how it ended and the
+    /// CLOCK_MONOTONIC instant the end was decided (the deadline itself,
+    /// the signal's arrival, the breach seen), which cleanup's latency is
+    /// measured from.
     private func supervise<Driver: AttackDriver>(
         _ driver: inout Driver, session: AttackSession, reader: HostReader,
         timeline: inout [HostSample], progress: @Sendable (AttackProgress) -> Void
     ) async -> (AttackOutcome, UInt64) {
         var watch = GuardWatch(rails: guardRails)
         let rails = watch.rails
-        let guardStep = UInt64(guardInterval.seconds * 1e9)
-        let sampleStep = UInt64(driver.sampleInterval.seconds * 1e9)
-        let timelineStep = UInt64(timelineInterval.seconds * 1e9)
         let deadline = session.deadline
-        var nextGuard = MonotonicClock.now() + guardStep
-        var nextSample = MonotonicClock.now() + sampleStep
-        var nextTimeline = session.startInstant + timelineStep
+        var nextGuard = clock.now() + guardInterval
+        var nextSample = clock.now() + driver.sampleInterval
+        var nextTimeline = session.startInstant + timelineInterval
         while true {
-            let wake = min(rails.isEmpty ? .max : nextGuard, nextSample, nextTimeline, deadline)
-            let now = MonotonicClock.now()
+            let wake = min(rails.isEmpty ? deadline : nextGuard, nextSample, nextTimeline, deadline)
+            let now = clock.now()
             if wake > now {
-                await session.stop.sleep(for: .nanoseconds(Int64(wake - now)))
+                await session.stop.sleep(for: wake - now, on: clock)
             }
             if Task.isCancelled || session.stop.requestedReason != nil {
                 return (.stopped(reason: session.stop.requestedReason ?? "cancelled"), session.stop.requestedAt ?? MonotonicClock.now())
             }
-            if MonotonicClock.now() >= deadline { return (.completed, deadline) }
-            if !rails.isEmpty, MonotonicClock.now() >= nextGuard {
+            if session.isPastDeadline { return (.completed, min(MonotonicClock.now(), session.realDeadline)) }
+            if !rails.isEmpty, clock.now() >= nextGuard {
                 let readAt = MonotonicClock.now()
                 if let trip = watch.judge(reader.reading()) {
                     return (.guardTripped(guard: trip.name, reason: trip.reason), readAt)
                 }
-                nextGuard += guardStep
+                nextGuard += guardInterval
             }
-            if MonotonicClock.now() >= nextSample {
+            if clock.now() >= nextSample {
                 let tick = await driver.tick(session)
                 if let outcome = tick.outcome { return (outcome, MonotonicClock.now()) }
                 if let line = tick.progress {
-                    let left = deadline > MonotonicClock.now() ? deadline - MonotonicClock.now() : 0
-                    progress(AttackProgress(elapsed: session.elapsed, remaining: .nanoseconds(Int64(left)), line: line))
+                    progress(AttackProgress(elapsed: session.elapsed, remaining: max(deadline - clock.now(), .zero), line: line))
                 }
-                nextSample += sampleStep
+                nextSample += driver.sampleInterval
             }
-            if MonotonicClock.now() >= nextTimeline {
+            if clock.now() >= nextTimeline {
                 timeline.append(reader.sample(elapsed: session.elapsed))
-                nextTimeline += timelineStep
+                nextTimeline += timelineInterval
             }
         }
     }

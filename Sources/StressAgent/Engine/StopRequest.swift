@@ -39,11 +39,11 @@ public final class StopRequest: Sendable {
         state.withLock { $0.request?.at }
     }
 
-    /// Sleeps for `duration`, or less if a stop is requested (or the task
-    /// is cancelled) meanwhile.
-    public func sleep(for duration: Duration) async {
+    /// Sleeps for `duration` of `clock`'s time, or less if a stop is
+    /// requested (or the task is cancelled) meanwhile.
+    public func sleep(for duration: Duration, on clock: AgentClock) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: duration, tolerance: .microseconds(200)) }
+            group.addTask { await clock.sleep(duration) }
             group.addTask { await self.waitForRequest() }
             await group.next()
             group.cancelAll()

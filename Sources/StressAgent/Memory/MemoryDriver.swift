@@ -129,7 +129,7 @@ struct MemoryDriver: AttackDriver {
         oomKills.append(OOMKill(elapsed: session.elapsed, pid: hog.pid))
         let reason = "the kernel killed the hog (pid \(hog.pid)) at \(session.elapsed.fixed(1))s"
             + (confirmed ? " (the cgroup's oom_kill count confirms it)" : " with SIGKILL, presumably the OOM killer")
-        guard spec.respawn, MonotonicClock.now() < session.deadline else {
+        guard spec.respawn, !session.isPastDeadline else {
             return DriverTick(outcome: .oomKilled(reason: reason), progress: nil)
         }
         do {

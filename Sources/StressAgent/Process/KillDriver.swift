@@ -8,7 +8,7 @@ import StressCore
 /// restart time is often what the experiment measures. A one-shot kill ends
 /// as soon as every killed process has come back.
 struct KillDriver: AttackDriver {
-    let spec: ProcessSpec
+    let spec: KillSpec
     let targeting: ProcessTargeting
     let cgroupController: String? = nil
     let sampleInterval: Duration = .milliseconds(100)
@@ -26,10 +26,10 @@ struct KillDriver: AttackDriver {
     private var nextRound: Double = 0
     private var rounds = 0
 
-    init(spec: ProcessSpec, procFS: ProcFS) {
+    init(spec: KillSpec, procFS: ProcFS) {
         self.spec = spec
-        targeting = ProcessTargeting(spec: spec, procFS: procFS)
-        generator = spec.seed.map { SeededGenerator(seed: $0) as any RandomNumberGenerator } ?? SystemRandomNumberGenerator()
+        targeting = ProcessTargeting(spec: spec.targets, procFS: procFS)
+        generator = spec.targets.seed.map { SeededGenerator(seed: $0) as any RandomNumberGenerator } ?? SystemRandomNumberGenerator()
     }
 
     mutating func start(_ session: AttackSession) async throws(AgentError) {
@@ -43,7 +43,7 @@ struct KillDriver: AttackDriver {
         let survey = try await targeting.surveyOnOwnThread()
         spared.formUnion(survey.spared.map { "pid \($0.0.pid) (\($0.0.command)): \($0.1)" })
         let known = Set((survey.eligible + survey.spared.map(\.0)).map(\.identity))
-        for victim in spec.pickVictims(from: survey.eligible, using: &generator) {
+        for victim in spec.targets.pickVictims(from: survey.eligible, using: &generator) {
             let delivery: ProcessHandle.Delivery
             do {
                 delivery = try ProcessHandle.send(spec.signal.number, to: victim.identity, procFS: targeting.procFS)

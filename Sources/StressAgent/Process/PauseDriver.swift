@@ -8,7 +8,7 @@ import StressCore
 /// crashed supervisor's pause is resumed by the next replay: a paused
 /// process is never left paused.
 struct PauseDriver: AttackDriver {
-    let spec: ProcessSpec
+    let spec: PauseSpec
     let targeting: ProcessTargeting
     let cgroupController: String? = nil
     let holdsStateOutsideWorkers = true
@@ -19,16 +19,16 @@ struct PauseDriver: AttackDriver {
     private var hits: [ProcessHit] = []
     private var spared: [String] = []
 
-    init(spec: ProcessSpec, procFS: ProcFS) {
+    init(spec: PauseSpec, procFS: ProcFS) {
         self.spec = spec
-        targeting = ProcessTargeting(spec: spec, procFS: procFS)
-        generator = spec.seed.map { SeededGenerator(seed: $0) as any RandomNumberGenerator } ?? SystemRandomNumberGenerator()
+        targeting = ProcessTargeting(spec: spec.targets, procFS: procFS)
+        generator = spec.targets.seed.map { SeededGenerator(seed: $0) as any RandomNumberGenerator } ?? SystemRandomNumberGenerator()
     }
 
     mutating func start(_ session: AttackSession) async throws(AgentError) {
         let survey = try await targeting.surveyOnOwnThread()
         spared = survey.spared.map { "pid \($0.0.pid) (\($0.0.command)): \($0.1)" }
-        let victims = spec.pickVictims(from: survey.eligible, using: &generator)
+        let victims = spec.targets.pickVictims(from: survey.eligible, using: &generator)
         try session.update { $0.stoppedProcesses.append(contentsOf: victims.map(\.identity)) }
         for victim in victims {
             let delivery = (try? ProcessHandle.send(SIGSTOP, to: victim.identity, procFS: targeting.procFS)) ?? .gone

@@ -22,9 +22,9 @@ public actor Agent {
         /// On `clock`'s time line.
         var leaseDeadline: Duration?
         var guards: Guard
-        /// A fill's file system, read when it was admitted: renaming its
-        /// path later must not let a second fill onto the same disk.
-        var fillDevice: UInt64?
+        /// The file system it writes to (a fill's), read when it was admitted:
+        /// renaming its path later must not let a second one onto the same disk.
+        var writtenDevice: UInt64?
     }
 
     private struct Launch: Sendable {
@@ -128,23 +128,24 @@ public actor Agent {
         guard running.count < maxConcurrent else {
             throw .conflict("\(running.count) attacks are running, the most this agent allows; stop one first")
         }
-        var fillDevice: UInt64?
-        if case .disk(let disk) = spec.parameters {
-            fillDevice = Self.device(of: disk.path)
-            if let fillDevice, let other = running.first(where: { $0.value.fillDevice == fillDevice }),
-               case .disk(let filling) = other.value.spec.parameters {
-                throw .conflict("\(other.key) is already filling the file system of \(disk.path) (through \(filling.path)); stop it first")
-            }
+        let writtenPath = spec.parameters.engine.writtenPath
+        let writtenDevice = writtenPath.flatMap(Self.device(of:))
+        if let writtenPath, let writtenDevice, let other = running.first(where: { $0.value.writtenDevice == writtenDevice }),
+           let otherPath = other.value.spec.parameters.engine.writtenPath {
+            throw .conflict(
+                "\(other.key) (\(other.value.spec.kind.rawValue)) is already writing to the file system of \(writtenPath) "
+                    + "(through \(otherPath)); stop it first")
         }
         var generator = SystemRandomNumberGenerator()
         let id = AttackID(kind: spec.kind, using: &generator)
         let stop = StopRequest()
         let progress = LatestProgress()
-        let supervisor = AttackSupervisor(
+        var supervisor = AttackSupervisor(
             id: id, spec: spec, limits: admission.limits, environment: environment, policy: admission.policy)
+        supervisor.clock = clock
         running[id] = Running(
             spec: spec, stop: stop, progress: progress, lease: lease,
-            leaseDeadline: lease.map { clock.now() + $0 }, guards: supervisor.guardRails, fillDevice: fillDevice)
+            leaseDeadline: lease.map { clock.now() + $0 }, guards: supervisor.guardRails, writtenDevice: writtenDevice)
         launchQueue.yield(Launch(supervisor: supervisor, stop: stop, progress: progress))
         return id
     }
@@ -208,13 +209,10 @@ public actor Agent {
         running.values.reduce(into: [:]) { $0[$1.spec.kind, default: 0] += 1 }
     }
 
-    /// The paths running disk attacks fill, sorted: the file systems whose
-    /// free space the metrics watch.
-    public func filledPaths() -> [String] {
-        Set(running.values.compactMap { attack -> String? in
-            if case .disk(let disk) = attack.spec.parameters { return disk.path }
-            return nil
-        }).sorted()
+    /// The paths running attacks write to (fills), sorted: the file systems
+    /// whose free space the metrics watch.
+    public func writtenPaths() -> [String] {
+        Set(running.values.compactMap { $0.spec.parameters.engine.writtenPath }).sorted()
     }
 
     /// Every attack the agent knows that `filter` matches: running,

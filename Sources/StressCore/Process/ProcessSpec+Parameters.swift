@@ -1,11 +1,10 @@
 extension ProcessSpec {
-    static func parameterNames(kill: Bool) -> Set<String> {
-        let common: Set<String> = ["name", "match", "pid", "unit", "cgroup", "count", "all", "oldest", "newest",
-                                   "allow-none", "allow-protected", "seed"]
-        return kill ? common.union(["signal", "interval"]) : common
-    }
+    /// The names kill and pause share.
+    static let parameterNames: Set<String> = [
+        "name", "match", "pid", "unit", "cgroup", "count", "all", "oldest", "newest", "allow-none", "allow-protected", "seed",
+    ]
 
-    /// One selector, one pick, and for kills `signal` and `interval`.
+    /// One selector and one pick.
     init(parameters flat: FlatParameters) throws(InputError) {
         let selectors: [ProcessSelector] = try [
             flat["name"].map { .name($0) },
@@ -38,17 +37,14 @@ extension ProcessSpec {
             pick = .random(count: count)
         }
         self.init(
-            selector: selector, pick: pick,
-            signal: try flat["signal"].map { text throws(InputError) in try ProcessSignal(parsing: text) } ?? .kill,
-            interval: try flat["interval"].map { text throws(InputError) in try Duration.parse(text, field: "interval") },
-            allowNone: try flat.flag("allow-none"), allowProtected: try flat.flag("allow-protected"),
+            selector: selector, pick: pick, allowNone: try flat.flag("allow-none"), allowProtected: try flat.flag("allow-protected"),
             seed: try flat["seed"].map { text throws(InputError) -> UInt64 in
                 guard let seed = UInt64(text) else { throw .malformed(field: "seed", value: text, expected: "a whole number") }
                 return seed
             })
     }
 
-    func write(to flat: inout FlatParameters, isKill: Bool) {
+    func write(to flat: inout FlatParameters) {
         switch selector {
         case .name(let name): flat["name"] = name
         case .match(let pattern): flat["match"] = pattern.source
@@ -61,10 +57,6 @@ extension ProcessSpec {
         case .all: flat["all"] = "true"
         case .oldest: flat["oldest"] = "true"
         case .newest: flat["newest"] = "true"
-        }
-        if isKill {
-            flat["signal"] = String(signal.number)
-            flat["interval"] = interval?.humanReadable
         }
         flat["allow-none"] = allowNone ? "true" : nil
         flat["allow-protected"] = allowProtected ? "true" : nil

@@ -1,6 +1,7 @@
 /// The faults stressd knows how to inject. Closed on purpose: the CLI, the
-/// ledger and (later) the HTTP API all switch over it, so adding a kind makes
-/// the compiler point at every place that must learn about it.
+/// ledger and the HTTP API all switch over it, so adding a kind makes the
+/// compiler point at every place that must learn about it. What a kind's
+/// parameters are is its `specType`.
 public enum AttackKind: String, Codable, CaseIterable, Sendable {
     case cpu
     case mem
@@ -9,13 +10,6 @@ public enum AttackKind: String, Codable, CaseIterable, Sendable {
     case pause
 
     /// How long an attack of this kind lasts when the command line does not
-    /// say (the API always asks for a duration): a kill watches for
-    /// comebacks, a pause holds its targets, the others load the host.
-    public var defaultDuration: Duration {
-        switch self {
-        case .kill: .seconds(10)
-        case .pause: .seconds(30)
-        case .cpu, .mem, .disk: .seconds(60)
-        }
-    }
+    /// say (the API always asks for a duration).
+    public var defaultDuration: Duration { specType.defaultDuration }
 }

@@ -8,18 +8,21 @@ public struct AttackSpec: Hashable, Sendable {
         case cpu(CPUSpec)
         case mem(MemorySpec)
         case disk(DiskSpec)
-        case kill(ProcessSpec)
-        case pause(ProcessSpec)
+        case kill(KillSpec)
+        case pause(PauseSpec)
 
-        public var kind: AttackKind {
+        /// The kind's own conformance, which knows everything else.
+        public var kindSpec: any AttackKindSpec {
             switch self {
-            case .cpu: return .cpu
-            case .mem: return .mem
-            case .disk: return .disk
-            case .kill: return .kill
-            case .pause: return .pause
+            case .cpu(let cpu): cpu
+            case .mem(let memory): memory
+            case .disk(let disk): disk
+            case .kill(let kill): kill
+            case .pause(let pause): pause
             }
         }
+
+        public var kind: AttackKind { type(of: kindSpec).kind }
     }
 
     public var parameters: Parameters
@@ -47,15 +50,11 @@ public struct AttackSpec: Hashable, Sendable {
                 field: "duration", value: duration.humanReadable,
                 allowed: "at most \(policy.maxDuration.humanReadable) (the safety policy's maximum; raise it with --max-duration)")
         }
-        switch parameters {
-        case .cpu(let cpu):
-            try cpu.validate(capacity: host.cpu)
-        case .mem(let memory):
-            try memory.validate(memory: host.memory, policy: policy)
-        case .disk(let disk):
-            try disk.validate(disk: host.disk, policy: policy)
-        case .kill(let process), .pause(let process):
-            try process.validate(duration: duration)
-        }
+        try parameters.kindSpec.validate(host: host, policy: policy, duration: duration)
+    }
+
+    /// What the attack is about to do, in one line, for a person.
+    public func summary(host: HostLimits) -> String {
+        parameters.kindSpec.summary(duration: duration, host: host)
     }
 }

@@ -15,11 +15,10 @@ public struct StricterPolicy: Hashable, Sendable {
 
     /// The request parameters each kind takes, beside its spec's.
     public static func parameterNames(of kind: AttackKind) -> Set<String> {
-        switch kind {
-        case .mem, .disk: ["floor"]
-        case .cpu: ["max-load-avg"]
-        case .kill, .pause: []
-        }
+        var names: Set<String> = []
+        if kind.specType.raisableFloor != nil { names.insert("floor") }
+        if kind.specType.lowersLoadAverageCap { names.insert("max-load-avg") }
+        return names
     }
 
     /// Takes `floor` and `max-load-avg` out of a request, leaving the spec's
@@ -55,9 +54,9 @@ public struct StricterPolicy: Hashable, Sendable {
     /// - Throws: `InputError.outOfRange` when the request would loosen the policy.
     public func applied(to policy: SafetyPolicy, kind: AttackKind, host: HostLimits) throws(InputError) -> SafetyPolicy {
         var stricter = policy
-        if let floor {
-            switch kind {
-            case .mem:
+        if let floor, let raised = kind.specType.raisableFloor {
+            switch raised {
+            case .memory:
                 let limit = host.memory.limit
                 try Self.refuseBelow(floor, floor.bytes(of: limit), policy.memoryFloorBytes(limit: limit), whose: "memory")
                 stricter.memoryFloor = floor
@@ -65,8 +64,6 @@ public struct StricterPolicy: Hashable, Sendable {
                 let size = host.disk?.sizeBytes ?? 0
                 try Self.refuseBelow(floor, floor.bytes(of: size), policy.diskFloorBytes(size: size), whose: "disk")
                 stricter.diskFloor = floor
-            case .cpu, .kill, .pause:
-                break
             }
         }
         if let maxLoadAverage {

@@ -1,9 +1,13 @@
-extension MemorySpec {
-    static let parameterNames: Set<String> = ["size", "of", "fill-to", "rate", "lock", "respawn"]
+extension MemorySpec: AttackKindSpec {
+    public static let kind = AttackKind.mem
+    public static let defaultDuration: Duration = .seconds(60)
+    public static let raisableFloor: PolicyFloor? = .memory
+    public static let lowersLoadAverageCap = false
+    public static let parameterNames: Set<String> = ["size", "of", "fill-to", "rate", "lock", "respawn"]
 
     /// `size` (with `of` when it is a percentage) or `fill-to`, and `rate`,
     /// `lock`, `respawn`. `of` where it would be ignored is refused.
-    init(parameters flat: FlatParameters) throws(InputError) {
+    public init(parameters flat: FlatParameters) throws(InputError) {
         let amount: Amount
         switch (flat["size"], flat["fill-to"]) {
         case (let size?, nil):
@@ -39,7 +43,7 @@ extension MemorySpec {
         return try ByteCount(parsing: body, field: "rate")
     }
 
-    func write(to flat: inout FlatParameters) {
+    public func write(to flat: inout FlatParameters) {
         switch amount {
         case .size(let size, let base):
             flat["size"] = size.wireValue
@@ -51,4 +55,22 @@ extension MemorySpec {
         flat["lock"] = lock ? "true" : nil
         flat["respawn"] = respawn ? "true" : nil
     }
+
+    public func validate(host: HostLimits, policy: SafetyPolicy, duration: Duration) throws(InputError) {
+        try validate(memory: host.memory, policy: policy)
+    }
+
+    public func summary(duration: Duration, host: HostLimits) -> String {
+        let what: String
+        switch amount {
+        case .size(let size, let base):
+            let target = ByteCount(bytes: targetBytes(host.memory))
+            if case .share = size { what = "hold \(target) (\(size) of \(base.rawValue))" } else { what = "hold \(target)" }
+        case .fillTo(let share):
+            what = "hold memory in use at \(share) of \(ByteCount(bytes: host.memory.limit))"
+        }
+        return "\(what) for \(duration.humanReadable) (\(ByteCount(bytes: host.memory.available)) available)"
+    }
+
+    public var parameters: AttackSpec.Parameters { .mem(self) }
 }

@@ -1,8 +1,12 @@
-extension CPUSpec {
-    static let parameterNames: Set<String> = ["load", "cores", "cpus", "mode"]
+extension CPUSpec: AttackKindSpec {
+    public static let kind = AttackKind.cpu
+    public static let defaultDuration: Duration = .seconds(60)
+    public static let raisableFloor: PolicyFloor? = nil
+    public static let lowersLoadAverageCap = true
+    public static let parameterNames: Set<String> = ["load", "cores", "cpus", "mode"]
 
     /// `load`, `cores` or `cpus`, `mode` as the CLI and the API spell them.
-    init(parameters flat: FlatParameters) throws(InputError) {
+    public init(parameters flat: FlatParameters) throws(InputError) {
         let mode = try flat["mode"].map { text throws(InputError) -> Mode in
             guard let mode = Mode(rawValue: text) else {
                 throw .malformed(field: "mode", value: text, expected: "added or total")
@@ -26,7 +30,7 @@ extension CPUSpec {
         }
     }
 
-    func write(to flat: inout FlatParameters) {
+    public func write(to flat: inout FlatParameters) {
         flat["load"] = load.wireValue
         switch cores {
         case .all, .count: flat["cores"] = cores.description
@@ -34,4 +38,15 @@ extension CPUSpec {
         }
         flat["mode"] = mode.rawValue
     }
+
+    public func validate(host: HostLimits, policy: SafetyPolicy, duration: Duration) throws(InputError) {
+        try validate(capacity: host.cpu)
+    }
+
+    public func summary(duration: Duration, host: HostLimits) -> String {
+        "\(load) \(mode == .total ? "total " : "")on \(workerCount(capacity: host.cpu)) core(s) "
+            + "for \(duration.humanReadable) (\(host.cpu.description))"
+    }
+
+    public var parameters: AttackSpec.Parameters { .cpu(self) }
 }

@@ -1,8 +1,12 @@
-extension DiskSpec {
-    static let parameterNames: Set<String> = ["path", "size", "fill-to", "leave", "include-reserved"]
+extension DiskSpec: AttackKindSpec {
+    public static let kind = AttackKind.disk
+    public static let defaultDuration: Duration = .seconds(60)
+    public static let raisableFloor: PolicyFloor? = .disk
+    public static let lowersLoadAverageCap = false
+    public static let parameterNames: Set<String> = ["path", "size", "fill-to", "leave", "include-reserved"]
 
     /// `path` and exactly one of `size`, `fill-to`, `leave`; `include-reserved`.
-    init(parameters flat: FlatParameters) throws(InputError) {
+    public init(parameters flat: FlatParameters) throws(InputError) {
         let path = try flat.required("path", kind: .disk)
         guard path.hasPrefix("/") else {
             throw .malformed(field: "path", value: path, expected: "an absolute path such as /var/lib/app")
@@ -18,7 +22,7 @@ extension DiskSpec {
         self.init(path: path, amount: amount, includeReserved: try flat.flag("include-reserved"))
     }
 
-    func write(to flat: inout FlatParameters) {
+    public func write(to flat: inout FlatParameters) {
         flat["path"] = path
         switch amount {
         case .size(let size): flat["size"] = String(size.bytes)
@@ -27,4 +31,16 @@ extension DiskSpec {
         }
         flat["include-reserved"] = includeReserved ? "true" : nil
     }
+
+    public func validate(host: HostLimits, policy: SafetyPolicy, duration: Duration) throws(InputError) {
+        try validate(disk: host.disk, policy: policy)
+    }
+
+    public func summary(duration: Duration, host: HostLimits) -> String {
+        let free = host.disk.map { " (\(ByteCount(bytes: $0.availableBytes)) free of \(ByteCount(bytes: $0.sizeBytes)))" } ?? ""
+        let target = host.disk.map { ByteCount(bytes: targetBytes($0)).description } ?? "?"
+        return "fill \(target) in \(path)\(free) for \(duration.humanReadable)"
+    }
+
+    public var parameters: AttackSpec.Parameters { .disk(self) }
 }
