@@ -98,6 +98,9 @@ struct ReportOutput {
             lines.append("  free:      \(ByteCount(bytes: disk.availableBeforeBytes)) before, "
                 + "\(ByteCount(bytes: disk.availableLowestBytes)) at the lowest, \(after) after")
         }
+        if let io = report.io {
+            lines += Self.describe(io)
+        }
         if let processes = report.processes {
             for hit in processes.hits {
                 lines.append("  \(Self.rightAligned(hit.elapsed.fixed(2), width: 6))s  \(hit.signal) pid \(hit.process.pid) (\(hit.process.command))"
@@ -131,5 +134,27 @@ struct ReportOutput {
             : "  LEFT BEHIND: " + cleanup.leftovers.joined(separator: "; ") + " — run `stressd cleanup`")
         lines.append("  report:    \(savedAt)")
         return lines.joined(separator: "\n")
+    }
+
+    /// What an I/O attack achieved against what it asked, and what the
+    /// device saw meanwhile.
+    static func describe(_ io: IOMeasurements) -> [String] {
+        let asked = io.requestedBytesPerSecond.map { " of \(ByteCount(bytes: $0))/s asked" }
+            ?? io.requestedOperationsPerSecond.map { " of \($0) IOPS asked" } ?? " (as fast as the device allows)"
+        var lines = [
+            "  achieved:  \(ByteCount(bytes: UInt64(io.bytesPerSecond)))/s, \(Int(io.operationsPerSecond.rounded())) IOPS\(asked) "
+                + "over \(io.loadSeconds.fixed(1))s, \(io.direct ? "direct" : "buffered") I/O, \(io.workers) worker(s)",
+            "  moved:     \(ByteCount(bytes: io.readBytes)) read, \(ByteCount(bytes: io.writtenBytes)) written "
+                + "(\(io.readOperations) reads, \(io.writeOperations) writes) in \(ByteCount(bytes: io.workingSetBytes)) at \(io.directory); "
+                + "laid out in \(io.layoutSeconds.fixed(2))s",
+        ]
+        if let p50 = io.latencyP50Microseconds, let p99 = io.latencyP99Microseconds, let max = io.latencyMaxMicroseconds {
+            lines.append("  latency:   p50 \(p50.fixed(0)) µs, p99 \(p99.fixed(0)) µs, max \(max.fixed(0)) µs")
+        }
+        if let name = io.deviceName, let read = io.deviceReadBytes, let written = io.deviceWrittenBytes {
+            let busy = io.deviceBusyPercent.map { ", busy \($0.fixed(0))% of the time" } ?? ""
+            lines.append("  device:    \(name): \(ByteCount(bytes: read)) read, \(ByteCount(bytes: written)) written (all processes)\(busy)")
+        }
+        return lines
     }
 }

@@ -14,7 +14,7 @@ struct Stressd: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            CPUCommand.self, MemCommand.self, DiskCommand.self, KillCommand.self, PauseCommand.self, HostCommand.self, StatusCommand.self, StopCommand.self,
+            CPUCommand.self, MemCommand.self, DiskCommand.self, IOCommand.self, KillCommand.self, PauseCommand.self, HostCommand.self, StatusCommand.self, StopCommand.self,
             CleanupCommand.self, ReportCommand.self, ServeCommand.self,
         ]
     )

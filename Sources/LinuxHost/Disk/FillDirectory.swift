@@ -29,6 +29,9 @@ public final class FillDirectory {
     let parent: OpenDirectory
     let folder: OpenDirectory
     let folderIdentity: FileIdentity
+    /// The folder's own descriptor, for a worker to make its files in
+    /// (handed to it at spawn): it never walks the path to get there.
+    public var descriptor: CInt { folder.descriptor }
     private var isRemoved = false
 
     private init(parent: OpenDirectory, folder: OpenDirectory, fileBytes: UInt64) throws(HostError) {
@@ -151,7 +154,7 @@ public final class FillDirectory {
     }
 
     /// `fill-0000`, `fill-0001`, …, `fill-10000`.
-    static func fileName(_ number: Int) -> String {
+    public static func fileName(_ number: Int) -> String {
         let digits = String(number)
         return filePrefix + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }

@@ -27,13 +27,16 @@ extension IOLoad {
         public let pace: Pace?
         /// O_DIRECT: bypass the page cache, so every operation reaches the device.
         public let directIO: Bool
+        /// Block after block from the start, wrapping at the end, instead of
+        /// random offsets: streaming I/O, as a backup or a log writer does.
+        public let sequential: Bool
         /// Fixes the sequence of offsets and of reads and writes.
         public let seed: UInt64
 
         /// - Throws: `InputError` naming the parameter at fault.
         public init(
             fileName: String, workingSetBytes: UInt64, blockBytes: Int, readFraction: Double,
-            pace: Pace? = nil, directIO: Bool = true, seed: UInt64 = 0
+            pace: Pace? = nil, directIO: Bool = true, sequential: Bool = false, seed: UInt64 = 0
         ) throws(InputError) {
             guard let component = FilePath.Component(fileName), component.kind == .regular, !fileName.contains("\0") else {
                 throw .malformed(field: "file", value: fileName, expected: "one plain file name")
@@ -59,6 +62,7 @@ extension IOLoad {
             self.readFraction = readFraction
             self.pace = pace
             self.directIO = directIO
+            self.sequential = sequential
             self.seed = seed
         }
 

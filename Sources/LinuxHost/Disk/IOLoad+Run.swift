@@ -7,7 +7,7 @@ extension IOLoad {
     public static let reportInterval: UInt64 = 100_000_000
 
     /// Reads and writes one block at a time at random block-aligned offsets
-    /// of the working set, each a read with probability `readFraction`,
+    /// of the working set (or block after block, `sequential`), each a read with probability `readFraction`,
     /// until the CLOCK_MONOTONIC instant `deadline` (ns, as
     /// `MonotonicClock.now()`) or until `shouldStop` (asked before every
     /// operation and at least every 100 ms while paced) returns true.
@@ -53,7 +53,10 @@ extension IOLoad {
                     pacer?.issue()
                 }
                 let isRead = decideRead(&generator)
-                let offset = off_t(UInt64.random(in: 0..<blocks, using: &generator) * UInt64(configuration.blockBytes))
+                let block = configuration.sequential
+                    ? (totals.readOperations + totals.writeOperations) % blocks
+                    : UInt64.random(in: 0..<blocks, using: &generator)
+                let offset = off_t(block * UInt64(configuration.blockBytes))
                 if !isRead {
                     // Every write's data differs, so no device dedupes it away.
                     buffer.storeBytes(of: totals.writeOperations ^ UInt64(offset), as: UInt64.self)

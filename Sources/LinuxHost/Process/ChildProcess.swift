@@ -22,16 +22,19 @@ public struct ChildProcess: Sendable {
         }
     }
 
-    /// Spawns `executable` with `arguments` (argv[1...]); `standardInput`, if
-    /// given, becomes the child's fd 0; fds 1 and 2 are shared, and every
+    /// Spawns `executable` with `arguments` (argv[1...]); `standardInput`
+    /// and `standardOutput`, if given, become the child's fd 0 and 1 (else
+    /// they are shared, as fd 2 is), `passing` becomes its fd 3, and every
     /// other descriptor is closed in the child, close-on-exec or not.
     /// With `newSession`, the child leads a session of its own instead of a
     /// process group: no terminal's hangup or Ctrl-C reaches it.
     public static func spawn(
-        executable: String, arguments: [String], standardInput: Int32? = nil, newSession: Bool = false
+        executable: String, arguments: [String], standardInput: Int32? = nil, standardOutput: Int32? = nil,
+        passing descriptor: Int32? = nil, newSession: Bool = false
     ) async throws(HostError) -> ChildProcess {
+        let descriptors = ChildDescriptors(standardInput: standardInput, standardOutput: standardOutput, passed: descriptor)
         let result = await SpawnThread.shared.run {
-            spawnNow(executable: executable, arguments: arguments, standardInput: standardInput, newSession: newSession)
+            spawnNow(executable: executable, arguments: arguments, descriptors: descriptors, newSession: newSession)
         }
         switch result {
         case .success(let pid): return ChildProcess(pid: pid)
@@ -39,14 +42,30 @@ public struct ChildProcess: Sendable {
         }
     }
 
-    private static func spawnNow(executable: String, arguments: [String], standardInput: Int32?, newSession: Bool) -> Result<Int32, HostError> {
+    /// The descriptors a child gets besides fd 2.
+    private struct ChildDescriptors: Sendable {
+        var standardInput: Int32?
+        var standardOutput: Int32?
+        /// Becomes fd 3 (a worker's open directory, say).
+        var passed: Int32?
+    }
+
+    private static func spawnNow(
+        executable: String, arguments: [String], descriptors: ChildDescriptors, newSession: Bool
+    ) -> Result<Int32, HostError> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        if let standardInput {
+        if let standardInput = descriptors.standardInput {
             posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
         }
-        stressd_spawn_close_from(&actions, 3)
+        if let standardOutput = descriptors.standardOutput {
+            posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
+        }
+        if let passed = descriptors.passed {
+            posix_spawn_file_actions_adddup2(&actions, passed, 3)
+        }
+        stressd_spawn_close_from(&actions, descriptors.passed == nil ? 3 : 4)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

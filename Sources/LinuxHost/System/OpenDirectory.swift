@@ -20,6 +20,13 @@ public final class OpenDirectory {
 
     deinit { close(descriptor) }
 
+    /// Takes ownership of a directory descriptor this process was handed at
+    /// birth (a worker's fd 3, which its supervisor opened and checked):
+    /// the worker never walks a path another user could change.
+    public static func adopt(descriptor: CInt, path: FilePath) -> OpenDirectory {
+        OpenDirectory(descriptor: descriptor, path: path)
+    }
+
     /// Opens a directory an operator named. Links in the path's leading
     /// components are followed (they are the host's layout, such as
     /// /var/run); the last one must be the directory itself, not a link,

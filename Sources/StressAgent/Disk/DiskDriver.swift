@@ -48,7 +48,7 @@ struct DiskDriver: AttackDriver {
     var watchedDirectories: [String: OpenDirectory] { [spec.path: parent] }
 
     private func folderName(_ session: AttackSession) -> String {
-        ".stressd-fill-\(session.id.rawValue)"
+        FillFolderRecord.folderName(for: session.id)
     }
 
     func plan(_ session: AttackSession) {

@@ -32,6 +32,7 @@ extension AttackSpec.Parameters {
         case .disk(let disk): disk
         case .kill(let kill): kill
         case .pause(let pause): pause
+        case .io(let io): io
         }
     }
 }

@@ -96,7 +96,10 @@ final class AttackSession {
     /// this process as its parent, puts it in the cgroup and records it. The
     /// worker waits for `go` on its control pipe, so it does nothing until
     /// it is in the ledger; if anything here fails it is killed at once.
-    func spawnWorker(_ job: WorkerInvocation.Job) async throws(AgentError) -> WorkerProcess {
+    /// `standardOutput` and `passing` are handed to it as fd 1 and fd 3.
+    func spawnWorker(
+        _ job: WorkerInvocation.Job, standardOutput: Int32? = nil, passing descriptor: Int32? = nil
+    ) async throws(AgentError) -> WorkerProcess {
         let workerDeadline = realDeadline + UInt64(workerDeadlineSlack.seconds * 1e9)
         let control: ControlPipe
         let process: ChildProcess
@@ -105,7 +108,7 @@ final class AttackSession {
             process = try await ChildProcess.spawn(
                 executable: environment.workerExecutable,
                 arguments: WorkerInvocation(job: job, deadline: workerDeadline, parent: getpid()).arguments,
-                standardInput: control.childEnd)
+                standardInput: control.childEnd, standardOutput: standardOutput, passing: descriptor)
             control.closeChildEnd()
         } catch {
             throw .host(error)

@@ -102,8 +102,9 @@ public struct AttackUndo: Sendable {
     /// The recorded fill folder, if it is named for this record and is still
     /// the folder stressd made; nil when nothing is there.
     private func fillFolder(_ folder: FillFolderRecord, of record: LedgerRecord) throws(HostError) -> FillDirectory? {
-        guard FilePath(folder.path).lastComponent?.string == ".stressd-fill-\(record.id.rawValue)" else {
-            throw .untrusted(path: folder.path, reason: "is not named for \(record.id) (.stressd-fill-\(record.id.rawValue)): not a folder stressd makes")
+        let expected = FillFolderRecord.folderName(for: record.id)
+        guard FilePath(folder.path).lastComponent?.string == expected else {
+            throw .untrusted(path: folder.path, reason: "is not named for \(record.id) (\(expected)): not a folder stressd makes")
         }
         return try FillDirectory.reopen(folder, expectedOwner: geteuid())
     }

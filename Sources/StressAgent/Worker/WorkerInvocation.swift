@@ -15,6 +15,8 @@ public struct WorkerInvocation: Equatable, Sendable {
         /// `cpu`: pinned to that CPU, or placed by the scheduler when nil.
         case cpu(load: Double, cpu: Int?)
         case memory(bytes: UInt64, ratePerSecond: UInt64?, lock: Bool)
+        /// Loads the file system of its fd 3 (a directory), reporting on fd 1.
+        case io(IOWorkerJob)
     }
 
     /// The command line was not one stressd writes.
@@ -34,6 +36,9 @@ public struct WorkerInvocation: Equatable, Sendable {
         self.parent = parent
     }
 
+    /// The options that take no value.
+    static let flags: Set<String> = ["--lock", "--direct", "--sequential"]
+
     /// The arguments after the executable's path.
     public var arguments: [String] {
         var arguments = ["worker"]
@@ -45,6 +50,8 @@ public struct WorkerInvocation: Equatable, Sendable {
             arguments += ["mem", "--bytes", String(bytes)]
             if let rate { arguments += ["--rate", String(rate)] }
             if lock { arguments.append("--lock") }
+        case .io(let job):
+            arguments += job.arguments
         }
         return arguments + ["--deadline", String(deadline), "--parent", String(parent)]
     }
@@ -52,14 +59,14 @@ public struct WorkerInvocation: Equatable, Sendable {
     /// Reads `arguments` (after the executable's path), the inverse of `arguments`.
     public init(parsing arguments: [String]) throws(Malformed) {
         guard arguments.count >= 2, arguments[0] == "worker" else {
-            throw Malformed(description: "expected `worker cpu|mem ...`")
+            throw Malformed(description: "expected `worker cpu|mem|io ...`")
         }
         var options: [String: String] = [:]
         var flags: Set<String> = []
         var rest = arguments.dropFirst(2)
         while let name = rest.popFirst() {
             guard name.hasPrefix("--") else { throw Malformed(description: "unexpected argument \(name)") }
-            if name == "--lock" {
+            if Self.flags.contains(name) {
                 flags.insert(name)
             } else if let value = rest.popFirst() {
                 options[name] = value
@@ -80,10 +87,14 @@ public struct WorkerInvocation: Equatable, Sendable {
         case "mem":
             let rate: UInt64? = options["--rate"] == nil ? nil : try value("--rate", as: UInt64.self)
             job = .memory(bytes: try value("--bytes", as: UInt64.self), ratePerSecond: rate, lock: flags.contains("--lock"))
+            flags.remove("--lock")
+        case "io":
+            job = .io(try IOWorkerJob(taking: { name throws(Malformed) in options.removeValue(forKey: name) }, flags: flags))
+            flags.subtract(["--direct", "--sequential"])
         default:
             throw Malformed(description: "unknown worker kind \(arguments[1])")
         }
-        if case .cpu = job, !flags.isEmpty { throw Malformed(description: "--lock is for memory workers") }
+        if let flag = flags.sorted().first { throw Malformed(description: "\(flag) is not for \(arguments[1]) workers") }
         deadline = try value("--deadline", as: UInt64.self)
         parent = try value("--parent", as: Int32.self)
         if let unknown = options.keys.sorted().first { throw Malformed(description: "unknown option \(unknown)") }
@@ -101,6 +112,8 @@ public struct WorkerInvocation: Equatable, Sendable {
             return CPUWorker(initialLoad: load, deadline: deadline, parent: parent).run()
         case .memory(let bytes, let rate, let lock):
             return MemoryWorker(bytes: bytes, ratePerSecond: rate, lock: lock, deadline: deadline, parent: parent).run()
+        case .io(let job):
+            return IOWorker(job: job, deadline: deadline, parent: parent).run()
         }
     }
 }

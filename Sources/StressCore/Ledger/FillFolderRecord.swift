@@ -14,6 +14,12 @@ public struct FillFolderRecord: Codable, Hashable, Sendable, CustomStringConvert
     /// The uid the folder is made by: a folder owned by anyone else is not stressd's.
     public var owner: UInt32?
 
+    /// `.stressd-fill-ID`: the one name an attack's folder has (a disk fill's
+    /// or an I/O load's; the ID names the kind), and the only one undo removes.
+    public static func folderName(for id: AttackID) -> String {
+        ".stressd-fill-\(id.rawValue)"
+    }
+
     public init(path: String, parent: FileIdentity?, owner: UInt32?) {
         self.path = path
         self.parent = parent

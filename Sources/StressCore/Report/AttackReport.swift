@@ -18,6 +18,7 @@ public struct AttackReport: Codable, Hashable, Sendable {
     public var memory: MemoryMeasurements?
     public var disk: DiskMeasurements?
     public var processes: ProcessMeasurements?
+    public var io: IOMeasurements?
     /// The host once a second while the attack ran.
     public var timeline: [HostSample]
     public var cleanup: CleanupVerification

@@ -8,6 +8,7 @@ public enum AttackKind: String, Codable, CaseIterable, Sendable {
     case disk
     case kill
     case pause
+    case io
 
     /// How long an attack of this kind lasts when the command line does not
     /// say (the API always asks for a duration).

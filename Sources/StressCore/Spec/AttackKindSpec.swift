@@ -50,6 +50,7 @@ extension AttackKind {
         case .disk: DiskSpec.self
         case .kill: KillSpec.self
         case .pause: PauseSpec.self
+        case .io: IOSpec.self
         }
     }
 }

@@ -10,6 +10,7 @@ public struct AttackSpec: Hashable, Sendable {
         case disk(DiskSpec)
         case kill(KillSpec)
         case pause(PauseSpec)
+        case io(IOSpec)
 
         /// The kind's own conformance, which knows everything else.
         public var kindSpec: any AttackKindSpec {
@@ -19,6 +20,7 @@ public struct AttackSpec: Hashable, Sendable {
             case .disk(let disk): disk
             case .kill(let kill): kill
             case .pause(let pause): pause
+            case .io(let io): io
             }
         }
 
