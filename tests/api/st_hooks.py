@@ -4,7 +4,7 @@ SCHEMATHESIS_HOOKS=st_hooks with this folder on PYTHONPATH).
 
 Harmlessness, on top of the agent's own set-up (a PID namespace, a tmpfs,
 one slot taken by the test's blocker attack):
-- a `disk` body's absolute path is pointed into the test's tmpfs
+- a `disk` or `io` body's absolute path is pointed into the test's tmpfs
   (STRESSD_FILL_DIR), whatever the mode: no other file system can be
   filled or even examined;
 - a positive `kill` or `pause` body's selector is replaced by the pid of the
@@ -39,6 +39,7 @@ HOST_OR_POLICY = [
     r"without blocks to fill",
     r"is more than the .* free on",                    # disk size > room
     r"nothing to fill",
+    r"at least one block per worker",                  # io size vs block-size x workers
     r"longer than the duration",                       # interval > duration
     r"would leave",                                    # floors, again
     r"the label '.*' is given twice",                  # labels text naming a key twice
@@ -85,7 +86,7 @@ def before_call(context, case, kwargs):
     if not isinstance(body, dict) or case.operation.method.upper() != "POST" or case.operation.path != "/v1/attacks":
         return
     kind = body.get("kind")
-    if kind == "disk" and isinstance(body.get("path"), str) and body["path"].startswith("/"):
+    if kind in ("disk", "io") and isinstance(body.get("path"), str) and body["path"].startswith("/"):
         body["path"] = os.environ["STRESSD_FILL_DIR"]
     if kind in ("kill", "pause") and _is_positive(case):
         for name in SELECTORS:
