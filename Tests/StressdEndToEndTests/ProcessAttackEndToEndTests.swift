@@ -128,8 +128,13 @@ struct ProcessAttackEndToEndTests {
         let victim = try victims.spawn()
         usleep(100_000)
         let (process, out, err) = try stressd.start(["pause", "--name", victims.name, "--duration", "1500ms"])
-        usleep(700_000)
-        let during = state(of: victim.processIdentifier)
+        // Looked at until it is stopped, within the attack's time box: a
+        // busy machine may take a while to start it, never to end it early.
+        var during = state(of: victim.processIdentifier)
+        for _ in 0..<140 where during != "T" {
+            usleep(10_000)
+            during = state(of: victim.processIdentifier)
+        }
 
         let result = StressdBinary.finish(process, out, err)
         usleep(50_000)
