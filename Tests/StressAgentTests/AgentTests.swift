@@ -110,6 +110,11 @@ struct AgentTests {
                 guard case .conflict(let message)? = error else { Issue.record("\(samePlace): \(String(describing: error))"); continue }
                 #expect(message.contains("is already writing to the file system of \(samePlace)"), "\(message)")
             }
+            // An I/O load writes its working set there too: one writer per file system.
+            let load = try AttackSpec(kind: .io, parameters: FlatParameters(["path": directory, "size": "1M", "duration": "5s"]))
+            let busy = await #expect(throws: AgentError.self) { try await agent.start(load) }
+            guard case .conflict(let message)? = busy else { Issue.record("io: \(String(describing: busy))"); return }
+            #expect(message.contains("(disk) is already writing to the file system of \(directory)"), "\(message)")
             let missing = try AttackSpec(kind: .disk, parameters: FlatParameters(["path": "/nonexistent/x", "size": "1M", "duration": "5s"]))
             let error = await #expect(throws: AgentError.self) { try await agent.start(missing) }
             guard case .input? = error else { Issue.record("a bad path is input (422): \(String(describing: error))"); return }

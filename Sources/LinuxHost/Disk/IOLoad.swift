@@ -62,10 +62,10 @@ public final class IOLoad {
 
     /// Creates `configuration.fileName` in `directory` (O_CREAT|O_EXCL|
     /// O_NOFOLLOW, mode 0600), turns on O_DIRECT if asked, and lays the
-    /// file out: fallocate(2) to the working-set size, then, if the load
-    /// reads, writes it whole once (in the same direct or buffered mode) so
-    /// reads meet real data on the device rather than holes the file system
-    /// answers from memory. The layout's time is `layoutNanoseconds`, not
+    /// file out: fallocate(2) to the working-set size, then writes it whole
+    /// once (in the same direct or buffered mode), so reads meet real data on
+    /// the device rather than holes the file system answers from memory and
+    /// writes overwrite blocks rather than split unwritten extents. The layout's time is `layoutNanoseconds`, not
     /// counted in any run.
     /// - Throws: `HostError` of openat, fcntl, posix_memalign, fallocate or
     ///   pwrite (EEXIST if the name is taken, ENOSPC if the disk is full).
