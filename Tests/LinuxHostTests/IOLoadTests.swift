@@ -97,8 +97,8 @@ struct IOLoadTests {
     @Test func directIOFallsBackWhereRefused() throws {
         // tmpfs refuses O_DIRECT before Linux 6.6; later ones accept it.
         var template = Array("/dev/shm/stressd-test-XXXXXX".utf8CString)
-        try #require(mkdtemp(&template) != nil)
-        let path = FilePath(String(cString: template))
+        let made = try #require(mkdtemp(&template))
+        let path = FilePath(String(cString: made))
         defer {
             unlink(path.appending("io-0").string)
             rmdir(path.string)
