@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 @Suite struct DiskStatsTests {
-    /// Recorded from this project's build VM (Linux 6.1, virtio disk): 20
+    /// Recorded from this project's build VM (Linux 6.18, virtio disk): 20
     /// fields, with discard and flush counters.
     static let recorded = """
            7       0 loop0 3844 62 50840 148 2271 1984 1529726 4863 0 2876 7207 0 0 0 0 1124 2195

@@ -94,21 +94,24 @@ struct IOLoadTests {
         #expect(misaligned?.count == -1 && misaligned?.errno == EINVAL)
     }
 
-    @Test func directIOFallsBackWhereRefused() throws {
-        // tmpfs refuses O_DIRECT before Linux 6.6; later ones accept it.
-        var template = Array("/dev/shm/stressd-test-XXXXXX".utf8CString)
-        try #require(mkdtemp(&template) != nil)
-        let path = FilePath(String(cString: template))
-        defer {
-            unlink(path.appending("io-0").string)
-            rmdir(path.string)
-        }
-        let load = try IOLoad.prepare(in: try OpenDirectory.open(path), configuration(readFraction: 1, workingSet: Self.mebibyte))
-        let flags = fcntl(load.descriptor, F_GETFL)
-        #expect(load.isDirect == (flags & IOLoad.directFlag != 0))
-        #expect(load.directIOFellBack == !load.isDirect)
+    @Test(.enabled(if: DiskTestMount.isAvailable, "needs root and mounts"))
+    func ramfsRefusesDirectIOAndFallocateSoTheLoadFallsBack() throws {
+        let ramfs = try DiskTestMount(.ramfs)
+        let load = try IOLoad.prepare(in: try OpenDirectory.open(ramfs.path), configuration(readFraction: 0.5, workingSet: Self.mebibyte))
+        #expect(load.directIOFellBack && !load.isDirect)
+        #expect(fcntl(load.descriptor, F_GETFL) & IOLoad.directFlag == 0)
+        var info = stat()
+        #expect(stat(ramfs.path.appending("io-0").string, &info) == 0 && info.st_size == 1 << 20, "ftruncate where fallocate is refused")
         let totals = try load.run(until: MonotonicClock.now() + 20_000_000)
-        #expect(totals.readOperations > 0)
+        #expect(totals.readOperations > 0 && totals.writeOperations > 0)
+    }
+
+    @Test(.enabled(if: DiskTestMount.isAvailable, "needs root and mounts"))
+    func aFullFileSystemEndsTheLayoutWithENOSPC() throws {
+        let disk = try DiskTestMount(.tmpfs(mebibytes: 4))
+        #expect(throws: HostError.system(call: "fallocate", path: disk.path.appending("io-0").string, errno: .noSpace)) {
+            try IOLoad.prepare(in: try OpenDirectory.open(disk.path), configuration(readFraction: 0, workingSet: 8 * Self.mebibyte))
+        }
     }
 
     @Test func reportsAreCumulativeAndTheLastIsTheResult() throws {

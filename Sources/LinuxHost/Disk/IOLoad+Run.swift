@@ -64,14 +64,7 @@ extension IOLoad {
                 let before = MonotonicClock.now()
                 try Self.transfer(descriptor, isRead: isRead, buffer.baseAddress, buffer.count, at: offset, path: path)
                 now = MonotonicClock.now()
-                totals.latency.record(nanoseconds: now - before)
-                if isRead {
-                    totals.readOperations += 1
-                    totals.readBytes += UInt64(buffer.count)
-                } else {
-                    totals.writeOperations += 1
-                    totals.writtenBytes += UInt64(buffer.count)
-                }
+                totals.count(isRead: isRead, bytes: UInt64(buffer.count), nanoseconds: now - before)
                 if now >= nextReport { reportNow() }
             }
         } catch {

@@ -15,5 +15,17 @@ extension IOLoad {
         public var elapsedNanoseconds: UInt64 = 0
 
         public init() {}
+
+        /// Counts one operation of `bytes` that took `nanoseconds`.
+        mutating func count(isRead: Bool, bytes: UInt64, nanoseconds: UInt64) {
+            latency.record(nanoseconds: nanoseconds)
+            if isRead {
+                readOperations += 1
+                readBytes += bytes
+            } else {
+                writeOperations += 1
+                writtenBytes += bytes
+            }
+        }
     }
 }

@@ -26,7 +26,7 @@ public final class IOLoad {
     let buffer: UnsafeMutableRawBufferPointer
 
     /// Direct I/O was asked for but the file system refused it with EINVAL
-    /// (tmpfs before Linux 6.6, some FUSE and network file systems): the load
+    /// (ramfs, tmpfs before Linux 6.6, some FUSE file systems): the load
     /// runs buffered, mostly against the page cache, and a report should say so.
     public var directIOFellBack: Bool { configuration.directIO && !isDirect }
 
@@ -36,7 +36,8 @@ public final class IOLoad {
 
     /// O_DIRECT, which Swift's Glibc module does not export (<fcntl.h>
     /// defines it only under _GNU_SOURCE). Its value is per architecture
-    /// (asm/fcntl.h), so a check in the tests reads the flag back.
+    /// (asm/fcntl.h); a test checks that the kernel treats it as O_DIRECT
+    /// (a misaligned offset is refused with EINVAL).
     static let directFlag: CInt = {
         #if arch(arm64) || arch(arm)
         return 0o200000

@@ -15,8 +15,8 @@ public struct DeviceNumber: Hashable, Sendable, CustomStringConvertible {
     /// over `gnu_dev_major`/`gnu_dev_minor`, inline functions in
     /// <sys/sysmacros.h> that Swift's Glibc module does not import, so the
     /// bit layout is spelled here: major in bits 8–19 and 44–63, minor in
-    /// bits 0–7 and 20–43 (a superset of the kernel's `new_encode_dev`,
-    /// 12-bit major and 20-bit minor).
+    /// bits 0–7 and 20–43: glibc's 64-bit widening of the kernel's
+    /// `new_encode_dev` (12-bit major, 20-bit minor).
     public init(_ dev: dev_t) {
         let dev = UInt64(dev)
         major = UInt32(truncatingIfNeeded: ((dev & 0x0000_0000_000f_ff00) >> 8) | ((dev & 0xffff_f000_0000_0000) >> 32))
