@@ -14,7 +14,7 @@ SWIFT        ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/
 CONFIG       ?= debug
 # libsystemd-dev for its headers only: libsystemd is dlopened by `serve`.
 APT_PACKAGES := libsystemd-dev procps systemd openssl
-BENCH_PACKAGES := stress-ng gcc wrk strace
+BENCH_PACKAGES := stress-ng gcc wrk strace fio
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # Release builds link the Swift runtime statically: half the start-up time
 # of a dynamic binary, and the binary runs on hosts without Swift installed.
