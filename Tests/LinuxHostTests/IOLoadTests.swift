@@ -44,6 +44,29 @@ struct IOLoadTests {
         #expect(load.isDirect)
     }
 
+    /// Sequential writes go block after block from the start: each written
+    /// block carries its write's number and offset (the stamp every write
+    /// puts in its first 8 bytes), in order, and the rest is the layout.
+    @Test func sequentialWritesGoBlockAfterBlock() throws {
+        let paced = try IOLoad.Configuration(
+            fileName: "io-0", workingSetBytes: 16 * Self.mebibyte, blockBytes: 4096, readFraction: 0,
+            pace: .operationsPerSecond(1000), sequential: true, seed: 42)
+        let (_, totals, directory) = try run(paced, seconds: 0.2)
+        #expect(totals.writeOperations > 10 && totals.writeOperations < 4096, "fewer writes than blocks: no wrap")
+        let fd = open(directory.path.appending("io-0").string, O_RDONLY)
+        defer { close(fd) }
+        for block in 0..<totals.writeOperations + 1 {
+            var stamp: UInt64 = 0
+            #expect(pread(fd, &stamp, 8, off_t(block * 4096)) == 8)
+            let expected = block ^ (block * 4096)
+            if block < totals.writeOperations {
+                #expect(stamp == expected, "block \(block) was write \(block)")
+            } else {
+                #expect(stamp != expected, "block \(block) was never written after the layout")
+            }
+        }
+    }
+
     @Test func readsOnlyReachTheDevice() throws {
         let temporary = try TemporaryDirectory()
         let directory = try OpenDirectory.open(temporary.path)
