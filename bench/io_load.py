@@ -10,6 +10,11 @@ moved over its own load time (stressd's report, fio's JSON); the device's
 counters (/proc/diskstats, every process's I/O) over each run are printed
 beside it, as a check that the load reached the device.
 
+Stop: deadline to every worker reaped and the working set deleted
+(`cleanup.reapMilliseconds`), beside its floor, `rm` of a written file of
+the same size on the same file system (freeing written blocks is the file
+system's work: with online discard it is most of the time).
+
 Targets (issue 15): unthrottled, stressd's bandwidth at least 0.9x fio's;
 paced, stressd's achieved rate within 5 % of the requested one. stress-ng
 has no pace and no read mix in --hdd; it runs only the unthrottled write
@@ -29,6 +34,8 @@ WORK_PARENT = os.environ.get("IO_BENCH_DIR", "/var/tmp")
 SIZE_MIB = 256
 SECONDS = int(os.environ.get("IO_BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("IO_BENCH_ROUNDS", "3"))
+# Every stressd run's stop time (ms), for the stop section.
+STOPS = []
 
 # (name, block size, read share %, pattern, rate in MiB/s or None)
 CASES = [
@@ -78,6 +85,7 @@ def run_stressd(work, block, read, pattern, rate):
     if report["cleanup"]["leftovers"]:
         sys.exit(f"stressd left something behind: {report['cleanup']['leftovers']}")
     io = report["io"]
+    STOPS.append(report["cleanup"]["reapMilliseconds"])
     return io["bytesPerSecond"], io.get("latencyP50Microseconds")
 
 
@@ -89,7 +97,9 @@ def run_fio(work, block, read, pattern, rate):
             f"--rwmixread={read}", "--direct=1", "--ioengine=psync", "--numjobs=1", f"--runtime={SECONDS}",
             "--time_based", "--output-format=json", "--unlink=1"]
     if rate:
-        args.append(f"--rate={rate}m")
+        # fio paces reads and writes each on its own: split the total by the mix.
+        reads, writes = rate * read / 100, rate * (100 - read) / 100
+        args.append(f"--rate={int(reads * 1024) or ''}{'k' if reads else ''},{int(writes * 1024) or ''}{'k' if writes else ''}")
     out = subprocess.run(args, capture_output=True, text=True, timeout=SECONDS + 120)
     if out.returncode != 0:
         sys.exit(f"fio failed ({out.returncode}): {out.stderr}")
@@ -121,6 +131,16 @@ def run_stress_ng(work, block, read, pattern, rate):
     return (device_bytes(device) - before) / seconds, None
 
 
+def rm_floor(work):
+    """Milliseconds to delete a written working set: dd it (direct), sync, time the unlink."""
+    path = os.path.join(work, "floor")
+    subprocess.run(["dd", "if=/dev/urandom", f"of={path}", "bs=1M", f"count={SIZE_MIB}", "oflag=direct", "status=none"], check=True)
+    os.sync()
+    start = time.monotonic()
+    os.unlink(path)
+    return (time.monotonic() - start) * 1000
+
+
 def main():
     if not os.access(STRESSD, os.X_OK):
         sys.exit(f"no stressd at {STRESSD}: set STRESSD_BIN (`make bench` builds and sets it)")
@@ -133,7 +153,10 @@ def main():
           f"median of {ROUNDS} interleaved rounds, direct I/O, one job")
     failures = []
     try:
+        only = os.environ.get("IO_BENCH_ONLY")
         for name, block, read, pattern, rate in CASES:
+            if only and only not in name:
+                continue
             tools = [("stressd", run_stressd), ("fio", run_fio)]
             if read == 0 and rate is None:
                 tools.append(("stress-ng --hdd", run_stress_ng))
@@ -167,6 +190,10 @@ def main():
                     failures.append(f"{name}: stressd {off * 100:+.1f}% off the requested rate")
             elif ratio < 0.9:
                 failures.append(f"{name}: stressd {ratio:.2f}x fio (target at least 0.9x)")
+        floors = [rm_floor(work) for _ in range(ROUNDS)]
+        print(f"\nstop, deadline to workers reaped and {SIZE_MIB} MiB deleted: stressd median {statistics.median(STOPS):.0f} ms "
+              f"(max {max(STOPS):.0f}, {len(STOPS)} runs); floor, rm of a written {SIZE_MIB} MiB file: "
+              f"median {statistics.median(floors):.0f} ms (max {max(floors):.0f})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if failures:

@@ -15,6 +15,10 @@ protocol AttackDriver {
     /// stopped processes), so that a cleanup watchdog must outlive the
     /// supervisor; an attack with workers (and so a cgroup) gets one too.
     var holdsStateOutsideWorkers: Bool { get }
+    /// How much longer than usual its `stop` may take (deleting a large
+    /// written working set), which the cleanup watchdog waits beyond its
+    /// grace before it judges the supervisor hung.
+    var cleanupAllowance: Duration { get }
 
     /// Adds what `start` will create, whose name is known in advance (a fill
     /// folder), to the session's record before its first write.
@@ -40,6 +44,7 @@ protocol AttackDriver {
 
 extension AttackDriver {
     var holdsStateOutsideWorkers: Bool { false }
+    var cleanupAllowance: Duration { .zero }
     /// Whether the attack gets a cleanup watchdog: anything a SIGKILLed
     /// supervisor would leave behind (files, stopped processes, workers in
     /// a cgroup) needs one.

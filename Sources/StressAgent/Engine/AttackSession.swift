@@ -129,13 +129,14 @@ final class AttackSession {
     /// Spawns this attack's cleanup watchdog (see `CleanupWatchdog`) in a
     /// session of its own and adds it to the record before the first write,
     /// so no moment passes with a record on disk and no watchdog for it.
-    func spawnWatchdog() async throws(AgentError) {
+    /// `allowance` is added to its grace (`AttackDriver.cleanupAllowance`).
+    func spawnWatchdog(allowance: Duration) async throws(AgentError) {
         let control: ControlPipe
         let process: ChildProcess
         do {
             let invocation = CleanupWatchdog(
                 attack: id, supervisor: record.supervisor,
-                until: realDeadline + UInt64(CleanupWatchdog.grace.seconds * 1e9), stateDirectory: environment.stateDirectory.string)
+                until: realDeadline + UInt64((CleanupWatchdog.grace + allowance).seconds * 1e9), stateDirectory: environment.stateDirectory.string)
             control = try ControlPipe()
             process = try await ChildProcess.spawn(
                 executable: environment.workerExecutable, arguments: invocation.arguments,

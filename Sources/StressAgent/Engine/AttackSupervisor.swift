@@ -60,7 +60,7 @@ public struct AttackSupervisor: Sendable {
         // (a watchdog whose supervisor dies before the write finds no record
         // and exits; nothing had been created).
         if driver.needsWatchdog {
-            try await session.spawnWatchdog()
+            try await session.spawnWatchdog(allowance: driver.cleanupAllowance)
         }
         if let controller = driver.cgroupController {
             session.planCgroup(controller: controller)

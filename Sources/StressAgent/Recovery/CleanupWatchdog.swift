@@ -25,7 +25,7 @@ import SystemPackage
 /// argument parser's cost.
 public struct CleanupWatchdog: Equatable, Sendable {
     /// How long after the attack's deadline a supervisor that has not said
-    /// `done` counts as hung.
+    /// `done` counts as hung (plus its driver's `cleanupAllowance`).
     public static let grace: Duration = .seconds(3)
 
     public struct Malformed: Error, CustomStringConvertible {
@@ -34,7 +34,8 @@ public struct CleanupWatchdog: Equatable, Sendable {
 
     public var attack: AttackID
     public var supervisor: ProcessIdentity
-    /// CLOCK_MONOTONIC nanoseconds: the deadline plus `grace`.
+    /// CLOCK_MONOTONIC nanoseconds: the deadline plus `grace` and the
+    /// attack's cleanup allowance.
     public var until: UInt64
     public var stateDirectory: String
 
@@ -82,7 +83,7 @@ public struct CleanupWatchdog: Equatable, Sendable {
             if line == "done" { return 0 }
         }
         let why = MonotonicClock.now() >= until
-            ? "its supervisor (\(supervisor)) had not finished \(Self.grace.humanReadable) after the deadline"
+            ? "its supervisor (\(supervisor)) had not finished \(Self.grace.humanReadable) (and its cleanup allowance) after the deadline"
             : "its supervisor (\(supervisor)) died"
         do {
             let environment = try AgentEnvironment(stateDirectory: FilePath(stateDirectory), workerExecutable: executable)
