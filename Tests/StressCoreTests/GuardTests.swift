@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Guards: the blast radius, enforced")
 struct GuardTests {
-    let rails = Guard(memoryFloorBytes: 256 << 20, diskFloorBytes: ["/data": 512 << 20], maxLoadAverage: 8)
+    let rails = Guard(memoryFloorBytes: 256 << 20, diskFloorBytes: ["/data": 512 << 20], maxLoadAverage: 8, maxIOPressure: 60)
 
     @Test func insideEveryFloorIsQuiet() {
         #expect(rails.check(Guard.Reading(memoryAvailableBytes: 1 << 30, diskAvailableBytes: ["/data": 1 << 30], loadAverage1: 2)) == nil)
@@ -15,6 +15,11 @@ struct GuardTests {
         #expect(memory.reason.contains("fell to 255 MiB, below the floor of 256 MiB"))
         #expect(rails.check(Guard.Reading(diskAvailableBytes: ["/data": 1 << 20]))?.name == "disk-floor")
         #expect(rails.check(Guard.Reading(loadAverage1: 8.5))?.name == "load-average")
+        let pressure = try #require(rails.check(Guard.Reading(ioPressure10: 61.25)))
+        #expect(pressure.name == "io-pressure")
+        #expect(pressure.reason.contains("rose to 61.25%, above 60.00%"))
+        #expect(rails.check(Guard.Reading(ioPressure10: 60)) == nil, "at the cap is allowed")
+        #expect(!Guard(maxIOPressure: 10).isEmpty && Guard(maxIOPressure: 10).watchesIOPressure)
     }
 
     @Test func exactlyAtTheFloorIsAllowed() {
@@ -57,7 +62,8 @@ struct GuardTests {
 
     @Test func describesEveryFloorForAReport() {
         #expect(rails.description
-            == "memory available above 256 MiB, free space on /data above 512 MiB, 1-minute load average at most 8.0")
+            == "memory available above 256 MiB, free space on /data above 512 MiB, 1-minute load average at most 8.0, "
+            + "I/O pressure (PSI some avg10) at most 60.00%")
         #expect(Guard().description == "none")
     }
 }

@@ -24,11 +24,12 @@ struct IOSpecTests {
     @Test func everyParameterReadsBackFromItsFlatAndJSONForms() throws {
         let spec = try spec([
             "path": "/data", "read": "70%", "block-size": "4K", "size": "64M", "workers": "4", "pattern": "sequential",
-            "iops": "2000", "buffered": "true",
+            "iops": "2000", "buffered": "true", "max-io-pressure": "60%",
         ])
         #expect(spec.parameters == .io(IOSpec(
             path: "/data", readShare: Percentage(fraction: 0.7), blockSize: ByteCount(bytes: 4096), size: ByteCount(bytes: 64 << 20),
-            workers: 4, pattern: .sequential, pace: .operationsPerSecond(2000), direct: false)))
+            workers: 4, pattern: .sequential, pace: .operationsPerSecond(2000), direct: false,
+            maxPressure: Percentage(fraction: 0.6))))
         #expect(try AttackSpec(kind: .io, parameters: spec.flatParameters) == spec)
         #expect(try JSONDecoder().decode(AttackSpec.self, from: JSONEncoder().encode(spec)) == spec)
         let paced = try self.spec(["path": "/data", "rate": "200M/s"])
@@ -62,6 +63,8 @@ struct IOSpecTests {
         (["path": "/d", "size": "64K", "workers": "2"], "size"),
         (["path": "/d", "size": "60G"], "size"),
         (["path": "/d", "buffered": "maybe"], "buffered"),
+        (["path": "/d", "max-io-pressure": "0%"], "max-io-pressure"),
+        (["path": "/d", "max-io-pressure": "101%"], "max-io-pressure"),
         (["path": "/d", "signal": "TERM"], "signal"),
     ])
     func badParameters(flags: [String: String], field: String) {

@@ -67,6 +67,28 @@ struct IOAttackEndToEndTests {
         expectCleanedUp(report, stressd)
     }
 
+    /// Its own load lifts the host's I/O pressure past a cap of 0.01 %
+    /// within a few seconds (PSI's avg10 moves every 2 s): the guard stops
+    /// it, names itself, and everything is undone.
+    @Test func theIOPressureGuardStopsTheLoad() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let result = try stressd.run([
+            "io", "--path", try target(stressd), "--size", "32M", "--block-size", "4K", "--max-io-pressure", "0.01%",
+            "--duration", "20s", "--json",
+        ])
+
+        #expect(result.status == 1, "\(result.stderr)")
+        let report = try decodeJSON(result.stdout)
+        let outcome = try #require(report["outcome"] as? [String: Any])
+        #expect(outcome["status"] as? String == "guard-tripped")
+        #expect(outcome["guard"] as? String == "io-pressure", "\(outcome)")
+        #expect((report["guards"] as? [String: Any])?["maxIOPressure"] as? Double == 0.01)
+        let loaded = try #require(try io(report)["loadSeconds"] as? Double)
+        #expect(loaded < 15, "stopped by the guard, not the deadline")
+        expectCleanedUp(report, stressd)
+    }
+
     @Test("bad io input is refused before anything starts", arguments: [
         (["--size", "4K", "--block-size", "4K", "--workers", "2"], "at least one block per worker"),
         (["--rate", "1M/s", "--iops", "5"], "not both"),

@@ -39,6 +39,7 @@ HOST_OR_POLICY = [
     r"without blocks to fill",
     r"is more than the .* free on",                    # disk size > room
     r"nothing to fill",
+    r"offers no I/O pressure",                         # io max-io-pressure on a kernel without PSI
     r"at least one block per worker",                  # io size vs block-size x workers
     r"longer than the duration",                       # interval > duration
     r"would leave",                                    # floors, again

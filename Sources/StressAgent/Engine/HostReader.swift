@@ -9,6 +9,7 @@ struct HostReader {
     let environment: AgentEnvironment
     let watchesMemory: Bool
     let watchesLoad: Bool
+    let watchesIOPressure: Bool
     /// Each disk floor's path and the directory the attack holds open for it.
     let watchedDirectories: [String: OpenDirectory]
     let watchedPaths: [String]
@@ -18,6 +19,7 @@ struct HostReader {
         self.environment = environment
         watchesMemory = `guard`.watchesMemory
         watchesLoad = `guard`.watchesLoad
+        watchesIOPressure = `guard`.watchesIOPressure
         watchedPaths = Array(`guard`.diskFloorBytes.keys)
         watchedDirectories = directories
     }
@@ -46,6 +48,16 @@ struct HostReader {
                 reading.loadAverage1 = try environment.procFS.loadAverage(through: held).one
             } catch {
                 reading.unreadable.append("load average: \(error)")
+            }
+        }
+        if watchesIOPressure {
+            do {
+                guard let pressure = try environment.procFS.pressure(.io, through: held) else {
+                    throw HostError.system(call: "open", path: environment.procFS.file("pressure/io").string, errno: .noSuchFileOrDirectory)
+                }
+                reading.ioPressure10 = pressure.some.avg10
+            } catch {
+                reading.unreadable.append("I/O pressure: \(error)")
             }
         }
         return reading

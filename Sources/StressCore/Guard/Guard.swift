@@ -10,11 +10,18 @@ public struct Guard: Codable, Hashable, Sendable {
     public var diskFloorBytes: [String: UInt64]
     /// The 1-minute load average must stay at or below this.
     public var maxLoadAverage: Double?
+    /// The host's I/O pressure (PSI `some` avg10, in percent) must stay at
+    /// or below this (`io --max-io-pressure`).
+    public var maxIOPressure: Double?
 
-    public init(memoryFloorBytes: UInt64? = nil, diskFloorBytes: [String: UInt64] = [:], maxLoadAverage: Double? = nil) {
+    public init(
+        memoryFloorBytes: UInt64? = nil, diskFloorBytes: [String: UInt64] = [:], maxLoadAverage: Double? = nil,
+        maxIOPressure: Double? = nil
+    ) {
         self.memoryFloorBytes = memoryFloorBytes
         self.diskFloorBytes = diskFloorBytes
         self.maxLoadAverage = maxLoadAverage
+        self.maxIOPressure = maxIOPressure
     }
 
     /// What the guard watches, read from the host at one instant. A value the
@@ -24,17 +31,20 @@ public struct Guard: Codable, Hashable, Sendable {
         public var memoryAvailableBytes: UInt64?
         public var diskAvailableBytes: [String: UInt64]
         public var loadAverage1: Double?
+        /// PSI io `some` avg10, in percent.
+        public var ioPressure10: Double?
         /// One line per watched value that could not be read ("memory
         /// available: open /proc/meminfo: too many open files").
         public var unreadable: [String]
 
         public init(
             memoryAvailableBytes: UInt64? = nil, diskAvailableBytes: [String: UInt64] = [:], loadAverage1: Double? = nil,
-            unreadable: [String] = []
+            ioPressure10: Double? = nil, unreadable: [String] = []
         ) {
             self.memoryAvailableBytes = memoryAvailableBytes
             self.diskAvailableBytes = diskAvailableBytes
             self.loadAverage1 = loadAverage1
+            self.ioPressure10 = ioPressure10
             self.unreadable = unreadable
         }
     }
@@ -47,7 +57,8 @@ public struct Guard: Codable, Hashable, Sendable {
 
     public var watchesMemory: Bool { memoryFloorBytes != nil }
     public var watchesLoad: Bool { maxLoadAverage != nil }
-    public var isEmpty: Bool { memoryFloorBytes == nil && diskFloorBytes.isEmpty && maxLoadAverage == nil }
+    public var watchesIOPressure: Bool { maxIOPressure != nil }
+    public var isEmpty: Bool { memoryFloorBytes == nil && diskFloorBytes.isEmpty && maxLoadAverage == nil && maxIOPressure == nil }
 
     /// The first floor the reading crosses, or nil if the host is inside all of them.
     public func check(_ reading: Reading) -> Trip? {
@@ -65,6 +76,11 @@ public struct Guard: Codable, Hashable, Sendable {
         }
         if let limit = maxLoadAverage, let load = reading.loadAverage1, load > limit {
             return Trip(name: "load-average", reason: "the 1-minute load average rose to \(load), above \(limit)")
+        }
+        if let limit = maxIOPressure, let pressure = reading.ioPressure10, pressure > limit {
+            return Trip(
+                name: "io-pressure",
+                reason: "the host's I/O pressure (PSI some avg10) rose to \(pressure.fixed(2))%, above \(limit.fixed(2))%")
         }
         return nil
     }
@@ -84,6 +100,9 @@ extension Guard: CustomStringConvertible {
         }
         if let maxLoadAverage {
             floors.append("1-minute load average at most \(maxLoadAverage)")
+        }
+        if let maxIOPressure {
+            floors.append("I/O pressure (PSI some avg10) at most \(maxIOPressure.fixed(2))%")
         }
         return floors.isEmpty ? "none" : floors.joined(separator: ", ")
     }

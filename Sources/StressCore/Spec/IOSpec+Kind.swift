@@ -5,11 +5,12 @@ extension IOSpec: AttackKindSpec {
     public static let raisableFloor: PolicyFloor? = .disk
     public static let lowersLoadAverageCap = false
     public static let parameterNames: Set<String> = [
-        "path", "read", "block-size", "size", "workers", "pattern", "rate", "iops", "buffered",
+        "path", "read", "block-size", "size", "workers", "pattern", "rate", "iops", "buffered", "max-io-pressure",
     ]
 
     /// `path`; `read` (the share of reads), `block-size`, `size` (the working
-    /// set), `workers`, `pattern`, at most one of `rate` and `iops`, `buffered`.
+    /// set), `workers`, `pattern`, at most one of `rate` and `iops`,
+    /// `buffered`, `max-io-pressure`.
     public init(parameters flat: FlatParameters) throws(InputError) {
         let path = try flat.required("path", kind: .io)
         guard path.hasPrefix("/") else {
@@ -45,7 +46,8 @@ extension IOSpec: AttackKindSpec {
             blockSize: try flat["block-size"].map { text throws(InputError) in try ByteCount(parsing: text, field: "block-size") }
                 ?? Self.defaultBlockSize,
             size: try flat["size"].map { text throws(InputError) in try ByteCount(parsing: text, field: "size") } ?? Self.defaultSize,
-            workers: workers, pattern: pattern, pace: pace, direct: !(try flat.flag("buffered")))
+            workers: workers, pattern: pattern, pace: pace, direct: !(try flat.flag("buffered")),
+            maxPressure: try flat["max-io-pressure"].map { text throws(InputError) in try Percentage(parsing: text, field: "max-io-pressure") })
     }
 
     public func write(to flat: inout FlatParameters) {
@@ -61,6 +63,7 @@ extension IOSpec: AttackKindSpec {
         case .operationsPerSecond(let iops): flat["iops"] = String(iops)
         }
         flat["buffered"] = direct ? nil : "true"
+        flat["max-io-pressure"] = maxPressure?.wireValue
     }
 
     public func validate(host: HostLimits, policy: SafetyPolicy, duration: Duration) throws(InputError) {

@@ -30,6 +30,8 @@ public struct IOSpec: Hashable, Sendable {
     /// O_DIRECT, bypassing the page cache (falls back to buffered I/O on a
     /// file system that refuses it, and the report says so).
     public var direct: Bool
+    /// Guard: the host's I/O pressure (PSI some avg10) never above this.
+    public var maxPressure: Percentage?
 
     public static let defaultBlockSize = ByteCount(bytes: 64 << 10)
     public static let defaultSize = ByteCount(bytes: 256 << 20)
@@ -40,7 +42,7 @@ public struct IOSpec: Hashable, Sendable {
     public init(
         path: String, readShare: Percentage = Percentage(fraction: 0), blockSize: ByteCount = Self.defaultBlockSize,
         size: ByteCount = Self.defaultSize, workers: Int = 1, pattern: Pattern = .random, pace: Pace = .unlimited,
-        direct: Bool = true
+        direct: Bool = true, maxPressure: Percentage? = nil
     ) {
         self.path = path
         self.readShare = readShare
@@ -50,6 +52,7 @@ public struct IOSpec: Hashable, Sendable {
         self.pattern = pattern
         self.pace = pace
         self.direct = direct
+        self.maxPressure = maxPressure
     }
 
     /// Each worker's file: the working set split evenly, in whole blocks.
@@ -91,6 +94,9 @@ public struct IOSpec: Hashable, Sendable {
         case .operationsPerSecond(let iops) where iops < 1 || iops > 10_000_000:
             throw .outOfRange(field: "iops", value: String(iops), allowed: "from 1 to 10000000")
         case .bytesPerSecond, .operationsPerSecond: break
+        }
+        if let maxPressure, maxPressure.fraction <= 0 || maxPressure.fraction > 1 {
+            throw .outOfRange(field: "max-io-pressure", value: maxPressure.description, allowed: "above 0% and at most 100%")
         }
         let floor = policy.diskFloorBytes(size: disk.sizeBytes)
         let workingSet = bytesPerWorker * UInt64(workers)

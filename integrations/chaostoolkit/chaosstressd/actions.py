@@ -42,6 +42,7 @@ __all__ = [
     "start_cpu",
     "start_memory",
     "start_disk",
+    "start_io",
     "kill_processes",
     "pause_processes",
     "stop_attacks",
@@ -405,6 +406,43 @@ def start_disk(
         "disk",
         _params(path=path, size=size, fill_to=fill_to, leave=leave,
                 include_reserved=include_reserved, floor=floor),
+        duration, lease, labels, targets, count, percentage, seed,
+        configuration, secrets,
+    )
+
+
+def start_io(
+    path: str,
+    read: str = None,
+    block_size: str = None,
+    size: str = None,
+    workers: int = None,
+    pattern: str = None,
+    rate: str = None,
+    iops: int = None,
+    buffered: bool = None,
+    floor: str = None,
+    duration: str = "60s",
+    lease: str = None,
+    labels: Dict[str, str] = None,
+    targets: List[str] = None,
+    count: int = None,
+    percentage: float = None,
+    seed: int = None,
+    configuration: Configuration = None,
+    secrets: Secrets = None,
+) -> Dict[str, Dict[str, Any]]:
+    """
+    Keep the disk of `path` busy (`stressd io`): `read` is the share of
+    reads ("70%", default writes only), `block_size` ("4K", default 64K),
+    `size` the working set (default 256M), `workers`, `pattern` ("random"
+    or "sequential"), at most one of `rate` ("200M/s") and `iops`;
+    direct I/O unless `buffered`; `floor` raises the free-space floor.
+    """
+    return start_attack(
+        "io",
+        _params(path=path, read=read, block_size=block_size, size=size, workers=workers, pattern=pattern,
+                rate=rate, iops=iops, buffered=buffered, floor=floor),
         duration, lease, labels, targets, count, percentage, seed,
         configuration, secrets,
     )

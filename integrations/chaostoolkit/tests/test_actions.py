@@ -176,6 +176,23 @@ def test_memory_and_disk_attacks_are_small_and_cleaned_up(labelled):
     assert list(fill.glob(".stressd-fill-*")) == []
 
 
+def test_an_io_load_reports_what_it_moved_and_is_cleaned_up(labelled):
+    labelled.start_labelled("a1")
+    conf = labelled.configuration()
+    folder = labelled.fill_dir()
+    out = actions.start_io(path=str(folder), read="50%", block_size="4K", size="8M", workers=2, iops=400,
+                           duration="20s", configuration=conf)
+    assert out["a1"]["accepted"]["kind"] == "io"
+    assert out["a1"]["accepted"]["workers"] == "2"
+    assert wait_for(lambda: list(folder.glob(".stressd-fill-io-*")), timeout=5)
+    time.sleep(1.5)  # let the workers lay out and report
+    report, = actions.stop_attacks(configuration=conf)["a1"]
+    assert report["io"]["requestedOperationsPerSecond"] == 400
+    assert report["io"]["readOperations"] > 0 and report["io"]["writeOperations"] > 0
+    assert report["cleanup"]["leftovers"] == []
+    assert list(folder.glob(".stressd-fill-*")) == []
+
+
 def test_pause_and_kill_a_process_of_our_own(labelled):
     labelled.start_labelled("a1")
     conf = labelled.configuration()
