@@ -10,6 +10,7 @@ extension FuzzTarget {
         parser("loadavg", "/proc/loadavg") { _ = try LoadAverage(parsing: $0) },
         parser("pressure", "/proc/pressure/* and a cgroup's *.pressure") { _ = try PressureStall(parsing: $0) },
         parser("mountinfo", "/proc/PID/mountinfo") { _ = try MountInfo(parsing: $0) },
+        parser("diskstats", "/proc/diskstats, 14 to 20 fields a line") { _ = try DiskStats(parsing: $0) },
         parser("pid-stat", "/proc/PID/stat, whose comm may hold spaces and parentheses") { _ = try ProcessStat(parsing: $0) },
         parser("pid-status", "/proc/PID/status") { _ = try ProcessStatus(parsing: $0) },
         parser("pid-cgroup", "/proc/PID/cgroup, v1, v2 and hybrid") { _ = try CgroupMembership(parsing: $0) },

@@ -13,6 +13,10 @@ extension FuzzTarget {
             let restored = stored.flatMap { try? JSONCoding.decoder.decode(LedgerRecord.self, from: $0) }
             try require(restored == record, "a record decoded from \(input.text) does not survive being written again")
         },
+        FuzzTarget("latency-histogram", "an I/O worker's latency histogram as it sends it up its report pipe") { input throws(Violation) in
+            guard let histogram = try? LatencyHistogram(text: input.text) else { return }
+            try require((try? LatencyHistogram(text: histogram.text)) == histogram, "histogram \(input.text) does not read back")
+        },
         FuzzTarget("worker-arguments", "`stressd worker` and `stressd watchdog` argv (NUL-separated)") { input throws(Violation) in
             let arguments = input.split(separator: 0, omittingEmptySubsequences: false).map { Array($0).text }
             if let worker = try? WorkerInvocation(parsing: arguments) {
