@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Randomized fault trials for stressd (issue 14).
 
-Each trial starts one small attack (cpu, mem, disk, pause or kill) through the
+Each trial starts one small attack (cpu, mem, disk, io, pause or kill) through the
 one-shot CLI or a `stressd serve` agent, injects one fault at a random moment
 (SIGKILL of the supervisor, the watchdog, both, or a worker; a full or
 read-only state directory; an expired lease; or none), does what a user would
@@ -54,14 +54,14 @@ FAULTS = [
 
 # Which attack kinds a fault makes sense for.
 KINDS_FOR = {
-    "kill-supervisor": ["cpu", "mem", "disk", "pause", "kill"],
-    "kill-watchdog": ["cpu", "mem", "disk", "pause"],
-    "kill-both": ["cpu", "mem", "disk", "pause"],
-    "kill-worker": ["cpu", "mem"],
-    "fill-statefs": ["cpu", "mem", "disk", "pause"],
-    "readonly-statefs": ["cpu", "mem", "disk", "pause"],
-    "lease-expire": ["cpu", "mem", "disk", "pause", "kill"],
-    "deadline": ["cpu", "mem", "disk", "pause", "kill"],
+    "kill-supervisor": ["cpu", "mem", "disk", "io", "pause", "kill"],
+    "kill-watchdog": ["cpu", "mem", "disk", "io", "pause"],
+    "kill-both": ["cpu", "mem", "disk", "io", "pause"],
+    "kill-worker": ["cpu", "mem", "io"],
+    "fill-statefs": ["cpu", "mem", "disk", "io", "pause"],
+    "readonly-statefs": ["cpu", "mem", "disk", "io", "pause"],
+    "lease-expire": ["cpu", "mem", "disk", "io", "pause", "kill"],
+    "deadline": ["cpu", "mem", "disk", "io", "pause", "kill"],
 }
 
 MIB = 1024 * 1024
@@ -149,6 +149,9 @@ class Trial:
         elif self.kind == "disk":
             self.params = {"size": self.rng.choice([1, 4, 8, 16, 32]),
                            "fs": self.rng.choice(["tmpfs", "rootfs"])}
+        elif self.kind == "io":
+            self.params = {"size": self.rng.choice([4, 8, 16]), "read": self.rng.choice([0, 50, 100]),
+                           "fs": self.rng.choice(["tmpfs", "rootfs"])}
         elif self.kind in ("pause", "kill"):
             self.params = {"select": self.rng.choice(["pid", "name"])}
         # The fault's moment, as a share of the duration after the start; one
@@ -218,7 +221,7 @@ class Trial:
         self.config = os.path.join(self.root, "stressd.toml")
         with open(self.config, "w") as f:
             f.write(CONFIG)
-        if self.kind == "disk":
+        if self.kind in ("disk", "io"):
             self.disk_dir = os.path.join(self.root, "disk")
             if self.params["fs"] == "tmpfs":
                 self.mount_tmpfs(self.disk_dir, str(DISKFS_SIZE), mode="0755")
@@ -267,6 +270,10 @@ class Trial:
         if self.kind == "disk":
             return ["disk", "--path", self.disk_dir, "--size", f"{self.params['size']}M", "--duration", d], \
                    {"kind": "disk", "path": self.disk_dir, "size": f"{self.params['size']}M", "duration": d}
+        if self.kind == "io":
+            size, read = f"{self.params['size']}M", f"{self.params['read']}%"
+            return ["io", "--path", self.disk_dir, "--size", size, "--block-size", "4K", "--read", read, "--duration", d], \
+                   {"kind": "io", "path": self.disk_dir, "size": size, "block-size": "4K", "read": read, "duration": d}
         sel = (["--pid", str(self.target["pid"])] if self.params["select"] == "pid"
                else ["--name", self.target["name"]])
         body = {"kind": self.kind, "duration": d}
@@ -752,6 +759,7 @@ def main(argv=None):
     ap.add_argument("--trials", type=int, default=200)
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--time-limit", type=float, default=28 * 60, help="stop starting trials after this many seconds")
+    ap.add_argument("--kind", help="run only the trials (of the seeds given) whose attack is of this kind")
     ap.add_argument("--json", help="write every trial's result here")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
@@ -763,6 +771,8 @@ def main(argv=None):
         print("fault trials need root (tmpfs mounts, cgroups)", file=sys.stderr)
         return 2
     seeds = [args.seed] if args.seed is not None else list(range(args.first_seed, args.first_seed + args.trials))
+    if args.kind:
+        seeds = [seed for seed in seeds if Trial(seed, binary).kind == args.kind]
     results = []
     t0 = time.monotonic()
     for seed in seeds:

@@ -53,7 +53,7 @@ __all__ = [
 logger = logging.getLogger("chaostoolkit")
 
 DEFAULT_LEASE = "10s"
-KINDS = ("cpu", "mem", "disk", "kill", "pause")
+KINDS = ("cpu", "mem", "disk", "io", "kill", "pause")
 #: the label of one start call, so a start that timed out can be undone
 CALL_LABEL = "stressd.chaostoolkit/call"
 
@@ -76,7 +76,7 @@ def start_attack(
     secrets: Secrets = None,
 ) -> Dict[str, Dict[str, Any]]:
     """
-    Start one attack of `kind` (cpu, mem, disk, kill, pause) on each selected
+    Start one attack of `kind` (cpu, mem, disk, io, kill, pause) on each selected
     agent. `parameters` are the flags of `stressd <kind>`, by their CLI names
     (`{"load": "30%", "cores": 1}`, `{"fill-to": "90%"}`), passed through
     as they are; the agent refuses what it does not know.
