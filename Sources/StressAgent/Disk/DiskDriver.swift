@@ -17,11 +17,9 @@ struct DiskDriver: AttackDriver {
     let sampleInterval: Duration = .milliseconds(100)
     /// Wall time one tick may spend writing zeros.
     let writeSliceNanoseconds: UInt64 = 80_000_000
-    /// `--path`, opened once before anything is recorded: the folder is
-    /// made in it and its free space read through it, so renaming it or a
-    /// link planted at its path later changes neither.
-    let parent: OpenDirectory
-    private let parentIdentity: FileIdentity
+    /// `--path` and the fill's folder in it; free space is read through it too.
+    let place: AttackFolder
+    var parent: OpenDirectory { place.parent }
 
     private var directory: FillDirectory?
     private var target: UInt64 = 0
@@ -37,24 +35,13 @@ struct DiskDriver: AttackDriver {
     init(spec: DiskSpec, policy: SafetyPolicy) throws(AgentError) {
         self.spec = spec
         self.policy = policy
-        do {
-            parent = try OpenDirectory.openCanonical(FilePath(spec.path))
-            parentIdentity = try parent.identity()
-        } catch {
-            throw .host(error)
-        }
+        place = try AttackFolder(path: spec.path)
     }
 
     var watchedDirectories: [String: OpenDirectory] { [spec.path: parent] }
 
-    private func folderName(_ session: AttackSession) -> String {
-        FillFolderRecord.folderName(for: session.id)
-    }
-
     func plan(_ session: AttackSession) {
-        let folder = FillFolderRecord(
-            path: parent.path.appending(folderName(session)).string, parent: parentIdentity, owner: geteuid())
-        session.plan { $0.fillDirectories.append(folder) }
+        place.plan(session)
     }
 
     mutating func start(_ session: AttackSession) async throws(AgentError) {
@@ -72,11 +59,7 @@ struct DiskDriver: AttackDriver {
         // --include-reserved *and* a floor of 0.
         let aboveFloor = now.availableBytes > floor ? now.availableBytes - floor : 0
         target = floor == 0 ? spec.targetBytes(now) : min(spec.targetBytes(now), aboveFloor)
-        do {
-            directory = try FillDirectory.create(in: parent, name: folderName(session))
-        } catch {
-            throw .host(error)
-        }
+        directory = try place.create(session)
         startInstant = MonotonicClock.now()
         try fillSome()
     }

@@ -21,9 +21,9 @@ struct IODriver: AttackDriver {
     /// discard); four times that, so a large one is not taken for a hang.
     var cleanupAllowance: Duration { .milliseconds(Int64(spec.bytesPerWorker >> 20) * Int64(spec.workers) * 4) }
     let sampleInterval: Duration = .milliseconds(250)
-    /// `--path`, opened once before anything is recorded (as a fill's).
-    let parent: OpenDirectory
-    private let parentIdentity: FileIdentity
+    /// `--path` and the working set's folder in it, as a fill's.
+    let place: AttackFolder
+    var parent: OpenDirectory { place.parent }
     private let procFS: ProcFS
 
     private var folder: FillDirectory?
@@ -41,12 +41,7 @@ struct IODriver: AttackDriver {
     init(spec: IOSpec, procFS: ProcFS) throws(AgentError) {
         self.spec = spec
         self.procFS = procFS
-        do {
-            parent = try OpenDirectory.openCanonical(FilePath(spec.path))
-            parentIdentity = try parent.identity()
-        } catch {
-            throw .host(error)
-        }
+        place = try AttackFolder(path: spec.path)
         var requestedBytes: UInt64?
         var requestedOperations: UInt64?
         switch spec.pace {
@@ -61,22 +56,12 @@ struct IODriver: AttackDriver {
 
     var watchedDirectories: [String: OpenDirectory] { [spec.path: parent] }
 
-    private func folderName(_ session: AttackSession) -> String {
-        FillFolderRecord.folderName(for: session.id)
-    }
-
     func plan(_ session: AttackSession) {
-        let record = FillFolderRecord(path: parent.path.appending(folderName(session)).string, parent: parentIdentity, owner: geteuid())
-        session.plan { $0.fillDirectories.append(record) }
+        place.plan(session)
     }
 
     mutating func start(_ session: AttackSession) async throws(AgentError) {
-        let folder: FillDirectory
-        do {
-            folder = try FillDirectory.create(in: parent, name: folderName(session))
-        } catch {
-            throw .host(error)
-        }
+        let folder = try place.create(session)
         self.folder = folder
         measurements.directory = folder.path.string
         deviceBefore = deviceCounters()

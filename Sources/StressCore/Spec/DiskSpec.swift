@@ -41,18 +41,7 @@ public struct DiskSpec: Hashable, Sendable {
     }
 
     func validate(disk: DiskCapacity?, policy: SafetyPolicy) throws(InputError) {
-        guard let disk else {
-            throw .rejected(field: "path", reason: "\(path) could not be examined; give an existing directory")
-        }
-        guard !disk.readOnly else {
-            throw .rejected(field: "path", reason: "\(path) is on a read-only file system; pick a writable one")
-        }
-        guard disk.sizeBytes > 0 else {
-            throw .rejected(field: "path", reason: """
-                \(path) is on a file system without blocks to fill (such as proc or sysfs); \
-                give a directory on a disk-backed one
-                """)
-        }
+        let disk = try DiskCapacity.writable(disk, path: path)
         if case .fillTo(let share) = amount, share.fraction <= 0 || share.fraction > 1 {
             throw .outOfRange(field: "fill-to", value: share.description, allowed: "from 1% to 100%")
         }

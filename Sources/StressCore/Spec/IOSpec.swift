@@ -62,15 +62,7 @@ public struct IOSpec: Hashable, Sendable {
     }
 
     func validate(disk: DiskCapacity?, policy: SafetyPolicy) throws(InputError) {
-        guard let disk else {
-            throw .rejected(field: "path", reason: "\(path) could not be examined; give an existing directory")
-        }
-        guard !disk.readOnly else {
-            throw .rejected(field: "path", reason: "\(path) is on a read-only file system; pick a writable one")
-        }
-        guard disk.sizeBytes > 0 else {
-            throw .rejected(field: "path", reason: "\(path) is on a file system without blocks (such as proc or sysfs); give a directory on a disk-backed one")
-        }
+        let disk = try DiskCapacity.writable(disk, path: path)
         guard readShare.fraction >= 0, readShare.fraction <= 1 else {
             throw .outOfRange(field: "read", value: readShare.description, allowed: "from 0% (all writes) to 100% (all reads)")
         }
