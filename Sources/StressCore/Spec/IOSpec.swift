@@ -68,7 +68,7 @@ public struct IOSpec: Hashable, Sendable {
         }
         guard blockSize.bytes >= 512, blockSize.bytes % 512 == 0, blockSize <= Self.maxBlockSize else {
             throw .outOfRange(
-                field: "block-size", value: blockSize.description,
+                field: "block-size", value: "\(blockSize.bytes) bytes",
                 allowed: "a multiple of 512 bytes from 512 to \(Self.maxBlockSize) (direct I/O moves whole sectors)")
         }
         guard (1...Self.maxWorkers).contains(workers) else {
