@@ -10,6 +10,11 @@ moved over its own load time (stressd's report, fio's JSON); the device's
 counters (/proc/diskstats, every process's I/O) over each run are printed
 beside it, as a check that the load reached the device.
 
+Unthrottled cases also run a floor (bench/io_floor.c): the same layout and
+one pread/pwrite per block with O_DIRECT in C, nothing timed per operation
+and no reporting, to tell stressd's own cost from what the device and the
+kernel give.
+
 Stop: deadline to every worker reaped and the working set deleted
 (`cleanup.reapMilliseconds`), beside its floor, `rm` of a written file of
 the same size on the same file system (freeing written blocks is the file
@@ -114,6 +119,24 @@ def run_fio(work, block, read, pattern, rate):
     return moved / seconds, lat
 
 
+FLOOR = []
+
+
+def run_floor(work, block, read, pattern, rate):
+    if not FLOOR:
+        binary = os.path.join(work, "io_floor")
+        subprocess.run(["cc", "-O2", "-o", binary, os.path.join(os.path.dirname(os.path.abspath(__file__)), "io_floor.c")], check=True)
+        FLOOR.append(binary)
+    target = os.path.join(work, "floor")
+    os.makedirs(target, exist_ok=True)
+    size = {"k": 1 << 10, "m": 1 << 20}[block[-1]] * int(block[:-1])
+    out = subprocess.run([FLOOR[0], target, str(SIZE_MIB << 20), str(size), str(read), pattern, str(SECONDS)],
+                         capture_output=True, text=True, timeout=SECONDS + 120)
+    if out.returncode != 0:
+        sys.exit(f"io_floor failed ({out.returncode}): {out.stderr}")
+    return float(out.stdout), None
+
+
 def run_stress_ng(work, block, read, pattern, rate):
     """Writes only, unpaced: --hdd's own options cannot say more."""
     target = os.path.join(work, "stress-ng")
@@ -158,6 +181,8 @@ def main():
             if only and only not in name:
                 continue
             tools = [("stressd", run_stressd), ("fio", run_fio)]
+            if rate is None:
+                tools.append(("C floor", run_floor))
             if read == 0 and rate is None:
                 tools.append(("stress-ng --hdd", run_stress_ng))
             results = {tool: [] for tool, _ in tools}
@@ -183,6 +208,8 @@ def main():
                 print(line)
             ratio = medians["stressd"] / medians["fio"]
             print(f"  stressd / fio    {ratio:.2f}x")
+            if "C floor" in medians:
+                print(f"  stressd / floor  {medians['stressd'] / medians['C floor']:.2f}x  (fio / floor {medians['fio'] / medians['C floor']:.2f}x)")
             if rate:
                 off = medians["stressd"] / (rate * 2**20) - 1
                 print(f"  stressd vs asked {off * 100:+.1f}% of {rate} MiB/s (target within 5%)")

@@ -378,13 +378,14 @@ ct rm -f /core 2>/dev/null || true
 
 # --- 3b. randomized trials: SIGSTOP the agent past its watchdog (issue 14) ---
 # Each trial starts a random attack through the API (a disk fill in a folder
-# of its own, a pause of a sleep this test started, cpu, or mem: at most
-# 64 MiB, 2 to 3 s), SIGSTOPs the agent's MainPID (and nothing else) at a
-# random moment of it, and waits for systemd's watchdog to abort the agent
-# and Restart= to bring it back. The moment it is back nothing may be left:
-# no worker, no `stressd watchdog`, no fill folder, no stopped process (the
-# victim runs again), no cgroup of the attack, no ledger record; the agent
-# is active under a new MainPID and answers the API. Each trial prints its
+# of its own, a pause of a sleep this test started, cpu, mem, or an I/O load
+# in a folder of its own: at most 64 MiB, 2 to 3 s), SIGSTOPs the agent's
+# MainPID (and nothing else) at a random moment of it, waits for systemd's
+# watchdog to abort the agent and Restart= to bring it back. The moment it
+# is back nothing may be left: no worker, no `stressd watchdog`, no fill
+# folder, no stopped process (the victim runs again), no cgroup of the
+# attack, no ledger record; the agent is active under a new MainPID and
+# answers the API. Each trial prints its
 # seed, what the stop caught and which layer undid the attack: its report's
 # undoneBy, the new agent's replay (recovered), or ExecStopPost's `stressd
 # cleanup`, which keeps no report (its line in the journal says).
@@ -427,11 +428,11 @@ leftovers() {
 
 declare -A layers=()
 sigstop_trial() { # sigstop_trial SEED
-    local seed=$1 name="sigstop-trial seed=$1" kinds=(disk pause cpu mem)
+    local seed=$1 name="sigstop-trial seed=$1" kinds=(disk pause cpu mem io)
     local kind duration_ms stop_ms size lock body what dir victim= resp id pid_before pid_after
     local restarts_before t0 t1 procs caught watchdog_pid left line layer report summary journal cursor
     RANDOM=$seed # every draw below is made in this shell (a subshell reseeds)
-    kind=${kinds[RANDOM % 4]}
+    kind=${kinds[RANDOM % ${#kinds[@]}]}
     duration_ms=$((2000 + RANDOM % 1001))
     stop_ms=$((RANDOM % (duration_ms - 200)))
     dir=/var/tmp/sigstop-trial-$seed
@@ -451,6 +452,11 @@ sigstop_trial() { # sigstop_trial SEED
         size=$((10 + RANDOM % 91))%
         what="cpu $size on 1 core"
         body="{\"kind\": \"cpu\", \"load\": \"$size\", \"cores\": 1"
+        ;;
+    io)
+        size=$((4 + RANDOM % 13))M
+        what="io $size of 4K blocks in $dir"
+        body="{\"kind\": \"io\", \"path\": \"$dir\", \"size\": \"$size\", \"block-size\": \"4K\", \"read\": \"50%\""
         ;;
     mem)
         size=$((8 + RANDOM % 57))M
