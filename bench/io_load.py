@@ -156,7 +156,7 @@ def run_stress_ng(work, block, read, pattern, rate):
 
 def rm_floor(work):
     """Milliseconds to delete a written working set: dd it (direct), sync, time the unlink."""
-    path = os.path.join(work, "floor")
+    path = os.path.join(work, "rm-floor")
     subprocess.run(["dd", "if=/dev/urandom", f"of={path}", "bs=1M", f"count={SIZE_MIB}", "oflag=direct", "status=none"], check=True)
     os.sync()
     start = time.monotonic()
