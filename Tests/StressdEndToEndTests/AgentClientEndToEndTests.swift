@@ -73,6 +73,18 @@ struct AgentClientEndToEndTests {
         #expect(host.status == 0 && host.stdout.hasPrefix("cpu:"))
     }
 
+    /// An I/O load through `--agent`: the agent's workers do it, the CLI
+    /// prints its report with the io section, and the folder is gone.
+    @Test func runsAnIOLoadOnTheAgent() async throws {
+        let agent = try await Agent()
+        defer { agent.finish() }
+        let run = try agent.client(["io", "--path", agent.target, "--size", "8M", "--block-size", "4K", "--iops", "200", "--duration", "2s"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("  achieved:  ") && run.stdout.contains("IOPS of 200 IOPS asked"), "\(run.stdout)")
+        #expect(run.stdout.contains("verified:  nothing left behind"), "\(run.stdout)")
+        #expect(agent.fills.isEmpty)
+    }
+
     @Test func floorsTravelAsARequestToTightenTheAgentsPolicy() async throws {
         let agent = try await Agent()
         defer { agent.finish() }
