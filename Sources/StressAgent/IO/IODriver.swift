@@ -85,9 +85,11 @@ struct IODriver: AttackDriver {
             }
             let worker = try await session.spawnWorker(.io(job), standardOutput: reports.childEnd, passing: folder.descriptor)
             reports.closeChildEnd()
+            // Side by side, so that `stop` after a failed start finds each
+            // spawned worker's slot.
             workers.append((worker, reports))
+            latest.append(IOWorkerReport())
         }
-        latest = Array(repeating: IOWorkerReport(), count: workers.count)
         for worker in workers { worker.process.control.send("go") }
         goInstant = MonotonicClock.now()
         lastSample = (goInstant, 0, 0)
