@@ -27,12 +27,12 @@ extension LatencyHistogram {
         let parts = text.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 2 else { throw malformed("two parts separated by one space") }
         let extremes = parts[0].split(separator: "/", omittingEmptySubsequences: false)
-        guard extremes.count == 2, let min = UInt64(digits: extremes[0]), let max = UInt64(digits: extremes[1]), min <= max
+        guard extremes.count == 2, let min = UInt64(decimalDigits: extremes[0]), let max = UInt64(decimalDigits: extremes[1]), min <= max
         else { throw malformed("MIN/MAX, decimal, MIN ≤ MAX") }
         var buckets: [(index: Int, count: UInt64)] = []
         for pair in parts[1].split(separator: ",", omittingEmptySubsequences: false) {
             let fields = pair.split(separator: ":", omittingEmptySubsequences: false)
-            guard fields.count == 2, let index = Int(decimalDigits: fields[0]), let count = UInt64(digits: fields[1]) else {
+            guard fields.count == 2, let index = Int(decimalDigits: fields[0]), let count = UInt64(decimalDigits: fields[1]) else {
                 throw malformed("INDEX:COUNT in decimal")
             }
             guard index < Self.bucketCount else { throw malformed("index below \(Self.bucketCount)") }
@@ -44,13 +44,5 @@ extension LatencyHistogram {
               Self.bucket(of: min) == first.index, Self.bucket(of: max) == last.index
         else { throw malformed("MIN in the first bucket, MAX in the last") }
         self.init(buckets: buckets, min: min, max: max)
-    }
-}
-
-extension UInt64 {
-    /// ASCII digits only, as `Int(decimalDigits:)`: no sign, nil on overflow.
-    fileprivate init?(digits text: Substring) {
-        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = UInt64(text) else { return nil }
-        self = value
     }
 }
