@@ -1,3 +1,4 @@
+import LinuxHost
 import StressAgent
 import Testing
 
@@ -13,11 +14,11 @@ struct WorkerInvocationTests {
             deadline: 3, parent: 4),
         WorkerInvocation(
             job: .io(IOWorkerJob(
-                fileName: "fill-0001", bytes: 1 << 20, blockBytes: 512, readFraction: 0, bytesPerSecond: 1 << 20, direct: false,
+                fileName: "fill-0001", bytes: 1 << 20, blockBytes: 512, readFraction: 0, pace: .bytesPerSecond(1 << 20), direct: false,
                 sequential: true, seed: .max)),
             deadline: 3, parent: 4),
         WorkerInvocation(
-            job: .io(IOWorkerJob(fileName: "fill-0002", bytes: 8192, blockBytes: 8192, readFraction: 1, operationsPerSecond: 50, direct: true, sequential: true, seed: 0)),
+            job: .io(IOWorkerJob(fileName: "fill-0002", bytes: 8192, blockBytes: 8192, readFraction: 1, pace: .operationsPerSecond(50), direct: true, sequential: true, seed: 0)),
             deadline: 3, parent: 4),
     ])
     func roundTrip(invocation: WorkerInvocation) throws {

@@ -74,8 +74,8 @@ struct IODriver: AttackDriver {
                 seed: generator.next())
             switch spec.pace {
             case .unlimited: break
-            case .bytesPerSecond(let rate): job.bytesPerSecond = max(rate.bytes / share, 1)
-            case .operationsPerSecond(let iops): job.operationsPerSecond = max(UInt64(iops) / share, 1)
+            case .bytesPerSecond(let rate): job.pace = .bytesPerSecond(max(rate.bytes / share, 1))
+            case .operationsPerSecond(let iops): job.pace = .operationsPerSecond(max(UInt64(iops) / share, 1))
             }
             let reports: ReportPipe
             do {
@@ -152,15 +152,15 @@ struct IODriver: AttackDriver {
         var io = measurements
         var latency = LatencyHistogram()
         for worker in latest {
-            io.readOperations += worker.readOperations
-            io.writeOperations += worker.writeOperations
-            io.readBytes += worker.readBytes
-            io.writtenBytes += worker.writtenBytes
-            latency.merge(worker.latency)
+            io.readOperations += worker.totals.readOperations
+            io.writeOperations += worker.totals.writeOperations
+            io.readBytes += worker.totals.readBytes
+            io.writtenBytes += worker.totals.writtenBytes
+            latency.merge(worker.totals.latency)
         }
         io.direct = !latest.isEmpty && latest.allSatisfy(\.direct)
         io.layoutSeconds = Double(latest.map(\.layoutNanoseconds).max() ?? 0) / 1e9
-        io.loadSeconds = Double(latest.map(\.elapsedNanoseconds).max() ?? 0) / 1e9
+        io.loadSeconds = Double(latest.map(\.totals.elapsedNanoseconds).max() ?? 0) / 1e9
         if io.loadSeconds > 0 {
             io.bytesPerSecond = Double(io.readBytes + io.writtenBytes) / io.loadSeconds
             io.operationsPerSecond = Double(io.readOperations + io.writeOperations) / io.loadSeconds

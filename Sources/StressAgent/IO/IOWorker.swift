@@ -44,8 +44,7 @@ public struct IOWorker {
         do {
             configuration = try IOLoad.Configuration(
                 fileName: job.fileName, workingSetBytes: job.bytes, blockBytes: job.blockBytes, readFraction: job.readFraction,
-                pace: job.bytesPerSecond.map { .bytesPerSecond($0) } ?? job.operationsPerSecond.map { .operationsPerSecond($0) },
-                directIO: job.direct, sequential: job.sequential, seed: job.seed)
+                pace: job.pace, directIO: job.direct, sequential: job.sequential, seed: job.seed)
         } catch {
             Self.complain("\(error)")
             return 2
@@ -65,12 +64,7 @@ public struct IOWorker {
         Self.send(report)
         do {
             _ = try load.run(until: deadline, report: { totals in
-                report.elapsedNanoseconds = totals.elapsedNanoseconds
-                report.readOperations = totals.readOperations
-                report.writeOperations = totals.writeOperations
-                report.readBytes = totals.readBytes
-                report.writtenBytes = totals.writtenBytes
-                report.latency = totals.latency
+                report.totals = totals
                 Self.send(report)
             })
         } catch {

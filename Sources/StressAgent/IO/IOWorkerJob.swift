@@ -1,3 +1,5 @@
+import LinuxHost
+
 /// What one `stressd worker io` process does: load one file of the attack's
 /// folder (its fd 3, opened by the supervisor) with blocks of `blockBytes`,
 /// a `readFraction` of them reads, at its share of the attack's pace.
@@ -7,24 +9,22 @@ public struct IOWorkerJob: Equatable, Sendable {
     public var bytes: UInt64
     public var blockBytes: Int
     public var readFraction: Double
-    /// At most one of the two: this worker's share of the attack's pace.
-    public var bytesPerSecond: UInt64?
-    public var operationsPerSecond: UInt64?
+    /// This worker's share of the attack's pace; nil: as fast as it goes.
+    public var pace: IOLoad.Pace?
     public var direct: Bool
     public var sequential: Bool
     /// Fixes the worker's offsets and its mix of reads and writes.
     public var seed: UInt64
 
     public init(
-        fileName: String, bytes: UInt64, blockBytes: Int, readFraction: Double, bytesPerSecond: UInt64? = nil,
-        operationsPerSecond: UInt64? = nil, direct: Bool, sequential: Bool, seed: UInt64
+        fileName: String, bytes: UInt64, blockBytes: Int, readFraction: Double, pace: IOLoad.Pace? = nil,
+        direct: Bool, sequential: Bool, seed: UInt64
     ) {
         self.fileName = fileName
         self.bytes = bytes
         self.blockBytes = blockBytes
         self.readFraction = readFraction
-        self.bytesPerSecond = bytesPerSecond
-        self.operationsPerSecond = operationsPerSecond
+        self.pace = pace
         self.direct = direct
         self.sequential = sequential
         self.seed = seed
@@ -35,8 +35,11 @@ public struct IOWorkerJob: Equatable, Sendable {
             "io", "--file", fileName, "--bytes", String(bytes), "--block-size", String(blockBytes),
             "--read", String(readFraction), "--seed", String(seed),
         ]
-        if let bytesPerSecond { arguments += ["--rate", String(bytesPerSecond)] }
-        if let operationsPerSecond { arguments += ["--iops", String(operationsPerSecond)] }
+        switch pace {
+        case .bytesPerSecond(let rate): arguments += ["--rate", String(rate)]
+        case .operationsPerSecond(let rate): arguments += ["--iops", String(rate)]
+        case nil: break
+        }
         if direct { arguments.append("--direct") }
         if sequential { arguments.append("--sequential") }
         return arguments
@@ -62,10 +65,11 @@ public struct IOWorkerJob: Equatable, Sendable {
         readFraction = fraction
         guard let seed = UInt64(try required("--seed")) else { throw WorkerInvocation.Malformed(description: "--seed is not a number") }
         self.seed = seed
-        bytesPerSecond = try take("--rate").map { text throws(WorkerInvocation.Malformed) in try number(text, "--rate") }
-        operationsPerSecond = try take("--iops").map { text throws(WorkerInvocation.Malformed) in try number(text, "--iops") }
-        if bytesPerSecond != nil, operationsPerSecond != nil {
-            throw WorkerInvocation.Malformed(description: "--rate and --iops are exclusive")
+        switch (try take("--rate"), try take("--iops")) {
+        case (nil, nil): pace = nil
+        case (let rate?, nil): pace = .bytesPerSecond(try number(rate, "--rate"))
+        case (nil, let iops?): pace = .operationsPerSecond(try number(iops, "--iops"))
+        case (_?, _?): throw WorkerInvocation.Malformed(description: "--rate and --iops are exclusive")
         }
         direct = flags.contains("--direct")
         sequential = flags.contains("--sequential")

@@ -1,26 +1,30 @@
+import LinuxHost
 import StressCore
 
 /// What an I/O worker has done so far, as the one line it writes to its
 /// stdout (a pipe to the supervisor) about every 100 ms:
-/// `io layout=NS elapsed=NS r=OPS w=OPS rb=BYTES wb=BYTES direct=1 lat=HISTOGRAM`.
-/// Totals, not deltas: a line the supervisor misses (it reads the last one
-/// when it looks) loses nothing.
+/// `io layout=NS elapsed=NS r=OPS w=OPS rb=BYTES wb=BYTES direct=1 lat=HISTOGRAM`:
+/// its run's `IOLoad.Totals`, with how long the layout took and whether
+/// the I/O is direct. Totals, not deltas: a line the supervisor misses (it
+/// reads the last one when it looks) loses nothing.
 struct IOWorkerReport: Equatable, Sendable {
     var layoutNanoseconds: UInt64 = 0
-    var elapsedNanoseconds: UInt64 = 0
-    var readOperations: UInt64 = 0
-    var writeOperations: UInt64 = 0
-    var readBytes: UInt64 = 0
-    var writtenBytes: UInt64 = 0
     var direct = false
-    var latency = LatencyHistogram()
+    var totals = IOLoad.Totals()
 
-    var operations: UInt64 { readOperations + writeOperations }
-    var bytes: UInt64 { readBytes + writtenBytes }
+    var operations: UInt64 { totals.readOperations + totals.writeOperations }
+    var bytes: UInt64 { totals.readBytes + totals.writtenBytes }
 
     var line: String {
-        "io layout=\(layoutNanoseconds) elapsed=\(elapsedNanoseconds) r=\(readOperations) w=\(writeOperations) "
-            + "rb=\(readBytes) wb=\(writtenBytes) direct=\(direct ? 1 : 0) lat=\(latency.text)\n"
+        "io layout=\(layoutNanoseconds) elapsed=\(totals.elapsedNanoseconds) r=\(totals.readOperations) "
+            + "w=\(totals.writeOperations) rb=\(totals.readBytes) wb=\(totals.writtenBytes) direct=\(direct ? 1 : 0) "
+            + "lat=\(totals.latency.text)\n"
+    }
+
+    init(layoutNanoseconds: UInt64 = 0, direct: Bool = false, totals: IOLoad.Totals = IOLoad.Totals()) {
+        self.layoutNanoseconds = layoutNanoseconds
+        self.direct = direct
+        self.totals = totals
     }
 
     /// Reads `line` back; nil for anything else (a worker's line cut short).
@@ -30,32 +34,23 @@ struct IOWorkerReport: Equatable, Sendable {
         guard parts.count == 2 else { return nil }
         let fields = parts[0].split(separator: " ")
         guard fields.first == "io", fields.count == 8 else { return nil }
-        var values: [Substring: Substring] = ["lat": parts[1]]
+        var values: [Substring: Substring] = [:]
         for field in fields.dropFirst() {
             guard let equals = field.firstIndex(of: "=") else { return nil }
             values[field[..<equals]] = field[field.index(after: equals)...]
         }
-        func number(_ name: Substring) -> UInt64? { values[name].flatMap { UInt64($0) } }
+        func number(_ name: Substring) -> UInt64? { values[name].flatMap { UInt64(decimalDigits: $0) } }
+        var totals = IOLoad.Totals()
         guard let layout = number("layout"), let elapsed = number("elapsed"), let reads = number("r"), let writes = number("w"),
               let readBytes = number("rb"), let writtenBytes = number("wb"), let direct = number("direct"),
-              let latency = values["lat"].flatMap({ try? LatencyHistogram(text: String($0)) })
+              let latency = try? LatencyHistogram(text: String(parts[1]))
         else { return nil }
-        self.init(
-            layoutNanoseconds: layout, elapsedNanoseconds: elapsed, readOperations: reads, writeOperations: writes,
-            readBytes: readBytes, writtenBytes: writtenBytes, direct: direct == 1, latency: latency)
-    }
-
-    init(
-        layoutNanoseconds: UInt64 = 0, elapsedNanoseconds: UInt64 = 0, readOperations: UInt64 = 0, writeOperations: UInt64 = 0,
-        readBytes: UInt64 = 0, writtenBytes: UInt64 = 0, direct: Bool = false, latency: LatencyHistogram = LatencyHistogram()
-    ) {
-        self.layoutNanoseconds = layoutNanoseconds
-        self.elapsedNanoseconds = elapsedNanoseconds
-        self.readOperations = readOperations
-        self.writeOperations = writeOperations
-        self.readBytes = readBytes
-        self.writtenBytes = writtenBytes
-        self.direct = direct
-        self.latency = latency
+        totals.elapsedNanoseconds = elapsed
+        totals.readOperations = reads
+        totals.writeOperations = writes
+        totals.readBytes = readBytes
+        totals.writtenBytes = writtenBytes
+        totals.latency = latency
+        self.init(layoutNanoseconds: layout, direct: direct == 1, totals: totals)
     }
 }
