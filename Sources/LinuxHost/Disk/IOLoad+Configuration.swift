@@ -11,8 +11,9 @@ extension IOLoad {
     /// What one I/O worker does, checked once here so the loop never meets a
     /// value that makes no sense (a zero block, a fraction of 1.5).
     public struct Configuration: Hashable, Sendable {
-        /// The largest block: one aligned buffer of it is allocated.
-        public static let maxBlockBytes = 64 << 20
+        /// The largest block (an `io` attack's own bound): one aligned
+        /// buffer of it is allocated.
+        public static let maxBlockBytes = Int(IOSpec.maxBlockSize.bytes)
 
         /// The file made in the load's directory; one plain name.
         public let fileName: String
@@ -42,7 +43,7 @@ extension IOLoad {
                 throw .malformed(field: "file", value: fileName, expected: "one plain file name")
             }
             guard blockBytes > 0, blockBytes % 512 == 0, blockBytes <= Self.maxBlockBytes else {
-                throw .outOfRange(field: "block-size", value: String(blockBytes), allowed: "a multiple of 512 bytes, at most 64 MiB")
+                throw .outOfRange(field: "block-size", value: String(blockBytes), allowed: "a multiple of 512 bytes, at most \(IOSpec.maxBlockSize)")
             }
             guard workingSetBytes >= UInt64(blockBytes) else {
                 throw .outOfRange(field: "working-set", value: String(workingSetBytes), allowed: "at least one block (\(blockBytes) bytes)")
