@@ -43,8 +43,7 @@ struct DiskCommand: AsyncParsableCommand {
     @Flag(name: .customLong("include-reserved"), help: "Count root's reserved blocks as fillable (only reachable with --floor 0).")
     var includeReserved = false
 
-    @Option(help: ArgumentHelp("Guard: never let free space fall below this (size or %; default: the larger of 512M and 2%). With --agent: may only raise the agent's floor.", valueName: "size"))
-    var floor: String?
+    @OptionGroup var diskFloor: DiskFloorOption
 
     @OptionGroup var options: AttackOptions
 
@@ -55,9 +54,7 @@ struct DiskCommand: AsyncParsableCommand {
         parameters["leave"] = leave
         parameters["include-reserved"] = includeReserved ? "true" : nil
         try await options.launch(kind: .disk, parameters: parameters) { policy throws(InputError) in
-            if let floor {
-                policy.diskFloor = try SizeOrShare(parsing: floor, field: "floor")
-            }
+            try diskFloor.apply(to: &policy)
         }
     }
 }

@@ -59,8 +59,7 @@ struct IOCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-io-pressure"), help: ArgumentHelp("Guard: stop if the host's I/O pressure (PSI some avg10, a 10 s average) rises above this: 60%.", valueName: "percent"))
     var maxIOPressure: String?
 
-    @Option(help: ArgumentHelp("Guard: never let free space fall below this (size or %; default: the larger of 512M and 2%). With --agent: may only raise the agent's floor.", valueName: "size"))
-    var floor: String?
+    @OptionGroup var diskFloor: DiskFloorOption
 
     @OptionGroup var options: AttackOptions
 
@@ -76,9 +75,7 @@ struct IOCommand: AsyncParsableCommand {
         parameters["buffered"] = buffered ? "true" : nil
         parameters["max-io-pressure"] = maxIOPressure
         try await options.launch(kind: .io, parameters: parameters) { policy throws(InputError) in
-            if let floor {
-                policy.diskFloor = try SizeOrShare(parsing: floor, field: "floor")
-            }
+            try diskFloor.apply(to: &policy)
         }
     }
 }
