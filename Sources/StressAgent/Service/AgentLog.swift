@@ -65,12 +65,18 @@ struct AgentLog: Sendable {
 
     /// The end of an attack: how it ended and whether cleanup was verified
     /// (error when something was left behind), after a line of its own
-    /// when a guard stopped it.
+    /// when a guard or an abort condition stopped it.
     func ended(_ report: AttackReport) {
         var metadata = Self.attack(report.id, kind: report.spec.kind)
-        if case .guardTripped(let name, let reason) = report.outcome {
+        switch report.outcome {
+        case .guardTripped(let name, let reason):
             logger.warning("guard tripped", metadata: metadata.merging(["guard": "\(name)", "reason": "\(reason)"]) { $1 })
             metadata["guard"] = "\(name)"
+        case .aborted(let condition, let reason):
+            logger.warning("abort condition failed", metadata: metadata.merging(["condition": "\(condition)", "reason": "\(reason)"]) { $1 })
+            metadata["condition"] = "\(condition)"
+        case .completed, .stopped, .oomKilled, .failed:
+            break
         }
         metadata["outcome"] = "\(report.outcome.status)"
         metadata["reason"] = report.outcome.reason.map { "\($0)" }

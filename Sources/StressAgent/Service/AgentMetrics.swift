@@ -25,7 +25,7 @@ public struct AgentMetrics: Sendable {
             leaseExpiries += 1
         case .guardTripped(let name, _):
             guardTrips[name, default: 0] += 1
-        case .completed, .stopped, .oomKilled, .failed:
+        case .completed, .stopped, .aborted, .oomKilled, .failed:
             break
         }
         attacksTotal[KindOutcome(kind: report.spec.kind.rawValue, outcome: report.outcome.status), default: 0] += 1

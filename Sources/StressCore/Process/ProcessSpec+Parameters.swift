@@ -6,19 +6,7 @@ extension ProcessSpec {
 
     /// One selector and one pick.
     init(parameters flat: FlatParameters) throws(InputError) {
-        let selectors: [ProcessSelector] = try [
-            flat["name"].map { .name($0) },
-            flat["match"].map { text throws(InputError) -> ProcessSelector in .match(try CommandLinePattern(text)) },
-            flat["pid"].map { text throws(InputError) -> ProcessSelector in
-                guard let pid = Int32(text) else { throw .malformed(field: "pid", value: text, expected: "a process id") }
-                return .pid(pid)
-            },
-            flat["unit"].map { .unit($0) },
-            flat["cgroup"].map { .cgroup($0) },
-        ].compactMap { $0 }
-        guard selectors.count == 1, let selector = selectors.first else {
-            throw .rejected(field: "name", reason: "give exactly one of --name, --match, --pid, --unit or --cgroup")
-        }
+        let selector = try ProcessSelector(parameters: flat)
         var picks: [String] = []
         for name in ["all", "oldest", "newest"] where try flat.flag(name) {
             picks.append(name)
@@ -45,13 +33,7 @@ extension ProcessSpec {
     }
 
     func write(to flat: inout FlatParameters) {
-        switch selector {
-        case .name(let name): flat["name"] = name
-        case .match(let pattern): flat["match"] = pattern.source
-        case .pid(let pid): flat["pid"] = String(pid)
-        case .unit(let unit): flat["unit"] = unit
-        case .cgroup(let path): flat["cgroup"] = path
-        }
+        selector.write(to: &flat)
         switch pick {
         case .random(let count): flat["count"] = String(count)
         case .all: flat["all"] = "true"

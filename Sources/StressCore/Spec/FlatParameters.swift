@@ -39,10 +39,14 @@ public struct FlatParameters: Hashable, Sendable, CustomStringConvertible {
     /// Refuses names the kind does not know, so a typo in an API request is
     /// an error rather than a silently ignored setting.
     public func rejectUnknown(allowed: Set<String>, kind: AttackKind) throws(InputError) {
+        try rejectUnknown(allowed: allowed, of: "a \(kind.rawValue) attack")
+    }
+
+    /// The same for anything else read from flat parameters (`an http condition`).
+    public func rejectUnknown(allowed: Set<String>, of owner: String) throws(InputError) {
         if let unknown = values.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw .rejected(
-                field: unknown,
-                reason: "not a parameter of a \(kind.rawValue) attack (known: \(allowed.sorted().joined(separator: ", ")))")
+                field: unknown, reason: "not a parameter of \(owner) (known: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 }
