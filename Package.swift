@@ -47,7 +47,10 @@ let package = Package(
         ),
         .target(
             name: "StressAgent",
-            dependencies: ["StressCore", "LinuxHost", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "StressCore", "LinuxHost", "OneShotNetwork", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         // logfmt lines on stderr: `stressd serve`'s log outside the journal.
         .target(name: "Logfmt", dependencies: [.product(name: "Logging", package: "swift-log")]),
@@ -70,12 +73,23 @@ let package = Package(
             // OpenAPI document with no file to install beside it.
             resources: [.embedInCode("openapi.yaml")]
         ),
+        // One HTTP request or TCP connection over a fresh connection, on NIO:
+        // the client's calls to an agent and the agent's abort conditions.
+        .target(
+            name: "OneShotNetwork",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // The API from the other side, for `--agent URL`: a few lines of NIO.
         // Its wire types are StressCore's (API/): a client links no engine.
         .target(
             name: "StressClient",
             dependencies: [
-                "StressCore",
+                "StressCore", "OneShotNetwork",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -15,6 +15,9 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     case noMatch(String)
     /// Input that is only found wrong by looking at the host (exit 2).
     case input(InputError)
+    /// An abort condition fails before the attack starts: the system is not
+    /// in its steady state, so nothing is attacked (exit 2, HTTP 422).
+    case notSteady(condition: String, detail: String)
 
     public var description: String {
         switch self {
@@ -34,6 +37,9 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
             return message
         case .input(let error):
             return error.description
+        case .notSteady(let condition, let detail):
+            return "not started: the system is not in its steady state, so an experiment on it would prove nothing: "
+                + "the condition '\(condition)' fails now (\(detail)); fix the service or the condition, then try again"
         }
     }
 }

@@ -25,11 +25,14 @@ public struct AgentClient: Sendable {
         }
     }
 
-    /// Starts an attack from the CLI's flat parameters (`kind` included);
-    /// with a lease, it stops unless `renewLease` comes in time.
-    public func start(_ parameters: FlatParameters, lease: Duration? = nil) async throws(ClientError) -> AgentAttack {
-        var body = parameters.values
-        if let lease { body["lease"] = lease.humanReadable }
+    /// Starts an attack from the CLI's flat parameters (`kind` included)
+    /// and its abort conditions; with a lease, it stops unless `renewLease`
+    /// comes in time.
+    public func start(
+        _ parameters: FlatParameters, abortConditions: [AbortCondition] = [], lease: Duration? = nil
+    ) async throws(ClientError) -> AgentAttack {
+        var body = AttackRequestBody(parameters: parameters, abortConditions: abortConditions)
+        if let lease { body.parameters["lease"] = lease.humanReadable }
         return try await call(.POST, "/v1/attacks", body: body)
     }
 
@@ -82,7 +85,7 @@ public struct AgentClient: Sendable {
     }
 
     private func call<Answer: Decodable>(
-        _ method: HTTPMethod, _ path: String, body: [String: String]? = nil
+        _ method: HTTPMethod, _ path: String, body: AttackRequestBody? = nil
     ) async throws(ClientError) -> Answer {
         let encoded: [UInt8]?
         do {

@@ -28,6 +28,8 @@ public struct APIError: Error, HTTPResponseError {
             self.init(.unprocessableContent, title: "invalid attack", detail: input.description, field: input.field)
         case .noMatch(let message):
             self.init(.unprocessableContent, title: "no target", detail: message, field: "selector")
+        case .notSteady:
+            self.init(.unprocessableContent, title: "not in steady state", detail: error.description, field: AbortCondition.field)
         case .unknownAttack:
             self.init(.notFound, title: "unknown attack", detail: error.description)
         case .unknownReport:

@@ -25,6 +25,18 @@ struct AttackOptions: ParsableArguments {
         valueName: "key=value"))
     var labels: [String] = []
 
+    @Option(name: .customLong("abort-unless"), help: ArgumentHelp(
+        """
+        Stop the attack (outcome aborted, exit 1) when this stops holding, and refuse to start (exit 2) \
+        unless it holds now. Repeatable. One of: 'http URL [status=200-299] [latency=300ms]', \
+        'tcp HOST:PORT [latency=100ms]', 'pressure cpu|memory|io some=P|full=P [unit=U|cgroup=PATH]', \
+        'process NAME|match=RE|unit=U|cgroup=PATH [min=N]', 'prometheus URL QUERY [min=X] [max=Y]'; \
+        each also takes every=1s (100ms to 60s) and misses=1 (failures in a row that abort), \
+        and http, tcp and prometheus timeout=1s.
+        """,
+        valueName: "condition"))
+    var abortUnless: [String] = []
+
     @OptionGroup var state: StateOptions
 
     @OptionGroup var remote: AgentOptions
@@ -42,9 +54,11 @@ struct AttackOptions: ParsableArguments {
         let labels = try AttackLabels(pairs: labels, field: "label")
         if !labels.isEmpty { flat["labels"] = labels.description }
         let spec = try AttackSpec(kind: kind, parameters: flat)
+        let conditions = try abortUnless.map { line throws(InputError) in try AbortCondition(line: line) }
         if let client = try remote.client() {
             var flagged = SafetyPolicy.default
             try adjust(&flagged)
+            flagged.abortConditions = conditions
             try await launchRemotely(kind: kind, parameters: flat, client: client, dryRun: dryRun, flagged: flagged)
             return
         }
@@ -54,6 +68,7 @@ struct AttackOptions: ParsableArguments {
             policy.maxDuration = try Duration.parse(maxDuration, field: "max-duration")
         }
         try adjust(&policy)
+        policy.abortConditions += conditions
         let admission = try await AttackAdmission(spec, policy: policy) { () throws(HostError) in try HostObserver().limits() }
         let limits = admission.limits
         if dryRun, let targets = admission.targets, let survey = admission.survey {
@@ -86,7 +101,8 @@ struct AttackOptions: ParsableArguments {
     /// from here. The safety policy is the agent's own: `--floor` and
     /// `--max-load-avg` (`flagged` holds what they set) go along as a request
     /// to make it stricter for this attack, which the agent refuses if it
-    /// would loosen it; `--max-duration` has nothing to tighten there (the
+    /// would loosen it, and `--abort-unless` conditions are added to the
+    /// agent's own; `--max-duration` has nothing to tighten there (the
     /// duration is the request's own) and is refused rather than ignored.
     private func launchRemotely(
         kind: AttackKind, parameters: FlatParameters, client: AgentClient, dryRun: Bool, flagged: SafetyPolicy
@@ -97,7 +113,8 @@ struct AttackOptions: ParsableArguments {
         var request = parameters
         StricterPolicy(floor: flagged.memoryFloor ?? flagged.diskFloor, maxLoadAverage: flagged.maxLoadAverage)
             .write(to: &request)
-        let result = try await RemoteAttack(client: client).run(kind: kind, parameters: request)
+        let result = try await RemoteAttack(client: client).run(
+            kind: kind, parameters: request, abortConditions: flagged.abortConditions)
         try finish(result, keeper: .agent(client.endpoint.description))
     }
 

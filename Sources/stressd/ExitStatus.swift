@@ -15,8 +15,9 @@ enum ExitStatus {
     static let usage: Int32 = 2
 
     static let helpText = """
-        Exit codes: 0 done; 1 the attack failed, a guard tripped or cleanup \
-        left something (see the report); 2 bad usage or input, nothing started.
+        Exit codes: 0 done; 1 the attack failed, a guard tripped, an abort \
+        condition failed or cleanup left something (see the report); 2 bad \
+        usage or input, or the system not in its steady state: nothing started.
         """
 
     /// Prints the error the way users need it and returns the exit code.
@@ -28,6 +29,9 @@ enum ExitStatus {
         case let error as AttackFailed:
             return error.code
         case AgentError.input(let error):
+            printError("error: \(error)")
+            return usage
+        case AgentError.notSteady:
             printError("error: \(error)")
             return usage
         case let error as AgentError:

@@ -15,10 +15,10 @@ struct RemoteAttack {
 
     /// Starts the attack, shows its progress, stops it on SIGINT, SIGTERM
     /// or SIGHUP, and returns its report once the agent has cleaned up.
-    func run(kind: AttackKind, parameters: FlatParameters) async throws -> AttackReport {
+    func run(kind: AttackKind, parameters: FlatParameters, abortConditions: [AbortCondition]) async throws -> AttackReport {
         var flat = parameters
         flat["kind"] = kind.rawValue
-        let started = try await client.start(flat, lease: Self.lease)
+        let started = try await client.start(flat, abortConditions: abortConditions, lease: Self.lease)
         let duration = started.spec?.duration ?? .zero
         terminal.note("\(started.id) on \(client.endpoint): \(parameters); Ctrl-C stops it")
         let clock = ContinuousClock()

@@ -115,6 +115,16 @@ public final class OpenDirectory {
         return FileIdentity(info)
     }
 
+    /// The text of the file `name` here (a kernel file such as
+    /// `cpu.pressure`), refusing a link, up to `limit` bytes.
+    public func readText(_ name: String, limit: Int = 64 << 10) throws(HostError) -> String {
+        let fd = openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw .system(call: "open", path: child(name), errno: Errno(rawValue: Glibc.errno)) }
+        let file = FileDescriptor(rawValue: fd)
+        defer { try? file.close() }
+        return String(decoding: try TextFile.readBytes(from: file, path: path.appending(name), limit: limit), as: UTF8.self)
+    }
+
     /// Names in this directory, without `.` and `..`.
     public func entries() throws(HostError) -> [String] {
         let copy = openat(descriptor, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -17,6 +17,11 @@ public enum TextFile {
             throw .system(call: "open", path: path.string, errno: error as? Errno ?? .ioError)
         }
         defer { try? fd.close() }
+        return try readBytes(from: fd, path: path, limit: limit)
+    }
+
+    /// The same from a descriptor already open; `path` names it in errors.
+    public static func readBytes(from fd: FileDescriptor, path: FilePath, limit: Int) throws(HostError) -> [UInt8] {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 << 10)
         while result.count < limit {

@@ -6,7 +6,9 @@ import StressCore
 /// the safety policy made stricter by the request, the spec checked against
 /// both, a lease longer than nothing, and for kill and pause a survey of the
 /// processes the selector reaches, so that bad input and a selector with no
-/// target are refused before any process is touched. Nothing is created.
+/// target are refused before any process is touched; and last, every abort
+/// condition is checked once (`SteadyState`): a system not in its steady
+/// state is not attacked. Nothing is created.
 /// What is running already (the agent's capacity, fills on one file
 /// system) is the caller's to check: only the agent runs several attacks.
 public struct AttackAdmission: Sendable {
@@ -50,6 +52,7 @@ public struct AttackAdmission: Sendable {
         } else {
             survey = nil
         }
+        try await SteadyState.require(policy.abortConditions, on: ProbeHost())
         self.spec = spec
         self.limits = limits
     }

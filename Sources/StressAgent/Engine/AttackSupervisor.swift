@@ -76,25 +76,37 @@ public struct AttackSupervisor: Sendable {
         let reader = HostReader(environment: environment, guard: guardRails, directories: driver.watchedDirectories)
         var timeline = [reader.sample(elapsed: 0)]
 
-        var outcome: AttackOutcome
-        var stopInstant: UInt64
-        do {
-            try session.createPlannedCgroup()
-            try await driver.start(session)
-            (outcome, stopInstant) = await supervise(&driver, session: session, reader: reader, timeline: &timeline, progress: progress)
-        } catch {
-            outcome = .failed(reason: error.description)
-            stopInstant = MonotonicClock.now()
+        let watch = AbortWatch(
+            conditions: policy.abortConditions, host: ProbeHost(procFS: environment.procFS, cgroupFS: environment.cgroupFS),
+            clock: clock, start: session.startInstant)
+        let (outcome, cleanup) = await withTaskGroup(of: Void.self) { group in
+            var outcome: AttackOutcome
+            var stopInstant: UInt64
+            do throws(AgentError) {
+                try session.createPlannedCgroup()
+                try await driver.start(session)
+                // The conditions are watched once the attack is under way:
+                // their first look is its first instant.
+                group.addTask { await watch.run(stop: stop) }
+                (outcome, stopInstant) = await supervise(&driver, session: session, reader: reader, timeline: &timeline, progress: progress)
+            } catch {
+                outcome = .failed(reason: error.description)
+                stopInstant = MonotonicClock.now()
+            }
+            group.cancelAll()
+            driver.stop(session)
+            let reapMilliseconds = Double(MonotonicClock.now() &- stopInstant) / 1e6
+            return (outcome, undo(session.record, reapMilliseconds: reapMilliseconds, driver: driver.undone))
         }
-        driver.stop(session)
-        let reapMilliseconds = Double(MonotonicClock.now() &- stopInstant) / 1e6
-        let cleanup = undo(session.record, reapMilliseconds: reapMilliseconds, driver: driver.undone)
         timeline.append(reader.sample(elapsed: session.elapsed))
 
         var report = AttackReport(
             id: id, spec: spec, startedAt: session.record.startedAt, endedAt: Date(), outcome: outcome,
             guards: guardRails, timeline: timeline, cleanup: cleanup)
         driver.measurements(into: &report)
+        if !watch.conditions.isEmpty {
+            report.abortConditions = watch.timelines
+        }
         // Saved before the record goes: a supervisor killed in between leaves
         // a report that says it undid the attack, and the record for the
         // watchdog, whose undo then finds nothing left and keeps that report.
@@ -125,7 +137,8 @@ public struct AttackSupervisor: Sendable {
         "ledger record \(environment.ledger.path(of: id)) kept for `stressd cleanup`"
     }
 
-    /// Waits for the deadline, a stop request or a guard trip, ticking the
+    /// Waits for the deadline, a stop request (an abort condition's breach
+    /// among them) or a guard trip, ticking the
     /// driver in between, all on `clock`. Returns how it ended and the
     /// CLOCK_MONOTONIC instant the end was decided (the deadline itself,
     /// the signal's arrival, the breach seen), which cleanup's latency is
@@ -146,8 +159,8 @@ public struct AttackSupervisor: Sendable {
             if wake > now {
                 await session.stop.sleep(for: wake - now, on: clock)
             }
-            if Task.isCancelled || session.stop.requestedReason != nil {
-                return (.stopped(reason: session.stop.requestedReason ?? "cancelled"), session.stop.requestedAt ?? MonotonicClock.now())
+            if Task.isCancelled || session.stop.requestedOutcome != nil {
+                return (session.stop.requestedOutcome ?? .stopped(reason: "cancelled"), session.stop.requestedAt ?? MonotonicClock.now())
             }
             if session.isPastDeadline { return (.completed, min(MonotonicClock.now(), session.realDeadline)) }
             if !rails.isEmpty, clock.now() >= nextGuard {

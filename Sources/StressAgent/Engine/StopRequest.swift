@@ -1,13 +1,15 @@
 import LinuxHost
+import StressCore
 import Synchronization
 
 /// Why and when an attack was asked to end early: from a signal handler,
-/// `stressd stop`, or (later) the API. The supervisor's waits end the
+/// `stressd stop`, the API, a lease, or an abort condition that failed
+/// (which ends it with its own outcome). The supervisor's waits end the
 /// moment a stop is requested, so one request stops one attack at once
 /// without cancelling anything else.
 public final class StopRequest: Sendable {
     private struct State {
-        var request: (reason: String, at: UInt64)?
+        var request: (outcome: AttackOutcome, at: UInt64)?
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
     }
@@ -19,10 +21,16 @@ public final class StopRequest: Sendable {
     /// Records the first request and wakes every waiter; later requests do
     /// not overwrite the reason.
     public func request(_ why: String) {
+        end(.stopped(reason: why))
+    }
+
+    /// The same, ending the attack with `outcome` (an abort condition's
+    /// breach) rather than as stopped on request.
+    public func end(_ outcome: AttackOutcome) {
         let now = MonotonicClock.now()
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard state.request == nil else { return [] }
-            state.request = (why, now)
+            state.request = (outcome, now)
             defer { state.waiters.removeAll() }
             return Array(state.waiters.values)
         }
@@ -30,7 +38,12 @@ public final class StopRequest: Sendable {
     }
 
     public var requestedReason: String? {
-        state.withLock { $0.request?.reason }
+        state.withLock { $0.request?.outcome.reason }
+    }
+
+    /// How the attack is to end, once a stop is requested.
+    public var requestedOutcome: AttackOutcome? {
+        state.withLock { $0.request?.outcome }
     }
 
     /// CLOCK_MONOTONIC instant of the first request: cleanup latency is

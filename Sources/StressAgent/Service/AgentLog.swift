@@ -49,6 +49,7 @@ struct AgentLog: Sendable {
         switch error {
         case .conflict: refusal = "conflict"
         case .input: refusal = "invalid"
+        case .notSteady: refusal = "not-steady"
         case .host: refusal = "host"
         case .stateDirectory, .ledger, .unknownAttack, .unknownReport, .noMatch: refusal = "agent"
         }

@@ -23,6 +23,8 @@ public struct AbortCondition: Hashable, Sendable {
     public static let minimumInterval = Duration.milliseconds(100)
     public static let maximumInterval = Duration.seconds(60)
     public static let maximumMisses = 100
+    /// A request's own conditions, at most: each is a probe loop in the agent.
+    public static let maximumPerAttack = 16
     /// The names every condition takes beside its check's.
     static let commonNames: Set<String> = ["check", "every", "misses"]
 

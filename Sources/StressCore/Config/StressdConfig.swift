@@ -22,7 +22,7 @@ public struct StressdConfig: Equatable, Sendable {
     /// Keys as they are spelled in the file, for the unknown-key error.
     public static let knownKeys = [
         "listen", "token-file", "max-attacks", "state-dir",
-        "policy.max-duration", "policy.memory-floor", "policy.disk-floor", "policy.max-load-avg",
+        "policy.max-duration", "policy.memory-floor", "policy.disk-floor", "policy.max-load-avg", "policy.abort-unless",
         "tls.certificate", "tls.key", "tls.client-ca",
     ]
 
@@ -60,11 +60,29 @@ public struct StressdConfig: Equatable, Sendable {
                 case .float(let load) where load > 0: policy.maxLoadAverage = load
                 default: throw .malformed(field: field, value: Self.shown(entry.value), expected: "a load average above 0, e.g. 8.0")
                 }
+            case "policy.abort-unless":
+                policy.abortConditions = try Self.conditions(entry, field: field)
             default:
                 throw .rejected(
                     field: "config",
                     reason: "\(source) line \(entry.line): unknown key \(entry.key); known keys: \(Self.knownKeys.joined(separator: ", "))")
             }
+        }
+    }
+
+    /// A list of conditions in the one-line form, each the operator's:
+    /// `policy.abort-unless = ["pressure memory full=10%"]`.
+    private static func conditions(_ entry: TOMLSubset.Entry, field: String) throws(InputError) -> [AbortCondition] {
+        guard case .array(let values) = entry.value else {
+            throw .malformed(field: field, value: shown(entry.value), expected: "a list of quoted conditions, e.g. [\"pressure memory full=10%\"]")
+        }
+        return try values.map { value throws(InputError) -> AbortCondition in
+            guard case .string(let line) = value else {
+                throw .malformed(field: field, value: shown(value), expected: "a quoted condition such as \"tcp 127.0.0.1:5432\"")
+            }
+            var condition = try AbortCondition(line: line)
+            condition.source = .policy
+            return condition
         }
     }
 

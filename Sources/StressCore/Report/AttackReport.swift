@@ -21,6 +21,9 @@ public struct AttackReport: Codable, Hashable, Sendable {
     public var io: IOMeasurements?
     /// The host once a second while the attack ran.
     public var timeline: [HostSample]
+    /// Each abort condition's evaluations while the attack ran; nil when
+    /// it had none.
+    public var abortConditions: [ConditionTimeline]?
     public var cleanup: CleanupVerification
 
     public init(

@@ -21,9 +21,10 @@ public struct AttackRequest: Sendable {
     }
 
     /// Every field a request of `kind` may carry: the kind's own, the ones
-    /// every attack takes, the API's `lease`, and the stricter policy's.
+    /// every attack takes, the API's `lease`, and the stricter policy's
+    /// (`abort-unless` among them).
     public static func fieldNames(of kind: AttackKind) -> Set<String> {
-        AttackSpec.parameterNames(of: kind).union(["kind", "duration", "labels", "lease"])
+        AttackSpec.parameterNames(of: kind).union(["kind", "duration", "labels", "lease", AbortCondition.field])
             .union(StricterPolicy.parameterNames(of: kind))
     }
 
@@ -32,8 +33,11 @@ public struct AttackRequest: Sendable {
             throw .invalid(.rejected(field: key, reason: "given twice; a request names each field once"))
         }
         var flat: FlatParameters
+        let conditions: [AbortCondition]
         do {
-            flat = try JSONDecoder().decode(FlatParameters.self, from: Data(body))
+            let decoded = try JSONDecoder().decode(AttackRequestBody.self, from: Data(body))
+            flat = decoded.parameters
+            conditions = decoded.abortConditions
         } catch let error as InputError {
             throw .invalid(error)
         } catch {
@@ -44,6 +48,7 @@ public struct AttackRequest: Sendable {
             stricter = try flat["kind"].flatMap(AttackKind.init(rawValue:)).map { kind throws(InputError) in
                 try StricterPolicy(kind: kind, taking: &flat)
             } ?? StricterPolicy()
+            stricter.abortConditions = conditions
             spec = try AttackSpec(flat: &flat)
         } catch {
             throw .invalid(error)

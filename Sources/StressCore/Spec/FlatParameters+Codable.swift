@@ -20,7 +20,7 @@ extension FlatParameters: Codable {
 
     /// `labels` alone may also be an object of strings, checked here and
     /// kept in its joined text form (`AttackLabels`).
-    private static func scalarText(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> String {
+    static func scalarText(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> String {
         if let text = try? container.decode(String.self, forKey: key) { return text }
         if let number = try? container.decode(Int.self, forKey: key) { return String(number) }
         if let number = try? container.decode(Double.self, forKey: key) { return String(number) }

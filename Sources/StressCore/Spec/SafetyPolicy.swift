@@ -14,6 +14,9 @@ public struct SafetyPolicy: Hashable, Sendable {
     public var diskFloor: SizeOrShare?
     /// Stop a CPU attack when the 1-minute load average passes this.
     public var maxLoadAverage: Double?
+    /// What must hold of the services on the host for any attack to start
+    /// and go on (the operator's `policy.abort-unless`, then a request's own).
+    public var abortConditions: [AbortCondition] = []
 
     public init(
         maxDuration: Duration = .seconds(3600), memoryFloor: SizeOrShare? = nil,

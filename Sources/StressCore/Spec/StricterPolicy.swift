@@ -1,16 +1,19 @@
 /// What one attack asks of the safety policy on top of the operator's: a
 /// higher floor (memory for `mem`, free space for `disk`), a lower cap on the
-/// load average (`cpu`). Only ever stricter: an orchestrator may narrow one
+/// load average (`cpu`), abort conditions of its own (added to the
+/// operator's, which it cannot remove). Only ever stricter: an orchestrator may narrow one
 /// experiment's blast radius, never widen the operator's, so asking for less
 /// than the operator's policy is refused rather than quietly ignored.
 public struct StricterPolicy: Hashable, Sendable {
     /// For `mem`, MemAvailable's floor; for `disk`, the file system's.
     public var floor: SizeOrShare?
     public var maxLoadAverage: Double?
+    public var abortConditions: [AbortCondition]
 
-    public init(floor: SizeOrShare? = nil, maxLoadAverage: Double? = nil) {
+    public init(floor: SizeOrShare? = nil, maxLoadAverage: Double? = nil, abortConditions: [AbortCondition] = []) {
         self.floor = floor
         self.maxLoadAverage = maxLoadAverage
+        self.abortConditions = abortConditions
     }
 
     /// The request parameters each kind takes, beside its spec's.
@@ -32,6 +35,7 @@ public struct StricterPolicy: Hashable, Sendable {
         if names.contains("max-load-avg"), let text = flat.remove("max-load-avg") {
             maxLoadAverage = try Self.parseLoadAverage(text)
         }
+        abortConditions = []
     }
 
     /// `4` or `2.5`: a 1-minute load average above 0 (not inf or nan, a cap
@@ -74,6 +78,7 @@ public struct StricterPolicy: Hashable, Sendable {
             }
             stricter.maxLoadAverage = maxLoadAverage
         }
+        stricter.abortConditions = policy.abortConditions + abortConditions
         return stricter
     }
 

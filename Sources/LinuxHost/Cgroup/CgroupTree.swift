@@ -1,0 +1,62 @@
+import StressCore
+import SystemPackage
+
+/// The cgroup2 tree as abort conditions read it: a cgroup's directory by
+/// its path (as /proc/PID/cgroup shows it) or a systemd unit's by its name,
+/// each opened one directory at a time without following a link, so a
+/// path given in a request cannot lead a root agent out of the tree.
+public struct CgroupTree: Sendable {
+    /// How deep a unit is looked for: systemd nests slices a few levels
+    /// (`/user.slice/user-1000.slice/user@1000.service/app.slice/x.service`).
+    public static let maxUnitDepth = 6
+
+    let cgroupFS: CgroupFS
+
+    public init(cgroupFS: CgroupFS) {
+        self.cgroupFS = cgroupFS
+    }
+
+    /// The directory of the cgroup at `path` (`/system.slice/app.service`).
+    public func directory(_ path: String) throws(HostError) -> OpenDirectory {
+        var current = try root()
+        for component in path.split(separator: "/") {
+            guard component != ".", component != ".." else {
+                throw .untrusted(path: path, reason: "has a . or .. step; give the cgroup's path from the root of the tree")
+            }
+            current = try current.openDirectory(String(component))
+        }
+        return current
+    }
+
+    /// The directory of the unit named `unit` (`nginx.service`): the
+    /// shallowest one of that name, looked for breadth first.
+    public func unitDirectory(_ unit: String) throws(HostError) -> OpenDirectory {
+        var level = [try root()]
+        for _ in 0..<Self.maxUnitDepth {
+            var next: [OpenDirectory] = []
+            for directory in level {
+                for name in try directory.entries() where !Self.isInterfaceFile(name) {
+                    guard let child = try? directory.openDirectory(name) else { continue }
+                    if name == unit { return child }
+                    next.append(child)
+                }
+            }
+            level = next
+        }
+        throw .system(call: "find unit", path: cgroupFS.root.appending(unit).string, errno: .noSuchFileOrDirectory)
+    }
+
+    /// `cgroup.procs`, `memory.pressure`...: the files of a cgroup, named
+    /// after their controller, are not looked into.
+    static func isInterfaceFile(_ name: String) -> Bool {
+        guard let dot = name.firstIndex(of: ".") else { return false }
+        return ["cgroup", "cpu", "cpuset", "memory", "io", "pids", "hugetlb", "rdma", "misc", "irq"].contains(String(name[..<dot]))
+    }
+
+    private func root() throws(HostError) -> OpenDirectory {
+        guard let mount = cgroupFS.unifiedMount else {
+            throw .system(call: "open", path: cgroupFS.root.appending("cgroup.controllers").string, errno: .noSuchFileOrDirectory)
+        }
+        return try OpenDirectory.openWithoutLinks(mount)
+    }
+}

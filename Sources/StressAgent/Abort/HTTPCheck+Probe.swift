@@ -1,0 +1,36 @@
+import LinuxHost
+import OneShotNetwork
+import StressCore
+
+/// A GET of the URL; the status and the time to the answer's head.
+extension HTTPCheck: ConditionProbe {
+    func observe(on host: ProbeHost) async -> ConditionProbeResult {
+        var request = OneShotHTTP.Request(.GET, host: url.host, port: url.port, target: url.target)
+        if url.secure {
+            switch host.tls {
+            case .success(let context): request.tls = context
+            case .failure(let error): return .failed(error.reason)
+            }
+        }
+        let started = MonotonicClock.now()
+        let response: OneShotHTTP.Response
+        do {
+            response = try await OneShotHTTP.send(request, timeout: wait, maxResponseBytes: 0, readBody: false)
+        } catch {
+            return .failed("\(url) did not answer: \(error)")
+        }
+        let milliseconds = Double(MonotonicClock.now() &- started) / 1e6
+        let answered = "answered \(response.status) in \(milliseconds.fixed(1)) ms"
+        guard status.contains(response.status) else {
+            return ConditionProbeResult(value: milliseconds, passed: false, detail: "\(answered), not \(statusText)")
+        }
+        if let latency, milliseconds > latency.seconds * 1e3 {
+            return ConditionProbeResult(value: milliseconds, passed: false, detail: "\(answered), slower than \(latency.humanReadable)")
+        }
+        return ConditionProbeResult(value: milliseconds, passed: true, detail: answered)
+    }
+
+    private var statusText: String {
+        status.count == 1 ? "\(status.lowerBound)" : "\(status.lowerBound)-\(status.upperBound)"
+    }
+}
