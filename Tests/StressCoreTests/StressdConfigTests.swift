@@ -15,6 +15,7 @@ struct StressdConfigTests {
             memory-floor = "1G"
             disk-floor = "5%"
             max-load-avg = 12
+            abort-unless = ["pressure memory full=10%", "tcp 127.0.0.1:5432 every=250ms"]
             [tls]
             certificate = "/etc/stressd/tls/agent.pem"
             key = "/etc/stressd/tls/agent.key"
@@ -24,9 +25,15 @@ struct StressdConfigTests {
         #expect(config.tlsClientCA == "/etc/stressd/tls/ca.pem")
         #expect(config.listen == "0.0.0.0:7443" && config.tokenFile == "/etc/stressd/token")
         #expect(config.maxAttacks == 3 && config.stateDirectory == "/srv/stressd")
-        #expect(config.policy == SafetyPolicy(
+        var policy = SafetyPolicy(
             maxDuration: .seconds(600), memoryFloor: .bytes(ByteCount(bytes: 1 << 30)),
-            diskFloor: .share(try Percentage(parsing: "5%", field: "x")), maxLoadAverage: 12))
+            diskFloor: .share(try Percentage(parsing: "5%", field: "x")), maxLoadAverage: 12)
+        policy.abortConditions = try ["pressure memory full=10%", "tcp 127.0.0.1:5432 every=250ms"].map { line in
+            var condition = try AbortCondition(line: line)
+            condition.source = .policy
+            return condition
+        }
+        #expect(config.policy == policy)
     }
 
     @Test func anEmptyFileIsTheDefaults() throws {
@@ -40,6 +47,9 @@ struct StressdConfigTests {
         ("[policy]\nmax-duration = \"forever\"", "max-duration (test.toml line 2)"),
         ("[policy]\ndisk-floor = \"120%\"", "disk-floor"),
         ("[policy]\nmax-load-avg = -1", "above 0"),
+        ("[policy]\nabort-unless = \"tcp a:1\"", "a list of quoted conditions"),
+        ("[policy]\nabort-unless = [1]", "a quoted condition"),
+        ("[policy]\nabort-unless = [\"tcp a\"]", "abort-unless tcp address"),
         ("listen = 7070", "a quoted string"),
         ("listen = \"x\"\nlisten = \"y\"", "test.toml line 2: listen is set twice"),
     ])
@@ -67,5 +77,6 @@ struct StressdConfigTests {
         #expect(everything.tokenFile != nil && everything.stateDirectory != nil)
         #expect(everything.tlsCertificate != nil && everything.tlsKey != nil && everything.tlsClientCA != nil)
         #expect(everything.policy.memoryFloor != nil && everything.policy.diskFloor != nil && everything.policy.maxLoadAverage != nil)
+        #expect(everything.policy.abortConditions.count == 2 && everything.policy.abortConditions.allSatisfy { $0.source == .policy })
     }
 }

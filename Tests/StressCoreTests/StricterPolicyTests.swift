@@ -1,3 +1,4 @@
+import Foundation
 import StressCore
 import Testing
 
@@ -60,5 +61,54 @@ struct StricterPolicyTests {
         StricterPolicy(floor: .share(Percentage(fraction: 0.05)), maxLoadAverage: 1.5).write(to: &flat)
         #expect(try taking(.mem, flat.values).0.floor == .share(Percentage(fraction: 0.05)))
         #expect(try taking(.cpu, flat.values).0.maxLoadAverage == 1.5)
+    }
+}
+
+@Suite("A request's abort conditions join the operator's")
+struct RequestAbortConditionTests {
+    @Test func theOperatorsComeFirstAndStayWhateverTheRequestAsks() throws {
+        var policy = SafetyPolicy.default
+        var operators = try AbortCondition(line: "pressure memory full=10%")
+        operators.source = .policy
+        policy.abortConditions = [operators]
+        let host = HostLimits(
+            cpu: CPUCapacity(onlineCPUs: 2), memory: MemoryCapacity(hostTotalBytes: 8 << 30, hostAvailableBytes: 6 << 30))
+        let own = try AbortCondition(line: "tcp 127.0.0.1:5432")
+        let applied = try StricterPolicy(abortConditions: [own]).applied(to: policy, kind: .cpu, host: host)
+        #expect(applied.abortConditions == [operators, own])
+        #expect(try StricterPolicy().applied(to: policy, kind: .kill, host: host).abortConditions == [operators])
+    }
+
+    @Test func aRequestBodyCarriesConditionsAsObjectsOrLines() throws {
+        let body = #"""
+            {"kind": "cpu", "duration": "5s", "abort-unless": [
+              {"check": "http", "url": "http://127.0.0.1:8080/health", "status": 200, "every": "200ms"},
+              "tcp 127.0.0.1:5432 misses=2"]}
+            """#
+        let request = try AttackRequest(json: Array(body.utf8))
+        #expect(request.stricter.abortConditions.map(\.line) == [
+            "http http://127.0.0.1:8080/health every=200ms status=200", "tcp 127.0.0.1:5432 misses=2",
+        ])
+        #expect(request.spec.kind == .cpu && request.spec.duration == .seconds(5))
+        // What the client sends reads back to the same request.
+        let sent = AttackRequestBody(parameters: FlatParameters(["kind": "cpu", "duration": "5s"]), abortConditions: request.stricter.abortConditions)
+        let again = try AttackRequest(json: Array(try JSONEncoder().encode(sent)))
+        #expect(again.stricter.abortConditions == request.stricter.abortConditions)
+    }
+
+    @Test(arguments: [
+        (#"{"kind": "cpu", "duration": "5s", "abort-unless": "tcp a:1"}"#, "abort-unless"),
+        (#"{"kind": "cpu", "duration": "5s", "abort-unless": [3]}"#, "abort-unless"),
+        (#"{"kind": "cpu", "duration": "5s", "abort-unless": [{"check": "tcp"}]}"#, "abort-unless tcp address"),
+        (#"{"kind": "cpu", "duration": "5s", "abort-unless": [{"check": "tcp", "address": "a:1", "url": "x"}]}"#, "abort-unless tcp url"),
+        (#"{"kind": "cpu", "duration": "5s", "abort-unless": ["tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1", "tcp a:1"]}"#, "abort-unless"),
+    ])
+    func badListsAreRefusedNamingTheField(body: String, field: String) {
+        #expect {
+            try AttackRequest(json: Array(body.utf8))
+        } throws: { error in
+            guard case .invalid(let input) = error as? AttackRequest.Refusal else { return false }
+            return input.field == field
+        }
     }
 }
