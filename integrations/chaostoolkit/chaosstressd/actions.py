@@ -74,12 +74,22 @@ def start_attack(
     seed: int = None,
     configuration: Configuration = None,
     secrets: Secrets = None,
+    abort_unless: List[Any] = None,
 ) -> Dict[str, Dict[str, Any]]:
     """
     Start one attack of `kind` (cpu, mem, disk, io, kill, pause) on each selected
     agent. `parameters` are the flags of `stressd <kind>`, by their CLI names
     (`{"load": "30%", "cores": 1}`, `{"fill-to": "90%"}`), passed through
     as they are; the agent refuses what it does not know.
+
+    `abort_unless`: abort conditions, each the line `stressd --abort-unless`
+    takes ("http http://127.0.0.1:8080/health latency=300ms") or an object
+    ({"check": "tcp", "address": "127.0.0.1:5432"}); the configuration's
+    `stressd_abort_unless` list comes first and applies to every attack of
+    the experiment. Each agent checks them before it starts (one that fails
+    refuses the attack: the action fails, nothing is left started) and
+    watches them itself while the attack runs: the first breach stops the
+    attack on that host within the condition's `every`.
 
     All-or-nothing: if any agent refuses, those already started are stopped
     and ActivityFailed names every host that refused and why.
@@ -96,14 +106,17 @@ def start_attack(
     for k, v in (parameters or {}).items():
         if v is None:
             continue
-        if k in ("kind", "lease", "labels"):
+        if k in ("kind", "lease", "labels", "abort-unless"):
             raise ActivityFailed(
                 f"parameter '{k}' is set by the extension; use the "
-                f"action's '{k}' argument" if k != "kind" else
+                f"action's '{k.replace('-', '_')}' argument" if k != "kind" else
                 "parameter 'kind' is set by the action's 'kind' argument"
             )
         body[k] = v
     body["kind"] = kind
+    conditions = _abort_conditions(configuration.get("stressd_abort_unless"), abort_unless)
+    if conditions:
+        body["abort-unless"] = conditions
     if duration is not None:
         body["duration"] = duration
     if "duration" not in body:
@@ -312,6 +325,23 @@ def _not_sent_note(not_sent: List[str]) -> str:
     )
 
 
+def _abort_conditions(*lists: Any) -> List[Any]:
+    """The configuration's conditions, then the action's; each a line or an object."""
+    conditions: List[Any] = []
+    for given in lists:
+        if given is None:
+            continue
+        if isinstance(given, (str, dict)):
+            given = [given]
+        if not isinstance(given, list) or not all(isinstance(c, (str, dict)) for c in given):
+            raise ActivityFailed(
+                "abort_unless takes a list of conditions, each a line such as "
+                "'tcp 127.0.0.1:5432' or an object such as {'check': 'tcp', 'address': '127.0.0.1:5432'}"
+            )
+        conditions.extend(given)
+    return conditions
+
+
 def _params(**kwargs: Any) -> Dict[str, Any]:
     """Python names to the CLI's (max_load_avg -> max-load-avg), None left out."""
     return {k.replace("_", "-"): v for k, v in kwargs.items() if v is not None}
@@ -329,6 +359,7 @@ def start_cpu(
     count: int = None,
     percentage: float = None,
     seed: int = None,
+    abort_unless: List[Any] = None,
     configuration: Configuration = None,
     secrets: Secrets = None,
 ) -> Dict[str, Dict[str, Any]]:
@@ -337,12 +368,14 @@ def start_cpu(
     on each selected agent (`stressd cpu`). `mode` "added" (default) or
     "total"; `max_load_avg` stops the attack if the 1-minute load average
     passes it (may only lower the agent's cap).
+    `abort_unless`: abort conditions the agent checks and watches (see
+    `start_attack`).
     """
     return start_attack(
         "cpu",
         _params(load=load, cores=cores, mode=mode, max_load_avg=max_load_avg),
         duration, lease, labels, targets, count, percentage, seed,
-        configuration, secrets,
+        configuration, secrets, abort_unless=abort_unless,
     )
 
 
@@ -361,6 +394,7 @@ def start_memory(
     count: int = None,
     percentage: float = None,
     seed: int = None,
+    abort_unless: List[Any] = None,
     configuration: Configuration = None,
     secrets: Secrets = None,
 ) -> Dict[str, Dict[str, Any]]:
@@ -369,13 +403,15 @@ def start_memory(
     "20%" of `of`: limit, total, available) or `fill_to` ("90%" of the
     limit); `rate` ramps up ("256M/s"); `lock` mlocks; `respawn` restarts an
     OOM-killed hog; `floor` raises the agent's MemAvailable floor.
+    `abort_unless`: abort conditions the agent checks and watches (see
+    `start_attack`).
     """
     return start_attack(
         "mem",
         _params(size=size, of=of, fill_to=fill_to, rate=rate, lock=lock,
                 respawn=respawn, floor=floor),
         duration, lease, labels, targets, count, percentage, seed,
-        configuration, secrets,
+        configuration, secrets, abort_unless=abort_unless,
     )
 
 
@@ -393,6 +429,7 @@ def start_disk(
     count: int = None,
     percentage: float = None,
     seed: int = None,
+    abort_unless: List[Any] = None,
     configuration: Configuration = None,
     secrets: Secrets = None,
 ) -> Dict[str, Dict[str, Any]]:
@@ -401,13 +438,15 @@ def start_disk(
     ("10G"), `fill_to` ("90%", df's Use%) and `leave` ("1G" or "10%");
     `floor` raises the agent's free-space floor; `include_reserved` takes
     root's reserved blocks too.
+    `abort_unless`: abort conditions the agent checks and watches (see
+    `start_attack`).
     """
     return start_attack(
         "disk",
         _params(path=path, size=size, fill_to=fill_to, leave=leave,
                 include_reserved=include_reserved, floor=floor),
         duration, lease, labels, targets, count, percentage, seed,
-        configuration, secrets,
+        configuration, secrets, abort_unless=abort_unless,
     )
 
 
@@ -429,6 +468,7 @@ def start_io(
     count: int = None,
     percentage: float = None,
     seed: int = None,
+    abort_unless: List[Any] = None,
     configuration: Configuration = None,
     secrets: Secrets = None,
 ) -> Dict[str, Dict[str, Any]]:
@@ -438,13 +478,15 @@ def start_io(
     `size` the working set (default 256M), `workers`, `pattern` ("random"
     or "sequential"), at most one of `rate` ("200M/s") and `iops`;
     direct I/O unless `buffered`; `floor` raises the free-space floor.
+    `abort_unless`: abort conditions the agent checks and watches (see
+    `start_attack`).
     """
     return start_attack(
         "io",
         _params(path=path, read=read, block_size=block_size, size=size, workers=workers, pattern=pattern,
                 rate=rate, iops=iops, buffered=buffered, floor=floor),
         duration, lease, labels, targets, count, percentage, seed,
-        configuration, secrets,
+        configuration, secrets, abort_unless=abort_unless,
     )
 
 
@@ -484,6 +526,7 @@ def kill_processes(
     count: int = None,
     percentage: float = None,
     seed: int = None,
+    abort_unless: List[Any] = None,
     configuration: Configuration = None,
     secrets: Secrets = None,
 ) -> Dict[str, Dict[str, Any]]:
@@ -494,13 +537,15 @@ def kill_processes(
     `pick_seed` (the CLI's --seed); `signal` (default KILL); `interval`
     kills again until `duration` ends. `count`, `percentage` and `seed`
     select agents, as in every action.
+    `abort_unless`: abort conditions the agent checks and watches (see
+    `start_attack`).
     """
     p = _process_params(name, match, pid, unit, cgroup, pick_count, all,
                         oldest, newest, allow_none, allow_protected, pick_seed)
     p.update(_params(signal=signal, interval=interval))
     return start_attack(
         "kill", p, duration, lease, labels, targets, count, percentage, seed,
-        configuration, secrets,
+        configuration, secrets, abort_unless=abort_unless,
     )
 
 
@@ -524,18 +569,21 @@ def pause_processes(
     count: int = None,
     percentage: float = None,
     seed: int = None,
+    abort_unless: List[Any] = None,
     configuration: Configuration = None,
     secrets: Secrets = None,
 ) -> Dict[str, Dict[str, Any]]:
     """
     SIGSTOP matching processes for `duration`, then SIGCONT them (`stressd
     pause`); selectors and picks as for `kill_processes`.
+    `abort_unless`: abort conditions the agent checks and watches (see
+    `start_attack`).
     """
     p = _process_params(name, match, pid, unit, cgroup, pick_count, all,
                         oldest, newest, allow_none, allow_protected, pick_seed)
     return start_attack(
         "pause", p, duration, lease, labels, targets, count, percentage, seed,
-        configuration, secrets,
+        configuration, secrets, abort_unless=abort_unless,
     )
 
 

@@ -257,3 +257,44 @@ def test_invalid_labels_and_parameters_are_refused_before_any_request():
         actions.start_attack("net", {}, duration="1s", configuration=conf, secrets={"token": "x"})
     with pytest.raises(ActivityFailed, match="not a duration"):
         actions.start_cpu(lease="10", configuration=conf, secrets={"token": "x"})
+
+
+def test_abort_conditions_pass_through_and_a_breach_stops_the_attack_on_the_agent(labelled):
+    import socket
+    a1, = labelled.start_labelled("a1")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    port = listener.getsockname()[1]
+    conf = dict(labelled.configuration(), stressd_abort_unless=[f"tcp 127.0.0.1:{port} every=200ms"])
+    try:
+        out = actions.start_cpu(load="10%", cores=1, duration="30s", configuration=conf,
+                                abort_unless=[{"check": "pressure", "resource": "memory", "some": "99%"}])
+        attack_id = out["a1"]["id"]
+    finally:
+        listener.close()
+    body = wait_for(lambda: finished(a1, attack_id), timeout=5)
+    assert body, "the agent did not stop the attack when its condition failed"
+    status, report = a1.api("GET", f"/v1/reports/{attack_id}")
+    assert status == 200, report
+    assert report["outcome"]["status"] == "aborted"
+    assert report["outcome"]["condition"] == f"tcp 127.0.0.1:{port} every=200ms"
+    assert [t["condition"] for t in report["abortConditions"]] == [
+        f"tcp 127.0.0.1:{port} every=200ms", "pressure memory some=99%"]
+    assert report["cleanup"]["leftovers"] == []
+    assert probes.nothing_left(configuration=conf) is True
+
+
+def test_a_condition_that_fails_before_the_start_fails_the_action_and_starts_nothing(labelled):
+    import socket
+    a1, = labelled.start_labelled("a1")
+    conf = labelled.configuration()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # bound, never listening: refused
+    with pytest.raises(ActivityFailed) as failed:
+        actions.start_memory(size="8M", duration="30s", configuration=conf, abort_unless=[f"tcp 127.0.0.1:{port}"])
+    assert "steady state" in str(failed.value) and f"tcp 127.0.0.1:{port}" in str(failed.value)
+    assert a1.running() == []
+    with pytest.raises(ActivityFailed, match="abort_unless takes a list"):
+        actions.start_cpu(duration="5s", configuration=conf, abort_unless=[3])
