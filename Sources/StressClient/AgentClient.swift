@@ -36,6 +36,11 @@ public struct AgentClient: Sendable {
         return try await call(.POST, "/v1/attacks", body: body)
     }
 
+    /// What the agent would do with this attack (`POST /v1/plans`), starting nothing.
+    public func plan(_ parameters: FlatParameters, abortConditions: [AbortCondition] = []) async throws(ClientError) -> AttackPlan {
+        try await call(.POST, "/v1/plans", body: AttackRequestBody(parameters: parameters, abortConditions: abortConditions))
+    }
+
     /// Every attack the agent knows that `filter` matches, summarized;
     /// `attack(_:)` has the rest.
     public func attacks(matching filter: AttackFilter = AttackFilter()) async throws(ClientError) -> [AttackSummary] {

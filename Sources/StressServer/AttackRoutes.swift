@@ -3,7 +3,8 @@ import Hummingbird
 import StressAgent
 import StressCore
 
-/// `/v1/attacks`: start, list (summaries), inspect, renew, stop, halt. A request body
+/// `/v1/attacks`: start, list (summaries), inspect, renew, stop, halt; and
+/// `/v1/plans`: what a start would do, starting nothing. A request body
 /// is the CLI's vocabulary, flat (`{"kind": "cpu", "load": "30%", "cores":
 /// 1, "duration": "60s", "lease": "10s"}`), decoded by the same parsers.
 public struct AttackRoutes: Sendable {
@@ -20,6 +21,11 @@ public struct AttackRoutes: Sendable {
         attacks.post { request, context in
             _ = try RouteQuery(request, allowing: [])
             return try await start(request, context)
+        }
+        router.post("v1/plans") { request, _ in
+            _ = try RouteQuery(request, allowing: [])
+            let attack = try await Self.decode(request)
+            return try await guarded { try JSONResponse.make(try await agent.plan(attack.spec, lease: attack.lease, stricter: attack.stricter)) }
         }
         // Summaries: the list stays small however many reports the agent keeps.
         attacks.get { request, _ in
@@ -49,6 +55,17 @@ public struct AttackRoutes: Sendable {
     }
 
     private func start(_ request: Request, _ context: some RequestContext) async throws -> Response {
+        let attack = try await Self.decode(request)
+        return try await guarded {
+            let id = try await agent.start(attack.spec, lease: attack.lease, stricter: attack.stricter)
+            var response = try JSONResponse.make(try await agent.attack(id), status: .created)
+            response.headers[.location] = "/v1/attacks/\(id)"
+            return response
+        }
+    }
+
+    /// A start's or a plan's body, bounded, as an attack request.
+    private static func decode(_ request: Request) async throws -> AttackRequest {
         var request = request
         let body: ByteBuffer
         do {
@@ -64,12 +81,7 @@ public struct AttackRoutes: Sendable {
         } catch .invalid(let error) {
             throw APIError(error)
         }
-        return try await guarded {
-            let id = try await agent.start(attack.spec, lease: attack.lease, stricter: attack.stricter)
-            var response = try JSONResponse.make(try await agent.attack(id), status: .created)
-            response.headers[.location] = "/v1/attacks/\(id)"
-            return response
-        }
+        return attack
     }
 
     private func id(_ context: some RequestContext) throws -> AttackID {

@@ -17,6 +17,10 @@ struct AttackOptions: ParsableArguments {
     @Flag(help: "Print the report as JSON on stdout (progress still goes to stderr).")
     var json = false
 
+    @Flag(name: .customLong("dry-run"), help: ArgumentHelp(
+        "Show the plan and start nothing: workers, cores and load, bytes and files, the processes a kill or pause would hit, each guard with the margin the attack would leave, and what each abort condition sees now. Exit 2 if the attack would be refused."))
+    var dryRun = false
+
     @Option(help: ArgumentHelp("Also write the JSON report to this file.", valueName: "file"))
     var report: String?
 
@@ -45,8 +49,7 @@ struct AttackOptions: ParsableArguments {
     /// shows progress, stops on SIGINT/SIGTERM/SIGHUP, prints the report, and
     /// exits 1 if the attack failed or left anything behind.
     func launch(
-        kind: AttackKind, parameters: FlatParameters, dryRun: Bool = false,
-        policy adjust: (inout SafetyPolicy) throws(InputError) -> Void = { _ in }
+        kind: AttackKind, parameters: FlatParameters, policy adjust: (inout SafetyPolicy) throws(InputError) -> Void = { _ in }
     ) async throws {
         if let report { try ReportOutput.checkDestination(report) }
         var flat = parameters
@@ -59,7 +62,7 @@ struct AttackOptions: ParsableArguments {
             var flagged = SafetyPolicy.default
             try adjust(&flagged)
             flagged.abortConditions = conditions
-            try await launchRemotely(kind: kind, parameters: flat, client: client, dryRun: dryRun, flagged: flagged)
+            try await launchRemotely(kind: kind, parameters: flat, client: client, flagged: flagged)
             return
         }
         // The config file's policy, then the flags over it.
@@ -69,16 +72,14 @@ struct AttackOptions: ParsableArguments {
         }
         try adjust(&policy)
         policy.abortConditions += conditions
-        let admission = try await AttackAdmission(spec, policy: policy) { () throws(HostError) in try HostObserver().limits() }
-        let limits = admission.limits
-        if dryRun, let targets = admission.targets, let survey = admission.survey {
-            if json {
-                StandardStream.output.write(try DryRunOutput.json(survey, spec: targets, kind: kind))
-            } else {
-                print(DryRunOutput.describe(survey, spec: targets, kind: kind))
-            }
+        let admission = try await AttackAdmission(spec, policy: policy, forPlan: dryRun) { () throws(HostError) in
+            try HostObserver().limits()
+        }
+        if dryRun {
+            try PlanOutput(json: json).emit(admission.plan())
             return
         }
+        let limits = admission.limits
 
         let environment = try state.environment(policy: policy)
         let terminal = Terminal()
@@ -105,14 +106,18 @@ struct AttackOptions: ParsableArguments {
     /// agent's own; `--max-duration` has nothing to tighten there (the
     /// duration is the request's own) and is refused rather than ignored.
     private func launchRemotely(
-        kind: AttackKind, parameters: FlatParameters, client: AgentClient, dryRun: Bool, flagged: SafetyPolicy
+        kind: AttackKind, parameters: FlatParameters, client: AgentClient, flagged: SafetyPolicy
     ) async throws {
         try AgentOptions.refuseLocalOnly("max-duration", given: maxDuration != nil, why: "the agent's safety policy applies to its attacks")
-        try AgentOptions.refuseLocalOnly("dry-run", given: dryRun, why: "a dry run surveys this host's processes")
         try state.refuseBesideAgent()
         var request = parameters
         StricterPolicy(floor: flagged.memoryFloor ?? flagged.diskFloor, maxLoadAverage: flagged.maxLoadAverage)
             .write(to: &request)
+        if dryRun {
+            request["kind"] = kind.rawValue
+            try PlanOutput(json: json).emit(try await client.plan(request, abortConditions: flagged.abortConditions))
+            return
+        }
         let result = try await RemoteAttack(client: client).run(
             kind: kind, parameters: request, abortConditions: flagged.abortConditions)
         try finish(result, keeper: .agent(client.endpoint.description))

@@ -40,6 +40,6 @@ struct KillCommand: AsyncParsableCommand {
         var parameters = targets.parameters
         parameters["signal"] = signal
         parameters["interval"] = interval
-        try await options.launch(kind: .kill, parameters: parameters, dryRun: targets.dryRun)
+        try await options.launch(kind: .kill, parameters: parameters)
     }
 }

@@ -24,6 +24,6 @@ struct PauseCommand: AsyncParsableCommand {
     @OptionGroup var options: AttackOptions
 
     func run() async throws {
-        try await options.launch(kind: .pause, parameters: targets.parameters, dryRun: targets.dryRun)
+        try await options.launch(kind: .pause, parameters: targets.parameters)
     }
 }

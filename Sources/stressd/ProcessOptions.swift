@@ -41,9 +41,6 @@ struct ProcessOptions: ParsableArguments {
     @Flag(name: .customLong("allow-protected"), help: "Allow the protected names (sshd, systemd-journald) and the init of another pid namespace (a container's: ending it ends the container); PID 1, stressd, kernel threads and thread ids stay off limits.")
     var allowProtected = false
 
-    @Flag(name: .customLong("dry-run"), help: "Show exactly which processes would be hit (pid, start time, user, cgroup, command line) and touch nothing.")
-    var dryRun = false
-
     var parameters: FlatParameters {
         var flat = FlatParameters()
         flat["name"] = name

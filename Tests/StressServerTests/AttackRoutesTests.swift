@@ -193,4 +193,27 @@ struct AttackRoutesTests: APITesting {
             #expect(metrics.contains("stressd_lease_expiries_total 1"))
         }
     }
+
+    /// A plan is admitted as a start would be and starts nothing; a
+    /// condition failing now makes a start 422 and a plan name the refusal.
+    @Test func aPlanStartsNothingAndAFailingConditionRefusesAStart() async throws {
+        try await withAPI { client, target in
+            let body = #"{"kind": "disk", "path": "\#(target)", "size": "4M", "duration": "30s", "abort-unless": ["tcp 127.0.0.1:1"]}"#
+            let plan = try await client.execute(uri: "/v1/plans", method: .post, headers: auth, body: ByteBuffer(string: body))
+            #expect(plan.status == .ok, "\(String(buffer: plan.body))")
+            let shown = try json(plan)
+            #expect(shown["dryRun"] as? Bool == true && (shown["footprint"] as? [String: Any])?["diskBytes"] as? Int == 4 << 20)
+            #expect((shown["refusal"] as? String)?.contains("tcp 127.0.0.1:1") == true)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: target).isEmpty)
+            let started = try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: ByteBuffer(string: body))
+            #expect(started.status == .unprocessableContent)
+            let problem = try json(started)
+            #expect(problem["field"] as? String == "abort-unless" && problem["title"] as? String == "not in steady state")
+            let bad = #"{"kind": "disk", "path": "\#(target)", "size": "lots", "duration": "30s"}"#
+            let refused = try await client.execute(uri: "/v1/plans", method: .post, headers: auth, body: ByteBuffer(string: bad))
+            #expect(refused.status == .unprocessableContent)
+            #expect(try json(refused)["field"] as? String == "size")
+            #expect(try TestAPI.list(try await client.execute(uri: "/v1/attacks", method: .get, headers: auth)).isEmpty)
+        }
+    }
 }

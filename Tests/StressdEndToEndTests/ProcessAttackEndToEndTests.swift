@@ -111,9 +111,10 @@ struct ProcessAttackEndToEndTests {
             #expect(json.status == 0, "\(json.stderr)")
             let plan = try decodeJSON(json.stdout)
             #expect(plan["dryRun"] as? Bool == true && plan["kind"] as? String == kind)
-            let eligible = try #require(plan["eligible"] as? [[String: Any]])
+            let targets = try #require(plan["targets"] as? [String: Any])
+            let eligible = try #require(targets["eligible"] as? [[String: Any]])
             #expect(eligible.compactMap { ($0["identity"] as? [String: Any])?["pid"] as? Int } == [Int(victim.processIdentifier)])
-            #expect(plan["pick"] as? String == "1 random process")
+            #expect(targets["pick"] as? String == "1 random process")
         }
         usleep(100_000)
         #expect(victim.isRunning)

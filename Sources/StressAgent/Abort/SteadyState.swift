@@ -1,14 +1,13 @@
 import StressCore
 
 /// The check before an attack: every abort condition is evaluated once, all
-/// at the same time, and one that fails refuses the attack. A system that is
-/// not in its steady state proves nothing under attack; and a condition
-/// wrongly written (a port no one listens on) is found before any harm.
-public enum SteadyState {
-    /// Returns when every condition passes; throws `notSteady` naming the
-    /// first (in the order given) that failed and what was seen.
-    static func require(_ conditions: [AbortCondition], on host: ProbeHost) async throws(AgentError) {
-        guard !conditions.isEmpty else { return }
+/// at the same time. One that fails means the system is not in its steady
+/// state, which proves nothing under attack; and a condition wrongly written
+/// (a port no one listens on) is found before any harm.
+enum SteadyState {
+    /// What each condition sees now, in the order given.
+    static func look(at conditions: [AbortCondition], on host: ProbeHost) async -> [PlannedCondition] {
+        guard !conditions.isEmpty else { return [] }
         let results = await withTaskGroup(of: (Int, ConditionProbeResult).self) { group in
             for (index, condition) in conditions.enumerated() {
                 group.addTask { (index, await condition.check.probe.observe(on: host)) }
@@ -19,10 +18,16 @@ public enum SteadyState {
             }
             return results
         }
-        for (index, condition) in conditions.enumerated() {
-            if let result = results[index], !result.passed {
-                throw .notSteady(condition: condition.line, detail: result.detail)
-            }
+        return conditions.enumerated().map { index, condition in
+            let result = results[index] ?? .failed("not evaluated")
+            return PlannedCondition(
+                condition: condition.line, source: condition.source, unit: type(of: condition.check.conditionCheck).unit,
+                value: result.value, passed: result.passed, detail: result.detail)
         }
+    }
+
+    /// The refusal of the first condition (in the order given) that failed.
+    static func refusal(_ looks: [PlannedCondition]) -> AgentError? {
+        looks.first { !$0.passed }.map { AgentError.notSteady(condition: $0.condition, detail: $0.detail) }
     }
 }

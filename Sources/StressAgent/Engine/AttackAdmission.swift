@@ -8,7 +8,8 @@ import StressCore
 /// processes the selector reaches, so that bad input and a selector with no
 /// target are refused before any process is touched; and last, every abort
 /// condition is checked once (`SteadyState`): a system not in its steady
-/// state is not attacked. Nothing is created.
+/// state is not attacked (a plan, `forPlan`, shows the failure instead).
+/// Nothing is created.
 /// What is running already (the agent's capacity, fills on one file
 /// system) is the caller's to check: only the agent runs several attacks.
 public struct AttackAdmission: Sendable {
@@ -20,13 +21,15 @@ public struct AttackAdmission: Sendable {
     /// selector reaches now.
     public let targets: ProcessSpec?
     public let survey: ProcessTargeting.Survey?
+    /// Each abort condition (the operator's first) and what it saw.
+    public let steadyState: [PlannedCondition]
 
     /// `hostLimits` reads the host's CPU and memory; the fill path's file
     /// system is read here. The survey runs on a thread of its own, so an
     /// agent's other requests and leases are served meanwhile.
     public init(
         _ spec: AttackSpec, policy base: SafetyPolicy, stricter: StricterPolicy = StricterPolicy(),
-        lease: Duration? = nil, hostLimits: () throws(HostError) -> HostLimits
+        lease: Duration? = nil, forPlan: Bool = false, hostLimits: () throws(HostError) -> HostLimits
     ) async throws(AgentError) {
         var limits: HostLimits
         do {
@@ -52,7 +55,10 @@ public struct AttackAdmission: Sendable {
         } else {
             survey = nil
         }
-        try await SteadyState.require(policy.abortConditions, on: ProbeHost())
+        steadyState = await SteadyState.look(at: policy.abortConditions, on: ProbeHost())
+        if !forPlan, let refusal = SteadyState.refusal(steadyState) {
+            throw refusal
+        }
         self.spec = spec
         self.limits = limits
     }

@@ -116,6 +116,16 @@ public actor Agent {
         }
     }
 
+    /// What starting `spec` would do now (`AttackPlan`), admitted as a start
+    /// would be, with the same refusals for bad input; starts nothing.
+    public func plan(_ spec: AttackSpec, lease: Duration? = nil, stricter: StricterPolicy = StricterPolicy()) async throws(AgentError) -> AttackPlan {
+        let environment = self.environment
+        let admission = try await AttackAdmission(spec, policy: environment.policy, stricter: stricter, lease: lease, forPlan: true) {
+            () throws(HostError) in try environment.hostLimits()
+        }
+        return admission.plan(procFS: environment.procFS)
+    }
+
     /// Admits `spec` (`AttackAdmission`, as the CLI does), checks it
     /// against what runs, then hands it to the service body.
     private func admit(_ spec: AttackSpec, lease: Duration?, stricter: StricterPolicy) async throws(AgentError) -> AttackID {

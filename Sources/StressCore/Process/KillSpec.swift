@@ -54,5 +54,8 @@ extension KillSpec: AttackKindSpec {
             + "watching for comebacks for up to \(duration.humanReadable)"
     }
 
+    /// The supervisor signals the targets itself: no worker, no bytes.
+    public func footprint(host: HostLimits) -> AttackFootprint { AttackFootprint(workers: 0) }
+
     public var parameters: AttackSpec.Parameters { .kill(self) }
 }

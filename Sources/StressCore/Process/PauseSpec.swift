@@ -33,5 +33,8 @@ extension PauseSpec: AttackKindSpec {
         "pause \(targets.pick) matching \(targets.selector) for \(duration.humanReadable)"
     }
 
+    /// The supervisor stops the targets itself: no worker, no bytes.
+    public func footprint(host: HostLimits) -> AttackFootprint { AttackFootprint(workers: 0) }
+
     public var parameters: AttackSpec.Parameters { .pause(self) }
 }

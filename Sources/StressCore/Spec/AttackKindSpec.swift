@@ -29,6 +29,8 @@ public protocol AttackKindSpec: Hashable, Sendable {
     func validate(host: HostLimits, policy: SafetyPolicy, duration: Duration) throws(InputError)
     /// What the attack is about to do, in one line, for a person.
     func summary(duration: Duration, host: HostLimits) -> String
+    /// What it would take from the host now: workers, memory, disk (a plan).
+    func footprint(host: HostLimits) -> AttackFootprint
     /// This value as the spec's enum case.
     var parameters: AttackSpec.Parameters { get }
 }

@@ -48,5 +48,9 @@ extension CPUSpec: AttackKindSpec {
             + "for \(duration.humanReadable) (\(host.cpu.description))"
     }
 
+    public func footprint(host: HostLimits) -> AttackFootprint {
+        AttackFootprint(workers: workerCount(capacity: host.cpu), loadPerWorker: load)
+    }
+
     public var parameters: AttackSpec.Parameters { .cpu(self) }
 }

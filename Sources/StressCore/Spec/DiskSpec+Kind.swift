@@ -42,5 +42,10 @@ extension DiskSpec: AttackKindSpec {
         return "fill \(target) in \(path)\(free) for \(duration.humanReadable)"
     }
 
+    /// The supervisor fills the folder itself: no worker.
+    public func footprint(host: HostLimits) -> AttackFootprint {
+        AttackFootprint(workers: 0, diskBytes: host.disk.map(targetBytes), path: path)
+    }
+
     public var parameters: AttackSpec.Parameters { .disk(self) }
 }

@@ -87,5 +87,9 @@ extension IOSpec: AttackKindSpec {
             + "\(workers) worker(s), \(speed), \(direct ? "direct" : "buffered") I/O, for \(duration.humanReadable)"
     }
 
+    public func footprint(host: HostLimits) -> AttackFootprint {
+        AttackFootprint(workers: workers, diskBytes: bytesPerWorker * UInt64(workers), path: path)
+    }
+
     public var parameters: AttackSpec.Parameters { .io(self) }
 }

@@ -72,5 +72,9 @@ extension MemorySpec: AttackKindSpec {
         return "\(what) for \(duration.humanReadable) (\(ByteCount(bytes: host.memory.available)) available)"
     }
 
+    public func footprint(host: HostLimits) -> AttackFootprint {
+        AttackFootprint(workers: 1, memoryBytes: targetBytes(host.memory))
+    }
+
     public var parameters: AttackSpec.Parameters { .mem(self) }
 }

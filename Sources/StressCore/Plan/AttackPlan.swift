@@ -1,0 +1,81 @@
+/// What an attack would do, shown before anything is done (`--dry-run`,
+/// `POST /v1/plans`): the explicit approval step a person or an
+/// orchestrator can show before saying go. Built by the same admission
+/// that starts attacks, so a plan that says it would start does, and one
+/// that names a refusal would be refused for that reason.
+public struct AttackPlan: Codable, Hashable, Sendable {
+    public var dryRun = true
+    public var kind: AttackKind
+    public var spec: AttackSpec
+    /// What it would do, in the line its start prints.
+    public var summary: String
+    public var footprint: AttackFootprint
+    /// Each guard it would be held to, with the margin it would leave.
+    public var floors: [PlannedFloor]
+    /// kill and pause: the processes its selector reaches now.
+    public var targets: PlannedTargets?
+    /// Each abort condition (the operator's first) and what it sees now.
+    public var abortConditions: [PlannedCondition]
+    /// Why it would be refused now (an abort condition failing); nil when
+    /// it would start.
+    public var refusal: String?
+
+    public init(
+        spec: AttackSpec, summary: String, footprint: AttackFootprint, floors: [PlannedFloor], targets: PlannedTargets?,
+        abortConditions: [PlannedCondition], refusal: String?
+    ) {
+        kind = spec.kind
+        self.spec = spec
+        self.summary = summary
+        self.footprint = footprint
+        self.floors = floors
+        self.targets = targets
+        self.abortConditions = abortConditions
+        self.refusal = refusal
+    }
+}
+
+/// An abort condition as a plan shows it: who set it and what it sees now.
+public struct PlannedCondition: Codable, Hashable, Sendable {
+    public var condition: String
+    public var source: AbortCondition.Source
+    public var unit: String
+    public var value: Double?
+    public var passed: Bool
+    public var detail: String
+
+    public init(condition: String, source: AbortCondition.Source, unit: String, value: Double?, passed: Bool, detail: String) {
+        self.condition = condition
+        self.source = source
+        self.unit = unit
+        self.value = value
+        self.passed = passed
+        self.detail = detail
+    }
+}
+
+/// The processes a kill or pause would choose among, and those it would spare.
+public struct PlannedTargets: Codable, Hashable, Sendable {
+    public struct Spared: Codable, Hashable, Sendable {
+        public var process: ProcessCandidate
+        public var reason: String
+
+        public init(process: ProcessCandidate, reason: String) {
+            self.process = process
+            self.reason = reason
+        }
+    }
+
+    public var selector: String
+    /// How victims would be picked among `eligible`.
+    public var pick: String
+    public var eligible: [ProcessCandidate]
+    public var spared: [Spared]
+
+    public init(selector: String, pick: String, eligible: [ProcessCandidate], spared: [Spared]) {
+        self.selector = selector
+        self.pick = pick
+        self.eligible = eligible
+        self.spared = spared
+    }
+}
