@@ -164,4 +164,20 @@ struct AgentClientEndToEndTests {
         let unreachable = try agent.stressd.run(["status", "--agent", "http://127.0.0.1:9"], local: false)
         #expect(unreachable.status == 1 && unreachable.stderr.contains("Connection refused"), "\(unreachable.stderr)")
     }
+
+    /// `--dry-run` with `--agent` asks the agent for its plan, and
+    /// `--abort-unless` travels with a start: a condition failing on the
+    /// agent's side refuses it (exit 2) with nothing started.
+    @Test func plansAndAbortConditionsTravelToTheAgent() async throws {
+        let agent = try await Agent()
+        defer { agent.finish() }
+        let planned = try agent.client(["disk", "--path", agent.target, "--size", "8M", "--dry-run", "--json", "--abort-unless", "pressure memory some=99%"])
+        #expect(planned.status == 0, "\(planned.stderr)")
+        let plan = try #require(try json(planned.stdout) as? [String: Any])
+        #expect(plan["dryRun"] as? Bool == true && (plan["footprint"] as? [String: Any])?["diskBytes"] as? Int == 8 << 20)
+        #expect((plan["abortConditions"] as? [[String: Any]])?.first?["condition"] as? String == "pressure memory some=99%")
+        let refused = try agent.client(["disk", "--path", agent.target, "--size", "8M", "--duration", "5s", "--abort-unless", "tcp 127.0.0.1:9"])
+        #expect(refused.status == 2 && refused.stderr.contains("steady state"), "\(refused.stderr)")
+        #expect(try agent.client(["status"]).stdout.contains("no attacks"), "nothing was started")
+    }
 }

@@ -10,7 +10,13 @@ one slot taken by the test's blocker attack):
 - a positive `kill` or `pause` body's selector is replaced by the pid of the
   `sleep` the test owns (STRESSD_OWNED_PID): a positive case never aims at
   another process. Negative cases keep their selectors; the namespace
-  leaves them nothing else to hit.
+  leaves them nothing else to hit;
+- abort conditions that would reach the network (http, tcp, prometheus)
+  are replaced by a pressure check that holds (`SAFE_CONDITION`), in every
+  mode: the agent never connects anywhere for the fuzzer; a positive body's
+  whole list is, as the document cannot state the grammar of a condition
+  line (the fuzz target `attack-request` covers its parser).
+These hold for POST /v1/plans as for POST /v1/attacks: the same bodies.
 
 The check `refusals_the_document_cannot_express`: positive data refused
 with 422 passes only when the agent's reason is one no static document can
@@ -49,6 +55,7 @@ HOST_OR_POLICY = [
     r"matches only processes that may not be hit",
     r"stressd may run on CPUs",                        # cpus outside this host's affinity mask
     r"CPU numbers below",                              # cpus past NR_CPUS
+    r"not in its steady state",                        # an abort condition failing now
     r"expected CPU numbers and ranges",                # cpus range whose first CPU is above its last
 ]
 
@@ -81,11 +88,28 @@ def after_call(context, case, response):
         f.write(json.dumps(row, default=repr) + "\n")
 
 
+SAFE_CONDITION = "pressure memory some=99%"
+NETWORK_CHECKS = ("http", "tcp", "prometheus")
+STARTS = ("/v1/attacks", "/v1/plans")
+
+
+def _reaches_network(condition) -> bool:
+    if isinstance(condition, dict):
+        return condition.get("check") in NETWORK_CHECKS
+    return isinstance(condition, str) and condition.strip().split(" ", 1)[0] in NETWORK_CHECKS
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
     body = case.body
-    if not isinstance(body, dict) or case.operation.method.upper() != "POST" or case.operation.path != "/v1/attacks":
+    if not isinstance(body, dict) or case.operation.method.upper() != "POST" or case.operation.path not in STARTS:
         return
+    conditions = body.get("abort-unless")
+    if isinstance(conditions, list) and conditions:
+        if _is_positive(case):
+            body["abort-unless"] = [SAFE_CONDITION]
+        else:
+            body["abort-unless"] = [SAFE_CONDITION if _reaches_network(c) else c for c in conditions]
     kind = body.get("kind")
     if kind in ("disk", "io") and isinstance(body.get("path"), str) and body["path"].startswith("/"):
         body["path"] = os.environ["STRESSD_FILL_DIR"]
@@ -106,7 +130,7 @@ def refusals_the_document_cannot_express(ctx, response, case):
     if not _is_positive(case):
         return None
     method, path = case.operation.method.upper(), case.operation.path
-    if method == "POST" and path == "/v1/attacks" and response.status_code == 422:
+    if method == "POST" and path in STARTS and response.status_code == 422:
         allowed = HOST_OR_POLICY
     elif method in ("GET", "DELETE") and path == "/v1/attacks" and response.status_code == 400:
         allowed = [LABEL_KEY_TWICE]
