@@ -32,7 +32,9 @@ struct PlanOutput {
         if let targets = plan.targets { lines += describe(targets) }
         for condition in plan.abortConditions {
             let from = condition.source == .policy ? " (the agent's policy)" : ""
-            lines.append("  abort unless \(condition.condition)\(from): \(condition.passed ? "holds" : "FAILS") now: \(condition.detail)")
+            for look in condition.evaluations {
+                lines.append("  abort unless \(condition.condition)\(from): \(look.passed ? "holds" : "FAILS") now: \(look.detail)")
+            }
         }
         if let refusal = plan.refusal { lines.append("would be refused: \(refusal)") }
         return lines.joined(separator: "\n")

@@ -65,7 +65,8 @@ struct PlanEndToEndTests {
         #expect(json.status == 2)
         let plan = try decodeJSON(json.stdout)
         let condition = try #require((plan["abortConditions"] as? [[String: Any]])?.first)
-        #expect(condition["passed"] as? Bool == false && condition["condition"] as? String == closed && condition["source"] as? String == "request")
+        let look = try #require((condition["evaluations"] as? [[String: Any]])?.first)
+        #expect(look["passed"] as? Bool == false && condition["condition"] as? String == closed && condition["source"] as? String == "request")
         #expect((plan["refusal"] as? String)?.contains(closed) == true)
         // Without --dry-run the same attack is refused, with the same reason, and nothing is created.
         let refused = try stressd.run(["cpu", "--load", "10%", "--duration", "5s", "--abort-unless", closed])

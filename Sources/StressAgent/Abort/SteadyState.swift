@@ -5,8 +5,9 @@ import StressCore
 /// state, which proves nothing under attack; and a condition wrongly written
 /// (a port no one listens on) is found before any harm.
 enum SteadyState {
-    /// What each condition sees now, in the order given.
-    static func look(at conditions: [AbortCondition], on host: ProbeHost) async -> [PlannedCondition] {
+    /// What each condition sees now, in the order given: one look each,
+    /// at elapsed 0.
+    static func look(at conditions: [AbortCondition], on host: ProbeHost) async -> [ConditionTimeline] {
         guard !conditions.isEmpty else { return [] }
         let results = await withTaskGroup(of: (Int, ConditionProbeResult).self) { group in
             for (index, condition) in conditions.enumerated() {
@@ -20,14 +21,19 @@ enum SteadyState {
         }
         return conditions.enumerated().map { index, condition in
             let result = results[index] ?? .failed("not evaluated")
-            return PlannedCondition(
-                condition: condition.line, source: condition.source, unit: type(of: condition.check.conditionCheck).unit,
-                value: result.value, passed: result.passed, detail: result.detail)
+            return ConditionTimeline(
+                condition: condition.line, unit: type(of: condition.check.conditionCheck).unit, source: condition.source,
+                evaluations: [ConditionEvaluation(elapsed: 0, value: result.value, passed: result.passed, detail: result.detail)])
         }
     }
 
     /// The refusal of the first condition (in the order given) that failed.
-    static func refusal(_ looks: [PlannedCondition]) -> AgentError? {
-        looks.first { !$0.passed }.map { AgentError.notSteady(condition: $0.condition, detail: $0.detail) }
+    static func refusal(_ looks: [ConditionTimeline]) -> AgentError? {
+        for look in looks {
+            if let failed = look.evaluations.first(where: { !$0.passed }) {
+                return .notSteady(condition: look.condition, detail: failed.detail)
+            }
+        }
+        return nil
     }
 }

@@ -21,8 +21,8 @@ public struct AttackAdmission: Sendable {
     /// selector reaches now.
     public let targets: ProcessSpec?
     public let survey: ProcessTargeting.Survey?
-    /// Each abort condition (the operator's first) and what it saw.
-    public let steadyState: [PlannedCondition]
+    /// Each abort condition (the operator's first) and its one look.
+    public let steadyState: [ConditionTimeline]
 
     /// `hostLimits` reads the host's CPU and memory; the fill path's file
     /// system is read here. The survey runs on a thread of its own, so an

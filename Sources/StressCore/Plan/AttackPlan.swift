@@ -14,15 +14,16 @@ public struct AttackPlan: Codable, Hashable, Sendable {
     public var floors: [PlannedFloor]
     /// kill and pause: the processes its selector reaches now.
     public var targets: PlannedTargets?
-    /// Each abort condition (the operator's first) and what it sees now.
-    public var abortConditions: [PlannedCondition]
+    /// Each abort condition (the operator's first) with its one look, now
+    /// (at `elapsed` 0), as a report keeps its looks during the attack.
+    public var abortConditions: [ConditionTimeline]
     /// Why it would be refused now (an abort condition failing); nil when
     /// it would start.
     public var refusal: String?
 
     public init(
         spec: AttackSpec, summary: String, footprint: AttackFootprint, floors: [PlannedFloor], targets: PlannedTargets?,
-        abortConditions: [PlannedCondition], refusal: String?
+        abortConditions: [ConditionTimeline], refusal: String?
     ) {
         kind = spec.kind
         self.spec = spec
@@ -32,25 +33,6 @@ public struct AttackPlan: Codable, Hashable, Sendable {
         self.targets = targets
         self.abortConditions = abortConditions
         self.refusal = refusal
-    }
-}
-
-/// An abort condition as a plan shows it: who set it and what it sees now.
-public struct PlannedCondition: Codable, Hashable, Sendable {
-    public var condition: String
-    public var source: AbortCondition.Source
-    public var unit: String
-    public var value: Double?
-    public var passed: Bool
-    public var detail: String
-
-    public init(condition: String, source: AbortCondition.Source, unit: String, value: Double?, passed: Bool, detail: String) {
-        self.condition = condition
-        self.source = source
-        self.unit = unit
-        self.value = value
-        self.passed = passed
-        self.detail = detail
     }
 }
 
