@@ -118,6 +118,12 @@ struct ReportOutput {
                     + "signals and comebacks and \(ProcessMeasurements.sparedLimit) spared)")
             }
         }
+        for condition in report.abortConditions ?? [] {
+            let looks = condition.evaluations
+            let passed = looks.filter(\.passed).count
+            let last = looks.last.map { "; last: \($0.detail)" } ?? ""
+            lines.append("  abort unless \(condition.condition): \(passed) of \(looks.count) look(s) passed\(last)")
+        }
         if let guards = report.guards {
             lines.append("  guards:    \(guards)")
         }
