@@ -4,7 +4,8 @@
 #   make check   the whole test suite (what CI runs): Swift tests, the Chaos
 #                Toolkit extension, the example experiment, several hosts in
 #                network namespaces, schemathesis and hostile clients against
-#                the API, 24 fault trials, systemd under nspawn
+#                the API, 24 fault trials, abort conditions against real
+#                services (and Prometheus), systemd under nspawn
 #   make reliability   200 fault trials (and make api-fuzz: a longer schemathesis run)
 #   make bench   side-by-side benchmarks against stress-ng (not part of check)
 #   make fuzz    every libFuzzer target for FUZZ_SECONDS (60) each; make check
@@ -61,7 +62,7 @@ check: deps
 	@# their processes start as they would in production, not at debug speed.
 	$(SWIFT) build $(RELEASE)
 	@STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" \
-	  $(MAKE) --no-print-directory ctk-check experiment-check multihost-check api-check reliability-check
+	  $(MAKE) --no-print-directory ctk-check experiment-check multihost-check api-check reliability-check abort-check
 	@$(MAKE) --no-print-directory systemd-check
 
 # The Chaos Toolkit extension's Python environment: .venv at the repo root,
@@ -186,3 +187,22 @@ api-fuzz: venv
 	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} STRESSD_ST_MAX_EXAMPLES=$${STRESSD_ST_MAX_EXAMPLES:-300} \
 	  STRESSD_ST_MAX_TIME=$${STRESSD_ST_MAX_TIME:-900} STRESSD_ST_TIMEOUT=2400 \
 	  $(VENV)/bin/pytest -q -s -rxX tests/api/test_schemathesis.py
+
+# Abort conditions end to end (tests/abort): one-shot attacks and an agent's
+# API with --abort-unless / abort-unless / [policy] abort-unless against real
+# services the tests run and break mid-attack (an HTTP service that answers
+# 500, slowly or dies; a TCP listener; a process; Prometheus scraping an
+# exporter; PSI): each attack aborted within one probe interval, or refused
+# before it starts (exit 2, 422), and nothing left. About 40 s; needs
+# root. Installs Debian's prometheus; its own service (port 9090), should
+# the package's postinst have started it, is stopped again: the tests run a
+# Prometheus of their own.
+.PHONY: abort-check
+abort-check: venv
+	@running="$$(pgrep -x -u prometheus prometheus 2>/dev/null)"; \
+	$(MAKE) --no-print-directory deps APT_PACKAGES="$(APT_PACKAGES) prometheus" || exit 1; \
+	if [ -z "$$running" ] && pgrep -x -u prometheus prometheus >/dev/null 2>&1; then \
+	  echo "stopping the prometheus service its package started"; \
+	  service prometheus stop || exit 1; \
+	fi
+	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} $(VENV)/bin/pytest -q -rxX tests/abort
