@@ -57,12 +57,14 @@ public enum OneShotHTTP {
                 }
                 defer { group.cancelAll() }
                 guard let response = try await group.next() ?? nil else {
-                    throw NetworkFailure.unreachable("no answer within \(timeout.milliseconds) ms")
+                    throw NetworkFailure.timedOut(timeout)
                 }
                 return response
             }
         } catch let error as NetworkFailure {
             throw error
+        } catch ChannelError.connectTimeout {
+            throw .timedOut(timeout)
         } catch {
             throw .unreachable(reason(for: error))
         }
@@ -98,28 +100,43 @@ public enum OneShotHTTP {
             headers.add(name: "Content-Length", value: String(body.count))
         }
         let head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: headers)
+        var parts: [HTTPClientRequestPart] = [.head(head)]
+        if let body = request.body {
+            parts.append(.body(.byteBuffer(ByteBuffer(bytes: body))))
+        }
+        parts.append(.end(nil))
         return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(.head(head))
-            if let body = request.body {
-                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
+            // One write and one flush: a server may answer (and, asked to
+            // close, close) as soon as it has the head; an answer that came
+            // before a later write failed is still the answer.
+            var unsent: (any Error)?
+            do {
+                try await outbound.write(contentsOf: parts)
+            } catch {
+                unsent = error
             }
-            try await outbound.write(.end(nil))
             var response: Response?
-            for try await part in inbound {
-                switch part {
-                case .head(let head):
-                    response = Response(status: Int(head.status.code), contentType: head.headers.first(name: "Content-Type"), body: [])
-                    if !readBody, let response { return response }
-                case .body(var buffer):
-                    guard (response?.body.count ?? 0) + buffer.readableBytes <= maxResponseBytes else {
-                        throw NetworkFailure.badResponse("answer larger than \(maxResponseBytes) bytes")
+            do {
+                for try await part in inbound {
+                    switch part {
+                    case .head(let head):
+                        response = Response(status: Int(head.status.code), contentType: head.headers.first(name: "Content-Type"), body: [])
+                        if !readBody, let response { return response }
+                    case .body(var buffer):
+                        guard (response?.body.count ?? 0) + buffer.readableBytes <= maxResponseBytes else {
+                            throw NetworkFailure.badResponse("answer larger than \(maxResponseBytes) bytes")
+                        }
+                        response?.body += buffer.readBytes(length: buffer.readableBytes) ?? []
+                    case .end:
+                        if let response { return response }
                     }
-                    response?.body += buffer.readBytes(length: buffer.readableBytes) ?? []
-                case .end:
-                    if let response { return response }
                 }
+            } catch let error as NetworkFailure {
+                throw error
+            } catch {
+                throw unsent ?? error
             }
-            throw NetworkFailure.badResponse("the connection closed before a whole answer")
+            throw unsent ?? NetworkFailure.badResponse("the connection closed before a whole answer")
         }
     }
 

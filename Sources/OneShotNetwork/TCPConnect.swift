@@ -12,6 +12,8 @@ public enum TCPConnect {
                 .connectTimeout(.nanoseconds(Int64(timeout.milliseconds) * 1_000_000))
                 .connect(host: host, port: port).get()
             try? await channel.close()
+        } catch ChannelError.connectTimeout {
+            throw .timedOut(timeout)
         } catch {
             throw .unreachable(OneShotHTTP.reason(for: error))
         }

@@ -33,6 +33,8 @@ enum HTTPExchange {
                     reason: reason + "; check --ca-file, and --cert-file/--key-file if the agent requires client certificates")
             case .unreachable(let reason):
                 throw .unreachable(endpoint: endpoint.description, reason: reason)
+            case .timedOut(let limit):
+                throw .unreachable(endpoint: endpoint.description, reason: "no answer within \(limit.humanReadable)")
             case .badResponse(let reason):
                 throw .badResponse(endpoint: endpoint.description, reason: reason)
             }

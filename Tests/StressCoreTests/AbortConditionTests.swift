@@ -15,8 +15,8 @@ struct AbortConditionTests {
         "process nginx",
         "process match='^postgres: walwriter' min=2",
         "process min=3 unit=postgresql.service",
-        "prometheus http://127.0.0.1:9090 'sum(rate(http_errors_total{job=\"web\"}[1m]))' max=5.0",
-        "prometheus http://127.0.0.1:9090 up max=1.0 min=1.0 timeout=500ms",
+        "prometheus http://127.0.0.1:9090 'sum(rate(http_errors_total{job=\"web\"}[1m]))' max=5",
+        "prometheus http://127.0.0.1:9090 up max=0.5 min=-1 timeout=500ms",
     ])
     func aLineReadsBackToItself(line: String) throws {
         let condition = try AbortCondition(line: line)

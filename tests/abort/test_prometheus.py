@@ -91,7 +91,7 @@ def value_now(prom: Prometheus) -> float:
 
 
 def test_value_past_max_mid_attack_aborts_it(prometheus, oneshot):
-    line = f"prometheus {prometheus.url} test_errors_total every=500ms max=5.0"
+    line = f"prometheus {prometheus.url} test_errors_total every=500ms max=5"
     try:
         shot = oneshot(CPU + BOUND, line)
         shot.wait_started()
@@ -113,7 +113,7 @@ def test_value_past_max_mid_attack_aborts_it(prometheus, oneshot):
 
 
 def test_query_without_sample_refuses_it(prometheus, run):
-    line = f"prometheus {prometheus.url} nonexistent_metric max=5.0"
+    line = f"prometheus {prometheus.url} nonexistent_metric max=5"
     before = stressd_cgroups()
     shot, result = run(CPU + BOUND, line)
     stderr = assert_refused(shot, result, line, before)

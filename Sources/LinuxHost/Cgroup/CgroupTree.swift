@@ -29,21 +29,26 @@ public struct CgroupTree: Sendable {
     }
 
     /// The directory of the unit named `unit` (`nginx.service`): the
-    /// shallowest one of that name, looked for breadth first.
+    /// shallowest one of that name (a user's `dbus.service` lies deeper than
+    /// the system's), looked for one depth after another, so that at most
+    /// one directory per level is open at a time however wide the tree.
     public func unitDirectory(_ unit: String) throws(HostError) -> OpenDirectory {
-        var level = [try root()]
-        for _ in 0..<Self.maxUnitDepth {
-            var next: [OpenDirectory] = []
-            for directory in level {
-                for name in try directory.entries() where !Self.isInterfaceFile(name) {
-                    guard let child = try? directory.openDirectory(name) else { continue }
-                    if name == unit { return child }
-                    next.append(child)
-                }
-            }
-            level = next
+        for depth in 1...Self.maxUnitDepth {
+            if let found = try find(unit, in: try root(), depth: depth) { return found }
         }
         throw .system(call: "find unit", path: cgroupFS.root.appending(unit).string, errno: .noSuchFileOrDirectory)
+    }
+
+    /// `unit` exactly `depth` levels below `directory`.
+    private func find(_ unit: String, in directory: OpenDirectory, depth: Int) throws(HostError) -> OpenDirectory? {
+        for name in try directory.entries() where !Self.isInterfaceFile(name) {
+            if depth == 1 {
+                if name == unit, let found = try? directory.openDirectory(name) { return found }
+            } else if let child = try? directory.openDirectory(name), let found = try find(unit, in: child, depth: depth - 1) {
+                return found
+            }
+        }
+        return nil
     }
 
     /// `cgroup.procs`, `memory.pressure`...: the files of a cgroup, named

@@ -36,6 +36,13 @@ public struct CgroupMembership: Hashable, Sendable {
         entries.first { $0.hierarchyID == 0 && $0.controllers.isEmpty }?.path
     }
 
+    /// The path `--unit` and `--cgroup` match against: the unified one,
+    /// unless it is only the root (a v1 host's hybrid line), then the
+    /// systemd hierarchy's.
+    public var selectorPath: String? {
+        unifiedPath.flatMap { $0 == "/" ? nil : $0 } ?? path(forController: "name=systemd") ?? unifiedPath
+    }
+
     /// The path in the v1 hierarchy that carries `controller`.
     public func path(forController controller: String) -> String? {
         entries.first { $0.controllers.contains(controller) }?.path

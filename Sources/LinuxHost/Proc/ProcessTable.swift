@@ -42,13 +42,44 @@ extension ProcFS {
         return ProcessCandidate(
             identity: processInfo.identity, command: processInfo.command,
             commandLine: (try? commandLine(pid)) ?? "", userID: userID,
-            cgroup: membership?.unifiedPath.flatMap { $0 == "/" ? nil : $0 }
-                ?? membership?.path(forController: "name=systemd") ?? membership?.unifiedPath ?? "/",
+            cgroup: membership?.selectorPath ?? "/",
             isKernelThread: processInfo.isKernelThread,
             threadOf: status.threadGroupID.flatMap { $0 == pid ? nil : $0 },
             pidNamespace: namespace(of: pid, status: status, ownDepth: ownNamespaceDepth),
             isStressd: processInfo.command == "stressd"
                 || (ownExecutable != nil && executableIdentity(process(pid, "exe")) == ownExecutable))
+    }
+
+    /// How many processes `selector` matches now, reading of each process
+    /// only what the selector looks at (its stat, and its command line or
+    /// its cgroup if asked): what an abort condition counts ten times a
+    /// second, where `processCandidates()` reads seven files a process.
+    /// Threads, kernel threads, processes that have exited, those named
+    /// `stressd` and those in `excluded` are not counted.
+    public func count(matching selector: ProcessSelector, excluding excluded: Set<Int32>) throws(HostError) -> Int {
+        let pids: [Int32]
+        if case .pid(let pid) = selector {
+            let isProcess = (try? processStatus(pid))?.threadGroupID.map { $0 == pid } ?? false
+            pids = isProcess ? [pid] : []
+        } else {
+            pids = try processIDs()
+        }
+        var count = 0
+        for pid in pids where !excluded.contains(pid) {
+            guard let info = try? processStat(pid), !info.hasExited, !info.isKernelThread, info.command != "stressd" else { continue }
+            var cgroup = "/"
+            var commandLine = ""
+            switch selector {
+            case .unit, .cgroup: cgroup = (try? cgroupMembership(of: pid))?.selectorPath ?? "/"
+            case .match: commandLine = (try? self.commandLine(pid)) ?? ""
+            case .name, .pid: break
+            }
+            let candidate = ProcessCandidate(
+                identity: info.identity, command: info.command, commandLine: commandLine, userID: 0, cgroup: cgroup,
+                isKernelThread: false)
+            if selector.matches(candidate) { count += 1 }
+        }
+        return count
     }
 
     /// The file a `/proc/.../exe` link names (stat follows it, even to a

@@ -17,7 +17,7 @@ extension HTTPCheck: ConditionProbe {
         do {
             response = try await OneShotHTTP.send(request, timeout: wait, maxResponseBytes: 0, readBody: false)
         } catch {
-            return .failed("\(url) did not answer: \(error)")
+            return ConditionProbeResult(notAnsweredBy: url.description, error: error, latency: latency, timeout: timeout, since: started)
         }
         let milliseconds = Double(MonotonicClock.now() &- started) / 1e6
         let answered = "answered \(response.status) in \(milliseconds.fixed(1)) ms"

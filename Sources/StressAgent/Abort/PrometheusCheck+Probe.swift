@@ -48,7 +48,7 @@ extension PrometheusCheck: ConditionProbe {
     }
 
     private var range: String {
-        "[\(minimum.map { String($0) } ?? "-inf"), \(maximum.map { String($0) } ?? "+inf")]"
+        "[\(minimum.map(Self.text) ?? "-inf"), \(maximum.map(Self.text) ?? "+inf")]"
     }
 
     /// Percent-encodes everything but unreserved characters (RFC 3986).

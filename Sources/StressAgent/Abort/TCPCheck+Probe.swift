@@ -9,7 +9,7 @@ extension TCPCheck: ConditionProbe {
         do {
             try await TCPConnect.probe(host: self.host, port: port, timeout: wait)
         } catch {
-            return .failed("\(address) refused a connection: \(error)")
+            return ConditionProbeResult(notAnsweredBy: address, error: error, latency: latency, timeout: timeout, since: started)
         }
         let milliseconds = Double(MonotonicClock.now() &- started) / 1e6
         let accepted = "accepted a connection in \(milliseconds.fixed(1)) ms"

@@ -48,8 +48,8 @@ public struct PrometheusCheck: ConditionCheck {
     public func write(to flat: inout FlatParameters) {
         flat["url"] = server.description
         flat["query"] = query
-        flat["min"] = minimum.map { String($0) }
-        flat["max"] = maximum.map { String($0) }
+        flat["min"] = minimum.map(Self.text)
+        flat["max"] = maximum.map(Self.text)
         if timeout != ProbeTimeout.default { flat["timeout"] = timeout.humanReadable }
     }
 
@@ -59,6 +59,11 @@ public struct PrometheusCheck: ConditionCheck {
     public func allows(_ value: Double) -> Bool {
         guard !value.isNaN else { return false }
         return (minimum.map { value >= $0 } ?? true) && (maximum.map { value <= $0 } ?? true)
+    }
+
+    /// `5` rather than `5.0`: a bound as a person would type it.
+    public static func text(_ bound: Double) -> String {
+        bound == bound.rounded() && abs(bound) < 1e15 ? String(Int(bound)) : String(bound)
     }
 
     private static func parseBound(_ text: String, field: String) throws(InputError) -> Double {
