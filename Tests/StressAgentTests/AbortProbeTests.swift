@@ -61,20 +61,11 @@ import Testing
     }
 
     @Test func aPortThatListensPassesAndOneThatDoesNotFailsSayingWhy() async throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                guard bind(listener, raw, length) == 0, getsockname(listener, raw, &length) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            }
-        }
-        let port = Int(UInt16(bigEndian: address.sin_port))
-        let refused = try await AbortCondition(line: "tcp 127.0.0.1:\(port)").check.probe.observe(on: ProbeHost())
+        let socket = try LoopbackSocket()
+        let refused = try await AbortCondition(line: "tcp 127.0.0.1:\(socket.port)").check.probe.observe(on: ProbeHost())
         #expect(!refused.passed && refused.value == nil && refused.detail.contains("Connection refused"))
-        #expect(listen(listener, 4) == 0)
-        let accepted = try await AbortCondition(line: "tcp 127.0.0.1:\(port) latency=2s").check.probe.observe(on: ProbeHost())
+        #expect(socket.listen())
+        let accepted = try await AbortCondition(line: "tcp 127.0.0.1:\(socket.port) latency=2s").check.probe.observe(on: ProbeHost())
         #expect(accepted.passed && (accepted.value ?? -1) >= 0 && accepted.detail.hasPrefix("accepted a connection in"))
     }
 

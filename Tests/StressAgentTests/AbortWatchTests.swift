@@ -10,22 +10,6 @@ import Testing
 /// watch while the attack runs, on the supervisor's manual clock, so "the
 /// third miss in a row, at 2 s" is exact on a machine of any speed.
 struct AbortWatchTests {
-    /// A loopback port that refuses connections: bound, never listening.
-    static func closedPort() throws -> (socket: Int32, port: Int) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in(
-            sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")),
-            sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-            }
-        }
-        try #require(bound)
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
-    }
-
     static let limits = HostLimits(
         cpu: CPUCapacity(onlineCPUs: 1), memory: MemoryCapacity(hostTotalBytes: 1 << 30, hostAvailableBytes: 1 << 30))
 
@@ -36,8 +20,8 @@ struct AbortWatchTests {
 
     @Test func theThirdMissInARowAbortsTheAttackAndTheReportKeepsEveryLook() async throws {
         let state = try TemporaryDirectory()
-        let (fd, port) = try Self.closedPort()
-        defer { close(fd) }
+        let closed = try LoopbackSocket()
+        let port = closed.port
         var policy = SafetyPolicy.default
         policy.abortConditions = [try AbortCondition(line: "tcp 127.0.0.1:\(port) misses=3")]
         let clock = ManualClock()
@@ -67,8 +51,8 @@ struct AbortWatchTests {
     }
 
     @Test func aConditionFailingBeforeTheStartRefusesTheAttackAndNamesIt() async throws {
-        let (fd, port) = try Self.closedPort()
-        defer { close(fd) }
+        let closed = try LoopbackSocket()
+        let port = closed.port
         var policy = SafetyPolicy.default
         var operators = try AbortCondition(line: "tcp 127.0.0.1:\(port)")
         operators.source = .policy

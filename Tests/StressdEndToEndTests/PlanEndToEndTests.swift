@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// `--dry-run` on every kind as a user types it: the plan in text and JSON,
@@ -46,16 +47,8 @@ struct PlanEndToEndTests {
     @Test func aConditionFailingNowIsShownAndTheDryRunExits2() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in(
-            sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
-        }
-        try #require(bound)
-        let closed = "tcp 127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
+        let socket = try LoopbackSocket()
+        let closed = "tcp 127.0.0.1:\(socket.port)"
         let text = try stressd.run(["cpu", "--load", "10%", "--dry-run", "--abort-unless", closed, "--abort-unless", "pressure memory some=99%"])
         #expect(text.status == 2, "\(text.stdout)\(text.stderr)")
         #expect(text.stdout.contains("abort unless \(closed): FAILS now"), "\(text.stdout)")
