@@ -1,0 +1,17 @@
+/// One abort condition's evaluations over an attack, for its report.
+public struct ConditionTimeline: Codable, Hashable, Sendable {
+    /// The condition as it would be typed (`AbortCondition.line`).
+    public var condition: String
+    /// The unit of the evaluations' values.
+    public var unit: String
+    /// From the operator's config (`policy`) or the request (`request`).
+    public var source: AbortCondition.Source
+    public var evaluations: [ConditionEvaluation]
+
+    public init(condition: String, unit: String, source: AbortCondition.Source, evaluations: [ConditionEvaluation]) {
+        self.condition = condition
+        self.unit = unit
+        self.source = source
+        self.evaluations = evaluations
+    }
+}
