@@ -7,9 +7,9 @@ import StressAgent
 public struct AgentService: Service {
     let agent: Agent
     let ready: @Sendable () -> Void
-    let heartbeat: @Sendable () -> Void
+    let heartbeat: Heartbeat?
 
-    public init(agent: Agent, ready: @escaping @Sendable () -> Void, heartbeat: @escaping @Sendable () -> Void) {
+    public init(agent: Agent, ready: @escaping @Sendable () -> Void, heartbeat: Heartbeat?) {
         self.agent = agent
         self.ready = ready
         self.heartbeat = heartbeat

@@ -94,12 +94,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let agent = Agent(
             environment: try state.environment(), maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"))
-        let watchdog = WatchdogPacer(interval: notifier.watchdogInterval)
         // READY only once both the replay is done and the port is open.
         let ready = ReadyGate(parts: 2) { notifier.ready(status: "serving on \(host):\(port)") }
         let service = AgentService(
             agent: agent, ready: { ready.arrive() },
-            heartbeat: { if watchdog.due() { notifier.watchdog() } })
+            heartbeat: notifier.watchdogInterval.map { Heartbeat(interval: $0, beat: { notifier.watchdog() }) })
         let router = StressAPI.router(
             agent: agent, reports: ReportStore(stateDirectory: try state.resolvedStateDirectory()), token: token)
         if let inherited {

@@ -72,7 +72,6 @@ struct AgentTests {
         let clock = ManualClock()
         let agent = Agent(environment: try .testing(state.path), clock: clock.agentClock)
         try await agent.running {
-            await clock.waitForSleepers()
             let renewed = try await agent.start(try fill(directory), lease: .milliseconds(400))
             for _ in 0..<6 {
                 clock.advance(by: .milliseconds(300))
@@ -96,6 +95,50 @@ struct AgentTests {
             }
             #expect(try await agent.attack(forgotten).report?.outcome == .stopped(reason: "lease expired"))
             #expect(fillFolders(other).isEmpty)
+        }
+    }
+
+    /// Issue 17: an agent on thousands of hosts costs nothing while it
+    /// waits. Its loop sleeps on the clock only for the watchdog's
+    /// heartbeat and for leases that are due, never on a fixed tick.
+    @Test func anIdleAgentWakesOnlyForItsHeartbeatAndItsLeases() async throws {
+        let state = try TemporaryDirectory()
+        let clock = ManualClock()
+        let beats = Atomic(0)
+        let agent = Agent(environment: try .testing(state.path), clock: clock.agentClock)
+        try await agent.running(heartbeat: Heartbeat(interval: .seconds(10)) { beats.add(1, ordering: .relaxed) }) {
+            await clock.waitForSleepers()
+            #expect(clock.wakes == [.seconds(10)], "idle: the one wake is the next heartbeat")
+            #expect(beats.load(ordering: .relaxed) == 1)
+            clock.advance(by: .seconds(10))
+            try await Task.sleep(for: .milliseconds(50))
+            await clock.waitForSleepers()
+            #expect(clock.wakes == [.seconds(20)])
+            #expect(beats.load(ordering: .relaxed) == 2)
+
+            let leased = try await agent.start(try fill(try folder(state, "leased"), seconds: 60), lease: .seconds(3))
+            try await waitUntil { clock.wakes.contains(.seconds(13)) }
+            #expect(clock.wakes.contains(.seconds(13)), "the lease's deadline, 3 s after its start at 10 s")
+            clock.advance(by: .seconds(2))
+            try await agent.renewLease(leased)
+            try await waitUntil { clock.wakes.contains(.seconds(15)) }
+            #expect(clock.wakes.contains(.seconds(15)) && !clock.wakes.contains(.seconds(13)), "a renewal moves the wake: \(clock.wakes)")
+            _ = try await agent.stop(leased, reason: "done")
+            #expect(beats.load(ordering: .relaxed) >= 2)
+        }
+        let idle = Agent(environment: try .testing(state.path), clock: clock.agentClock)
+        try await idle.running {
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(clock.wakes.isEmpty, "without a watchdog or a lease, nothing is scheduled at all")
+        }
+    }
+
+    /// Polls `condition` in real time for up to 5 s: the agent's loop acts
+    /// on a ring on its own task.
+    func waitUntil(_ condition: () -> Bool) async throws {
+        let cap = ContinuousClock.now + .seconds(5)
+        while !condition(), ContinuousClock.now < cap {
+            try await Task.sleep(for: .milliseconds(2))
         }
     }
 

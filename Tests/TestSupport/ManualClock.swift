@@ -25,7 +25,7 @@ public final class ManualClock: Sendable {
 
     /// The agent's view of this clock.
     public var agentClock: AgentClock {
-        AgentClock(now: { self.now }, sleep: { await self.sleep(for: $0) })
+        AgentClock(now: { self.now }, sleepUntil: { await self.sleep(until: $0) })
     }
 
     /// Moves time on and wakes every sleeper now due.
@@ -39,6 +39,11 @@ public final class ManualClock: Sendable {
         for sleeper in due { sleeper.continuation.resume() }
     }
 
+    /// When each task sleeping on this clock wakes, soonest first.
+    public var wakes: [Duration] {
+        state.withLock { $0.sleepers.map(\.wake).sorted() }
+    }
+
     /// Waits (in real time, briefly) until `count` tasks sleep on this
     /// clock: the point where they have acted on the time they woke to.
     public func waitForSleepers(_ count: Int = 1) async {
@@ -48,7 +53,7 @@ public final class ManualClock: Sendable {
         }
     }
 
-    private func sleep(for duration: Duration) async {
+    private func sleep(until wake: Duration) async {
         let id = state.withLock { state -> Int in
             state.nextID += 1
             return state.nextID
@@ -56,8 +61,8 @@ public final class ManualClock: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
-                    guard duration > .zero, !Task.isCancelled else { return true }
-                    state.sleepers.append(Sleeper(id: id, wake: state.now + duration, continuation: continuation))
+                    guard wake > state.now, !Task.isCancelled else { return true }
+                    state.sleepers.append(Sleeper(id: id, wake: wake, continuation: continuation))
                     return false
                 }
                 if resumeNow { continuation.resume() }

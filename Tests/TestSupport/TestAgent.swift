@@ -16,9 +16,11 @@ extension AgentEnvironment {
 extension Agent {
     /// Runs the agent's service body beside `body`, then cancels it and
     /// waits for it to finish (its cleanup included).
-    nonisolated public func running<Value>(_ body: () async throws -> Value) async throws -> Value {
+    nonisolated public func running<Value>(
+        heartbeat: Heartbeat? = nil, _ body: () async throws -> Value
+    ) async throws -> Value {
         try await withThrowingTaskGroup(of: Void.self, returning: Value.self) { group in
-            group.addTask { try await self.run() }
+            group.addTask { try await self.run(heartbeat: heartbeat) }
             let value = try await body()
             group.cancelAll()
             try await group.waitForAll()

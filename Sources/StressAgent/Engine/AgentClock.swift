@@ -7,17 +7,32 @@ import LinuxHost
 public struct AgentClock: Sendable {
     /// Time since a fixed point (boot, for the monotonic clock).
     public let now: @Sendable () -> Duration
+    /// Returns once `now()` has reached the deadline, or at once when the
+    /// calling task is cancelled. A deadline rather than a length, so a
+    /// loop that computes when to wake is not late by the time it took.
+    public let sleepUntil: @Sendable (Duration) async -> Void
+
+    public init(now: @escaping @Sendable () -> Duration, sleepUntil: @escaping @Sendable (Duration) async -> Void) {
+        self.now = now
+        self.sleepUntil = sleepUntil
+    }
+
     /// Returns after `duration` of this clock's time, or at once when the
     /// calling task is cancelled.
-    public let sleep: @Sendable (Duration) async -> Void
+    public func sleep(_ duration: Duration) async {
+        await sleepUntil(now() + duration)
+    }
 
-    public init(now: @escaping @Sendable () -> Duration, sleep: @escaping @Sendable (Duration) async -> Void) {
-        self.now = now
-        self.sleep = sleep
+    public func sleep(until deadline: Duration) async {
+        await sleepUntil(deadline)
     }
 
     /// CLOCK_MONOTONIC, as every deadline in stressd.
     public static let monotonic = AgentClock(
         now: { .nanoseconds(MonotonicClock.now()) },
-        sleep: { try? await Task.sleep(for: $0, tolerance: .microseconds(200)) })
+        sleepUntil: { deadline in
+            let left = deadline - .nanoseconds(MonotonicClock.now())
+            guard left > .zero else { return }
+            try? await Task.sleep(for: left, tolerance: .microseconds(200))
+        })
 }

@@ -11,9 +11,6 @@ import SystemPackage
 /// What it does is logged through the `logger` it is given, with each
 /// attack's id and kind as metadata (see `AgentLog`).
 public actor Agent {
-    /// Leases are checked this often: an expired one stops within this.
-    public static let leaseCheckInterval: Duration = .milliseconds(100)
-
     private struct Running {
         var spec: AttackSpec
         var stop: StopRequest
@@ -50,6 +47,9 @@ public actor Agent {
     private var waiting: [AttackID: [CheckedContinuation<AttackReport, Never>]] = [:]
     private let launches: AsyncStream<Launch>
     private let launchQueue: AsyncStream<Launch>.Continuation
+    /// Rung when a lease starts or is renewed: the lease loop sleeps until
+    /// the next one is due, and an agent with none sleeps until rung.
+    private let leaseChanged = Doorbell()
 
     /// `logger` defaults to one that drops everything, so tests and
     /// embedders stay quiet unless they ask.
@@ -71,10 +71,10 @@ public actor Agent {
     /// calling task is cancelled; then every attack is stopped and cleaned
     /// up before this returns.
     ///
-    /// `heartbeat` is called from the agent's own loop every
-    /// `leaseCheckInterval`: a service pings systemd's watchdog from it, so
-    /// an agent whose loop hangs stops pinging and gets restarted.
-    public func run(ready: @Sendable () -> Void = {}, heartbeat: @escaping @Sendable () -> Void = {}) async throws(AgentError) {
+    /// `heartbeat` is called from the agent's own loop once per its
+    /// interval (see `Heartbeat`); without one, an agent with no leases to
+    /// watch does no periodic work at all.
+    public func run(ready: @Sendable () -> Void = {}, heartbeat: Heartbeat? = nil) async throws(AgentError) {
         let undone = try environment.replay.undoOrphans()
         for result in undone {
             recovered[result.id] = result
@@ -156,6 +156,7 @@ public actor Agent {
         running[id] = Running(
             spec: spec, stop: stop, progress: progress, lease: lease,
             leaseDeadline: lease.map { clock.now() + $0 }, guards: supervisor.guardRails, writtenDevice: writtenDevice)
+        if lease != nil { leaseChanged.ring() }
         launchQueue.yield(Launch(supervisor: supervisor, stop: stop, progress: progress))
         return id
     }
@@ -173,6 +174,7 @@ public actor Agent {
         guard let lease = attack.lease else { throw .conflict("\(id) was started without a lease") }
         attack.leaseDeadline = clock.now() + lease
         running[id] = attack
+        leaseChanged.ring()
     }
 
     /// Stops one attack and returns its report once it is cleaned up; a
@@ -265,17 +267,26 @@ public actor Agent {
     }
 
     /// Stops attacks whose lease ran out, until the service shuts down.
-    private func expireLeases(heartbeat: @Sendable () -> Void) async {
+    /// It sleeps until the next lease is due or the next heartbeat, woken
+    /// early when a lease starts or is renewed, so it costs nothing while
+    /// no attack runs.
+    private func expireLeases(heartbeat: Heartbeat?) async {
+        var lastBeat: Duration?
         while !Task.isCancelled {
-            await clock.sleep(Self.leaseCheckInterval)
-            heartbeat()
             let now = clock.now()
+            if let heartbeat, lastBeat.map({ now - $0 >= heartbeat.interval }) ?? true {
+                heartbeat.beat()
+                lastBeat = now
+            }
             for (id, attack) in running {
                 if let deadline = attack.leaseDeadline, deadline <= now, attack.stop.requestedReason == nil {
                     attack.stop.request("lease expired")
                     log.leaseExpired(id, kind: attack.spec.kind, lease: attack.lease)
                 }
             }
+            let nextLease = running.values.filter { $0.stop.requestedReason == nil }.compactMap { $0.leaseDeadline }.min()
+            let nextBeat = heartbeat.flatMap { heartbeat in lastBeat.map { $0 + heartbeat.interval } }
+            await leaseChanged.wait(until: [nextLease, nextBeat].compactMap { $0 }.min(), on: clock)
         }
     }
 }
