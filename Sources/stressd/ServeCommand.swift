@@ -1,6 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
-import Hummingbird
+import LinuxHost
 import Logging
 import StressAgent
 import StressCore
@@ -94,28 +94,31 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let agent = Agent(
             environment: try state.environment(), maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"))
+        // Code pages that start-up, a request or an attack mapped go back
+        // to the kernel once the agent is quiet (CodePages).
+        let release = IdleMemoryRelease { CodePages.release() }
         // READY only once both the replay is done and the port is open.
-        let ready = ReadyGate(parts: 2) { notifier.ready(status: "serving on \(host):\(port)") }
+        let ready = ReadyGate(parts: 2) {
+            notifier.ready(status: "serving on \(host):\(port)")
+            release.activity()
+        }
         let service = AgentService(
             agent: agent, ready: { ready.arrive() },
-            heartbeat: notifier.watchdogInterval.map { Heartbeat(interval: $0, beat: { notifier.watchdog() }) })
+            heartbeat: notifier.watchdogInterval.map { Heartbeat(interval: $0, beat: { notifier.watchdog() }) },
+            idle: { release.activity() })
         let router = StressAPI.router(
             agent: agent, reports: ReportStore(stateDirectory: try state.resolvedStateDirectory()), token: token)
-        if let inherited {
-            let server = InheritedSocketServer(
-                descriptor: inherited.descriptor, router: router, tls: tls, limits: limits,
-                logger: Logger(label: "stressd.http"), onServerRunning: { ready.arrive() })
-            try await ServiceGroup(
-                services: [service, server], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "stressd")
-            ).run()
-        } else {
-            let app = Application(
-                router: router, server: limits.httpServer(tls: tls),
-                configuration: .init(address: .hostname(host, port: port), serverName: "stressd"),
-                services: [service],
-                onServerRunning: { _ in ready.arrive() })
-            try await app.runService()
-        }
+        let server = APIServer(
+            inherited.map { .inherited(descriptor: $0.descriptor) } ?? .address(host: host, port: port),
+            router: router, tls: tls, limits: limits, logger: Logger(label: "stressd.http"),
+            onServerRunning: { _ in
+                Logger(label: "stressd.http").info("serving the API", metadata: ["listen": "\(host):\(port)"])
+                ready.arrive()
+            },
+            onResponse: { release.activity() })
+        try await ServiceGroup(
+            services: [service, server, release], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "stressd")
+        ).run()
         notifier.stopping()
     }
 
@@ -156,7 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard listen == nil else {
             throw .rejected(field: "listen", reason: "the socket comes from systemd (stressd.socket); set ListenStream= there instead of --listen")
         }
-        guard let address = InheritedSocketServer.localAddress(of: descriptor) else {
+        guard let address = APIServer.localAddress(of: descriptor) else {
             throw .rejected(field: "listen", reason: "the socket systemd passed is not a TCP socket; use ListenStream=HOST:PORT in stressd.socket")
         }
         return (descriptor, address)

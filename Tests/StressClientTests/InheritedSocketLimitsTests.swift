@@ -37,14 +37,14 @@ struct InheritedSocketLimitsTests {
     }
 
     @Test func idleConnectionsMakeRoomAndTimeOut() async throws {
-        let descriptor = try InheritedSocketServerTests().listeningSocket()
-        let (_, port) = try #require(InheritedSocketServer.localAddress(of: descriptor))
+        let descriptor = try APIServerTests().listeningSocket()
+        let (_, port) = try #require(APIServer.localAddress(of: descriptor))
         try await TestAPI.with(running: false) { api in
             let running = AsyncStream.makeStream(of: Void.self)
-            let server = InheritedSocketServer(
-                descriptor: descriptor, router: api.router, tls: nil,
+            let server = APIServer(
+                .inherited(descriptor: descriptor), router: api.router, tls: nil,
                 limits: ConnectionLimits(maxConnections: 8, idleTimeout: .milliseconds(800)), logger: Logger(label: "test"),
-                onServerRunning: { running.continuation.yield() })
+                onServerRunning: { _ in running.continuation.yield() })
             let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
             var idle: [CInt] = []
             defer { idle.forEach { close($0) } }

@@ -50,6 +50,8 @@ public actor Agent {
     /// Rung when a lease starts or is renewed: the lease loop sleeps until
     /// the next one is due, and an agent with none sleeps until rung.
     private let leaseChanged = Doorbell()
+    /// `run`'s `idle`.
+    private var whenIdle: @Sendable () -> Void = {}
 
     /// `logger` defaults to one that drops everything, so tests and
     /// embedders stay quiet unless they ask.
@@ -73,14 +75,19 @@ public actor Agent {
     ///
     /// `heartbeat` is called from the agent's own loop once per its
     /// interval (see `Heartbeat`); without one, an agent with no leases to
-    /// watch does no periodic work at all.
-    public func run(ready: @Sendable () -> Void = {}, heartbeat: Heartbeat? = nil) async throws(AgentError) {
+    /// watch does no periodic work at all. `idle` is called when the last
+    /// attack running ends: the service gives back memory it only needed
+    /// while attacks ran.
+    public func run(
+        ready: @Sendable () -> Void = {}, heartbeat: Heartbeat? = nil, idle: @escaping @Sendable () -> Void = {}
+    ) async throws(AgentError) {
         let undone = try environment.replay.undoOrphans()
         for result in undone {
             recovered[result.id] = result
         }
         log.replayed(undone)
         ready()
+        whenIdle = idle
         let launches = self.launches
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.expireLeases(heartbeat: heartbeat) }
@@ -264,6 +271,7 @@ public actor Agent {
         for waiter in waiting.removeValue(forKey: report.id) ?? [] {
             waiter.resume(returning: report)
         }
+        if running.isEmpty { whenIdle() }
     }
 
     /// Stops attacks whose lease ran out, until the service shuts down.

@@ -8,28 +8,43 @@ import NIOExtras
 import NIOPosix
 import NIOSSL
 import ServiceLifecycle
+import StressCore
 
-/// Serves the API on a socket that is already listening: the one systemd
-/// passes with socket activation (`stressd.socket`, `sd_listen_fds`).
-/// Hummingbird's server only binds sockets of its own, so this accepts on
-/// the inherited one and gives each connection to the same HTTP/1.1 (and
-/// TLS) channel, connection limits and router the bound server uses. On
-/// graceful shutdown it stops accepting and lets requests in flight finish,
-/// as Hummingbird does.
-public struct InheritedSocketServer: Service {
-    let descriptor: CInt
+/// Serves the API: on the socket systemd passes with socket activation
+/// (`stressd.socket`, `sd_listen_fds`) or on one it binds itself. Each
+/// connection goes through the HTTP/1.1 (and TLS) channel and connection
+/// limits of `ConnectionLimits`, then the router. On graceful shutdown it
+/// stops accepting and lets requests in flight finish, as Hummingbird does.
+///
+/// Hummingbird's `Application` binds only sockets of its own and keeps the
+/// `Date` header in a cache a timer refreshes every second; an agent that
+/// waits on thousands of hosts must not wake for that, so the date is
+/// written per response instead (`HTTPDate`).
+public struct APIServer: Service {
+    /// Where the server accepts connections.
+    public enum Listener: Sendable {
+        /// A socket already listening, passed by systemd.
+        case inherited(descriptor: CInt)
+        /// A host and port to bind (port 0: one the kernel picks).
+        case address(host: String, port: Int)
+    }
+
+    let listener: Listener
     let responder: HTTPChannelHandler.Responder
     let tls: TLSConfiguration?
     let limits: ConnectionLimits
     let logger: Logger
-    let onServerRunning: @Sendable () -> Void
+    let onServerRunning: @Sendable (_ port: Int) -> Void
 
+    /// `onServerRunning` is called with the port once connections are
+    /// accepted, `onResponse` after each response is written.
     public init(
-        descriptor: CInt, router: Router<BasicRequestContext>, tls: TLSConfiguration?,
+        _ listener: Listener, router: Router<BasicRequestContext>, tls: TLSConfiguration?,
         limits: ConnectionLimits = .defaults, logger: Logger,
-        onServerRunning: @escaping @Sendable () -> Void = {}
+        onServerRunning: @escaping @Sendable (_ port: Int) -> Void = { _ in },
+        onResponse: @escaping @Sendable () -> Void = {}
     ) {
-        self.descriptor = descriptor
+        self.listener = listener
         self.tls = tls
         self.limits = limits
         self.logger = logger
@@ -46,7 +61,9 @@ public struct InheritedSocketServer: Service {
                 response = Response(status: .internalServerError)
             }
             response.headers[.server] = "stressd"
+            response.headers[.date] = HTTPDate.now()
             try await writer.write(response: response.head, body: response.body)
+            onResponse()
         }
     }
 
@@ -59,7 +76,12 @@ public struct InheritedSocketServer: Service {
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
         let logger = logger
-        _ = try await ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: group)
+            // As Hummingbird's own server: its backlog, and half-closed
+            // connections kept open until the response is written.
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
@@ -68,8 +90,19 @@ public struct InheritedSocketServer: Service {
             .childChannelInitializer { channel in
                 child.setup(channel: channel, logger: logger).map { accepted.yield($0) }
             }
-            .withBoundSocket(descriptor).get()
-        onServerRunning()
+        let server: any Channel
+        switch listener {
+        case .inherited(let descriptor): server = try await bootstrap.withBoundSocket(descriptor).get()
+        case .address(let host, let port):
+            do {
+                server = try await bootstrap.bind(host: host, port: port).get()
+            } catch {
+                throw InputError.rejected(
+                    field: "listen",
+                    reason: "cannot listen on \(host):\(port) (\(error)); if another process holds the port, stop it or choose another address with --listen (or listen in stressd.toml)")
+            }
+        }
+        onServerRunning(server.localAddress?.port ?? 0)
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { connectionTasks in
                 for await connection in connections {
@@ -80,38 +113,6 @@ public struct InheritedSocketServer: Service {
             let closed = group.any().makePromise(of: Void.self)
             closed.futureResult.whenComplete { _ in accepted.finish() }
             quiescing.initiateShutdown(promise: closed)
-        }
-    }
-
-    /// The host and port the inherited socket listens on, or nil when it
-    /// is not a TCP socket: the loopback rule for tokens needs the address.
-    public static func localAddress(of descriptor: CInt) -> (host: String, port: Int)? {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let named = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard named == 0 else { return nil }
-        switch Int32(storage.ss_family) {
-        case AF_INET: return describe(storage, as: sockaddr_in.self, address: \.sin_addr, port: \.sin_port, family: AF_INET)
-        case AF_INET6: return describe(storage, as: sockaddr_in6.self, address: \.sin6_addr, port: \.sin6_port, family: AF_INET6)
-        default: return nil
-        }
-    }
-
-    /// Host text (inet_ntop) and port of a socket address of one family.
-    private static func describe<Socket, Address>(
-        _ storage: sockaddr_storage, as: Socket.Type, address: KeyPath<Socket, Address>, port: KeyPath<Socket, in_port_t>,
-        family: Int32
-    ) -> (host: String, port: Int)? {
-        var storage = storage
-        return withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: Socket.self, capacity: 1) { socket in
-                var raw = socket.pointee[keyPath: address]
-                var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-                guard inet_ntop(family, &raw, &text, socklen_t(text.count)) != nil else { return nil }
-                return (String(cString: text), Int(UInt16(bigEndian: socket.pointee[keyPath: port])))
-            }
         }
     }
 }
