@@ -107,6 +107,7 @@ bench: bench-deps
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/stop_latency.py
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/io_load.py
 	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" python3 bench/abort_latency.py
+	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" SWIFTC="$(dir $(SWIFT))swiftc" python3 bench/idle_agent.py
 
 # Installs the static binary, the unit (its paths rewritten to PREFIX), the
 # default config (unless one is there) and the README; `systemctl daemon-reload && systemctl enable --now stressd` next.
