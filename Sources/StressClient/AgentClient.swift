@@ -75,6 +75,11 @@ public struct AgentClient: Sendable {
         return items.isEmpty ? "" : "?" + items.joined(separator: "&")
     }
 
+    /// The agent's saved reports, as summaries, the last to end first.
+    public func reports() async throws(ClientError) -> [AttackSummary] {
+        try await call(.GET, "/v1/reports")
+    }
+
     public func report(_ id: AttackID) async throws(ClientError) -> AttackReport {
         try await call(.GET, "/v1/reports/\(id)")
     }

@@ -22,6 +22,16 @@ public enum StressAPI {
             router.add(middleware: BearerTokenMiddleware(token: token))
         }
         AttackRoutes(agent: agent).add(to: router)
+        // Every saved report as a summary, the last to end first: bounded
+        // by the retention ([reports] keep), like the attack list.
+        router.get("v1/reports") { request, _ in
+            _ = try RouteQuery(request, allowing: [])
+            do {
+                return try JSONResponse.make(try reports.summaries())
+            } catch let error as AgentError {
+                throw APIError(error)
+            }
+        }
         router.get("v1/reports/:id") { request, context in
             _ = try RouteQuery(request, allowing: [])
             do {

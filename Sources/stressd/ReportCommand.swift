@@ -5,16 +5,25 @@ import StressAgent
 import StressClient
 import StressCore
 
-/// `stressd report ID`: a finished attack's report, again.
+/// `stressd report ID`: a finished attack's report, again; `--list`: the
+/// reports kept, the last to end first.
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Show the report of a finished attack.")
+        abstract: "Show the report of a finished attack, or list the reports kept.",
+        discussion: """
+            Reports are kept in the state directory (or by the agent with --agent) within
+            the config's [reports] keep (default 500) and max-age (default 720h): each new
+            report deletes the oldest beyond those.
+            """)
 
     @Argument(help: "The attack id, as the attack printed it.")
-    var id: String
+    var id: String?
 
-    @Flag(help: "Print the JSON report.")
+    @Flag(help: "List the reports kept: id, kind, start, duration, outcome, whether cleanup was verified.")
+    var list = false
+
+    @Flag(help: "Print JSON: the report, or with --list an array of summaries.")
     var json = false
 
     @OptionGroup var state: StateOptions
@@ -22,7 +31,15 @@ struct ReportCommand: AsyncParsableCommand {
     @OptionGroup var remote: AgentOptions
 
     func run() async throws {
-        let attack = try AttackID(validating: id)
+        guard list != (id != nil) else {
+            throw InputError.rejected(
+                field: "id", reason: list ? "--list lists every report; leave out the id" : "give an attack id, or --list for every report kept")
+        }
+        if list {
+            try ReportList.show(try await summaries(), json: json)
+            return
+        }
+        let attack = try AttackID(validating: id ?? "")
         let report: AttackReport
         let savedAt: String
         if let client = try remote.client() {
@@ -30,7 +47,7 @@ struct ReportCommand: AsyncParsableCommand {
             report = try await client.report(attack)
             savedAt = ReportOutput.keptByAgent(report.id, at: client.endpoint.description)
         } else {
-            let store = ReportStore(stateDirectory: try state.resolvedStateDirectory())
+            let store = try state.reports()
             report = try store.load(attack)
             savedAt = store.path(of: report.id).string
         }
@@ -39,5 +56,13 @@ struct ReportCommand: AsyncParsableCommand {
         } else {
             print(ReportOutput.summary(report, savedAt: savedAt))
         }
+    }
+
+    private func summaries() async throws -> [AttackSummary] {
+        if let client = try remote.client() {
+            try state.refuseBesideAgent()
+            return try await client.reports()
+        }
+        return try state.reports().summaries()
     }
 }

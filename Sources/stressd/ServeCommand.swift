@@ -92,8 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
                 "serving plain HTTP off loopback (--allow-cleartext): anyone on the network path can read the token",
                 metadata: ["listen": "\(host):\(port)"])
         }
-        let agent = Agent(
-            environment: try state.environment(), maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"))
+        let environment = try state.environment()
+        let agent = Agent(environment: environment, maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"))
         // Code pages that start-up, a request or an attack mapped go back
         // to the kernel once the agent is quiet (CodePages).
         let release = IdleMemoryRelease { CodePages.release() }
@@ -107,7 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
             heartbeat: notifier.watchdogInterval.map { Heartbeat(interval: $0, beat: { notifier.watchdog() }) },
             idle: { release.activity() })
         let router = StressAPI.router(
-            agent: agent, reports: ReportStore(stateDirectory: try state.resolvedStateDirectory()), token: token)
+            agent: agent, reports: environment.reports, token: token)
         let server = APIServer(
             inherited.map { .inherited(descriptor: $0.descriptor) } ?? .address(host: host, port: port),
             router: router, tls: tls, limits: limits, logger: Logger(label: "stressd.http"),

@@ -54,9 +54,15 @@ struct StateOptions: ParsableArguments {
     /// The environment for attacks, re-executing this very binary for
     /// workers, under `policy` (default: the config file's).
     func environment(policy: SafetyPolicy? = nil) throws -> AgentEnvironment {
-        try AgentEnvironment(
+        let config = try config()
+        return try AgentEnvironment(
             stateDirectory: try resolvedStateDirectory(), workerExecutable: Self.currentExecutable,
-            policy: try policy ?? config().policy)
+            policy: policy ?? config.policy, reportRetention: config.reportRetention)
+    }
+
+    /// The state directory's reports, kept as the config says.
+    func reports() throws -> ReportStore {
+        ReportStore(stateDirectory: try resolvedStateDirectory(), retention: try config().reportRetention)
     }
 
     /// The binary that is running (/proc/self/exe), wherever it was started from.

@@ -6,11 +6,11 @@ import TestSupport
 import Testing
 
 @Suite struct ReportStoreTests {
-    func report(guards: Guard?) throws -> AttackReport {
+    func report(guards: Guard?, id: String = "disk-0000abcd", endedAt: Double = 1_800_000_001) throws -> AttackReport {
         try AttackReport(
-            id: AttackID(validating: "disk-0000abcd"),
+            id: AttackID(validating: id),
             spec: AttackSpec(kind: .disk, parameters: FlatParameters(["path": "/tmp", "size": "1M", "duration": "1s"])),
-            startedAt: Date(timeIntervalSince1970: 1_800_000_000), endedAt: Date(timeIntervalSince1970: 1_800_000_001),
+            startedAt: Date(timeIntervalSince1970: endedAt - 1), endedAt: Date(timeIntervalSince1970: endedAt),
             outcome: .completed, guards: guards, timeline: [],
             cleanup: CleanupVerification(reapMilliseconds: 0, workersReaped: 0, cgroupsRemoved: [], ledgerRecordRemoved: true, leftovers: []))
     }
@@ -41,5 +41,47 @@ import Testing
         json["guards"] = nil
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: saved.string))
         #expect(try store.load(AttackID(validating: "disk-0000abcd")).guards == nil)
+    }
+
+    /// Issue 17: the state directory cannot grow without bound. Each save
+    /// keeps the `keep` newest and none older than `maxAge`; files that are
+    /// not stressd's reports are neither counted nor deleted.
+    @Test func eachSaveDeletesReportsBeyondTheRetentionAndNothingElse() throws {
+        let state = try TemporaryDirectory()
+        let store = ReportStore(stateDirectory: state.path, retention: ReportRetention(keep: 2, maxAge: .seconds(3600)))
+        let folder = state.path.appending("reports").string
+        for (index, id) in ["cpu-00000001", "cpu-00000002", "cpu-00000003"].enumerated() {
+            try store.save(try report(guards: nil, id: id, endedAt: 1_800_000_000 + Double(index)))
+            // Saved a minute apart, as far as the file times say.
+            let age = TimeInterval(180 - 60 * index)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: folder + "/\(id).json")
+        }
+        try "not a report".write(toFile: folder + "/notes.txt", atomically: false, encoding: .utf8)
+        try store.save(try report(guards: nil, id: "cpu-00000004", endedAt: 1_800_000_010))
+        var left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(left == ["cpu-00000003.json", "cpu-00000004.json", "notes.txt"], "the two newest, and what is not a report")
+        #expect(try store.summaries().map(\.id.rawValue) == ["cpu-00000004", "cpu-00000003"], "the last to end first")
+
+        // Two hours old: past max-age, deleted at the next save although within `keep`.
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: folder + "/cpu-00000003.json")
+        try store.save(try report(guards: nil, id: "cpu-00000005", endedAt: 1_800_000_020))
+        left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(left == ["cpu-00000004.json", "cpu-00000005.json", "notes.txt"])
+    }
+
+    /// Without a retention (the cleanup watchdog, which does not read the
+    /// operator's config) a save deletes nothing; a damaged file does not
+    /// hide the other reports from the list.
+    @Test func aStoreWithoutRetentionDeletesNothingAndTheListSkipsDamage() throws {
+        let state = try TemporaryDirectory()
+        let store = ReportStore(stateDirectory: state.path, retention: nil)
+        for index in 1...3 {
+            try store.save(try report(guards: nil, id: "mem-0000000\(index)", endedAt: 1_800_000_000 + Double(index)))
+        }
+        try "{".write(toFile: state.path.appending("reports/disk-0000dead.json").string, atomically: false, encoding: .utf8)
+        #expect(try store.summaries().map(\.id.rawValue) == ["mem-00000003", "mem-00000002", "mem-00000001"])
+        #expect(try store.summaries().allSatisfy { $0.state == .finished && $0.cleanupVerified == true })
+        #expect(try ReportStore(stateDirectory: try TemporaryDirectory().path).summaries().isEmpty, "no folder yet: no reports")
     }
 }

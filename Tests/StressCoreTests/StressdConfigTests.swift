@@ -20,7 +20,11 @@ struct StressdConfigTests {
             certificate = "/etc/stressd/tls/agent.pem"
             key = "/etc/stressd/tls/agent.key"
             client-ca = "/etc/stressd/tls/ca.pem"
+            [reports]
+            keep = 50
+            max-age = "48h"
             """, source: "test.toml")
+        #expect(config.reportRetention == ReportRetention(keep: 50, maxAge: .seconds(48 * 3600)))
         #expect(config.tlsCertificate == "/etc/stressd/tls/agent.pem" && config.tlsKey == "/etc/stressd/tls/agent.key")
         #expect(config.tlsClientCA == "/etc/stressd/tls/ca.pem")
         #expect(config.listen == "0.0.0.0:7443" && config.tokenFile == "/etc/stressd/token")
@@ -51,6 +55,9 @@ struct StressdConfigTests {
         ("[policy]\nabort-unless = [1]", "a quoted condition"),
         ("[policy]\nabort-unless = [\"tcp a\"]", "abort-unless tcp address"),
         ("listen = 7070", "a quoted string"),
+        ("[reports]\nkeep = 0", "keep (test.toml line 2)"),
+        ("[reports]\nmax-age = \"30s\"", "at least 1m"),
+        ("[reports]\nmax-age = 3", "a quoted string"),
         ("listen = \"x\"\nlisten = \"y\"", "test.toml line 2: listen is set twice"),
     ])
     func mistakesAreInputErrorsNamingFileLineAndKey(text: String, words: String) {
@@ -69,6 +76,7 @@ struct StressdConfigTests {
         let shipped = try StressdConfig(parsing: text, source: "config/stressd.toml")
         #expect(shipped.policy == .default)
         #expect(shipped.listen == "127.0.0.1:7070" && shipped.maxAttacks == 8)
+        #expect(shipped.reportRetention == .default)
         let example = try Regex("^# [a-z-]+ = ")
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.filter { $0.firstMatch(of: example) != nil }.count >= 5)

@@ -50,6 +50,12 @@ struct AttackRoutesTests: APITesting {
             let saved = try await client.execute(uri: "/v1/reports/\(id)", method: .get, headers: auth)
             #expect(saved.status == .ok)
             #expect(try json(saved)["id"] as? String == id)
+            // Issue 17: the reports kept, as summaries (`report --list --agent`).
+            let kept = try TestAPI.list(try await client.execute(uri: "/v1/reports", method: .get, headers: auth))
+            #expect(kept.map { $0["id"] as? String } == [id])
+            #expect(kept.first?["state"] as? String == "finished" && kept.first?["cleanupVerified"] as? Bool == true)
+            #expect(try await client.execute(uri: "/v1/reports?limit=1", method: .get, headers: auth).status == .badRequest)
+            #expect(try await client.execute(uri: "/v1/reports", method: .get).status == .unauthorized)
         }
     }
 

@@ -69,6 +69,8 @@ struct AgentClientEndToEndTests {
         let again = try agent.client(["report", id])
         #expect(again.status == 0 && again.stdout.contains("\(id) completed"), "\(again.stdout)")
         #expect(again.stdout.contains("kept by the agent: stressd report \(id) --agent \(agent.url)"), "\(again.stdout)")
+        let kept = try agent.client(["report", "--list"])
+        #expect(kept.status == 0 && kept.stdout.contains("\(id)  disk  ") && kept.stdout.contains("completed  verified"), "\(kept.stdout)")
         let host = try agent.client(["host"])
         #expect(host.status == 0 && host.stdout.hasPrefix("cpu:"))
     }

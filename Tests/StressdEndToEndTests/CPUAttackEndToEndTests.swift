@@ -44,6 +44,18 @@ struct CPUAttackEndToEndTests {
         #expect(try decodeJSON(try stressd.run(["report", id, "--json"]).stdout)["id"] as? String == id)
         #expect(try stressd.run(["report", "cpu-00000000"]).status == 1)
         #expect(try stressd.run(["report", "../etc/passwd"]).status == 2)
+        // Issue 17: the reports kept, as a table and as JSON.
+        let list = try stressd.run(["report", "--list"])
+        #expect(list.status == 0)
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) == ["ID", "KIND", "STARTED", "DURATION", "OUTCOME", "CLEANUP"])
+        let fields = lines.count == 2 ? lines[1].split(separator: " ", omittingEmptySubsequences: true).map(String.init) : []
+        #expect(fields.count == 6 && fields[0] == id && fields[1] == "cpu" && fields[4...] == ["completed", "verified"], "\(list.stdout)")
+        #expect(fields.count == 6 && ["3s", "4s"].contains(fields[3]), "a 3 s attack, in whole seconds: \(list.stdout)")
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(try stressd.run(["report", "--list", "--json"]).stdout.utf8)) as? [[String: Any]])
+        #expect(listed.map { $0["id"] as? String } == [id] && listed.first?["cleanupVerified"] as? Bool == true)
+        #expect(try stressd.run(["report"]).status == 2, "neither an id nor --list")
+        #expect(try stressd.run(["report", id, "--list"]).status == 2, "both")
     }
 
     @Test("bad input exits 2 and starts nothing", arguments: [

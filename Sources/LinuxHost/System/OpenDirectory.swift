@@ -115,6 +115,17 @@ public final class OpenDirectory {
         return FileIdentity(info)
     }
 
+    /// When the regular file `name` here, owned by this process's user,
+    /// was last written (seconds since the epoch); nil for anything else
+    /// (absent, a link, a folder, another user's).
+    public func modificationTime(ofOwnFile name: String) -> Int? {
+        var info = stat()
+        guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0,
+              info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid()
+        else { return nil }
+        return Int(info.st_mtim.tv_sec)
+    }
+
     /// The text of the file `name` here (a kernel file such as
     /// `cpu.pressure`), refusing a link, up to `limit` bytes.
     public func readText(_ name: String, limit: Int = 64 << 10) throws(HostError) -> String {

@@ -25,11 +25,16 @@ public struct AgentEnvironment: Sendable {
     /// needs them fails: `cleanup`, `status` and `stop` never do.
     private var cgroupLimitFiles: Result<CgroupLimitFiles, HostError>
     public var policy: SafetyPolicy
+    /// How many reports the state directory keeps, and how long; nil where
+    /// the operator's setting is not known (the cleanup watchdog), so a
+    /// save there deletes nothing.
+    public var reportRetention: ReportRetention?
 
     public init(
         stateDirectory: FilePath, workerExecutable: String, procFS: ProcFS = ProcFS(),
-        cgroupFS: CgroupFS = CgroupFS(), policy: SafetyPolicy = .default
+        cgroupFS: CgroupFS = CgroupFS(), policy: SafetyPolicy = .default, reportRetention: ReportRetention? = .default
     ) throws(AgentError) {
+        self.reportRetention = reportRetention
         self.procFS = procFS
         self.cgroupFS = cgroupFS
         self.stateDirectory = stateDirectory
@@ -77,5 +82,5 @@ public struct AgentEnvironment: Sendable {
     public var undo: AttackUndo { AttackUndo(procFS: procFS, cgroupRoot: cgroupFS.root, bootID: bootID) }
     public var replay: LedgerReplay { LedgerReplay(ledger: ledger, undo: undo) }
     /// Finished attacks' reports, beside the ledger.
-    public var reports: ReportStore { ReportStore(stateDirectory: stateDirectory) }
+    public var reports: ReportStore { ReportStore(stateDirectory: stateDirectory, retention: reportRetention) }
 }

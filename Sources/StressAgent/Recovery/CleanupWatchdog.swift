@@ -86,7 +86,10 @@ public struct CleanupWatchdog: Equatable, Sendable {
             ? "its supervisor (\(supervisor)) had not finished \(Self.grace.humanReadable) (and its cleanup allowance) after the deadline"
             : "its supervisor (\(supervisor)) died"
         do {
-            let environment = try AgentEnvironment(stateDirectory: FilePath(stateDirectory), workerExecutable: executable)
+            // It does not read the operator's config: its one report deletes
+            // none (the next attack's save applies the retention).
+            let environment = try AgentEnvironment(
+                stateDirectory: FilePath(stateDirectory), workerExecutable: executable, reportRetention: nil)
             let undone = try environment.replay.undoAbandoned(attack, supervisor: supervisor) { record, result in
                 saveReport(record, result, why: why, environment: environment)
             }

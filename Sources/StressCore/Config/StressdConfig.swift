@@ -16,6 +16,8 @@ public struct StressdConfig: Equatable, Sendable {
     public var tlsCertificate: String?
     public var tlsKey: String?
     public var tlsClientCA: String?
+    /// `[reports]`: how many reports the state directory keeps, how long.
+    public var reportRetention = ReportRetention.default
 
     public init() {}
 
@@ -23,7 +25,7 @@ public struct StressdConfig: Equatable, Sendable {
     public static let knownKeys = [
         "listen", "token-file", "max-attacks", "state-dir",
         "policy.max-duration", "policy.memory-floor", "policy.disk-floor", "policy.max-load-avg", "policy.abort-unless",
-        "tls.certificate", "tls.key", "tls.client-ca",
+        "tls.certificate", "tls.key", "tls.client-ca", "reports.keep", "reports.max-age",
     ]
 
     /// Reads the text of a config file; `source` names it in errors.
@@ -62,6 +64,17 @@ public struct StressdConfig: Equatable, Sendable {
                 }
             case "policy.abort-unless":
                 policy.abortConditions = try Self.conditions(entry, field: field)
+            case "reports.keep":
+                guard case .integer(let count) = entry.value, count >= 1 else {
+                    throw .malformed(field: field, value: Self.shown(entry.value), expected: "a whole number of at least 1")
+                }
+                reportRetention.keep = count
+            case "reports.max-age":
+                let age = try Duration.parse(try Self.string(entry, field: field), field: field)
+                guard age >= .seconds(60) else {
+                    throw .outOfRange(field: field, value: Self.shown(entry.value), allowed: "at least 1m, e.g. \"720h\" for 30 days")
+                }
+                reportRetention.maxAge = age
             default:
                 throw .rejected(
                     field: "config",
