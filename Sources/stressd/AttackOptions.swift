@@ -34,7 +34,7 @@ struct AttackOptions: ParsableArguments {
         Stop the attack (outcome aborted, exit 1) when this stops holding, and refuse to start (exit 2) \
         unless it holds now. Repeatable. One of: 'http URL [status=200-299] [latency=300ms]', \
         'tcp HOST:PORT [latency=100ms]', 'pressure cpu|memory|io some=P|full=P [unit=U|cgroup=PATH]', \
-        'process NAME|match=RE|unit=U|cgroup=PATH [min=N]', 'prometheus URL QUERY [min=X] [max=Y]'; \
+        'process NAME|match=RE|pid=N|unit=U|cgroup=PATH [min=N]', 'prometheus URL QUERY [min=X] [max=Y]'; \
         each also takes every=1s (100ms to 60s) and misses=1 (failures in a row that abort), \
         and http, tcp and prometheus timeout=1s.
         """,

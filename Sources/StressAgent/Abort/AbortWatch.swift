@@ -37,9 +37,7 @@ final class AbortWatch: Sendable {
     var timelines: [ConditionTimeline] {
         let recorded = evaluations.withLock { $0 }
         return zip(conditions, recorded).map { condition, evaluations in
-            ConditionTimeline(
-                condition: condition.line, unit: type(of: condition.check.conditionCheck).unit, source: condition.source,
-                evaluations: evaluations)
+            ConditionTimeline(condition, evaluations: evaluations)
         }
     }
 

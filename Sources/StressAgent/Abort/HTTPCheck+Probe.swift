@@ -5,12 +5,10 @@ import StressCore
 /// A GET of the URL; the status and the time to the answer's head.
 extension HTTPCheck: ConditionProbe {
     func observe(on host: ProbeHost) async -> ConditionProbeResult {
-        var request = OneShotHTTP.Request(.GET, host: url.host, port: url.port, target: url.target)
-        if url.secure {
-            switch host.tls {
-            case .success(let context): request.tls = context
-            case .failure(let error): return .failed(error.reason)
-            }
+        let request: OneShotHTTP.Request
+        switch host.get(url, target: url.target) {
+        case .success(let made): request = made
+        case .failure(let error): return .failed(error.reason)
         }
         let started = MonotonicClock.now()
         let response: OneShotHTTP.Response

@@ -8,7 +8,7 @@ extension ProcessCheck: ConditionProbe {
     func observe(on host: ProbeHost) async -> ConditionProbeResult {
         let count: Int
         do {
-            count = try host.procFS.count(matching: selector, excluding: host.procFS.selfAndAncestors())
+            count = try host.procFS.count(matching: selector, excluding: host.selfAndAncestors)
         } catch {
             return .failed("cannot list processes: \(error)")
         }

@@ -15,14 +15,10 @@ extension PrometheusCheck: ConditionProbe {
     static let maxAnswerBytes = 1 << 20
 
     func observe(on host: ProbeHost) async -> ConditionProbeResult {
-        var request = OneShotHTTP.Request(
-            .GET, host: server.host, port: server.port, target: server.target + "/api/v1/query?query=" + Self.encoded(query),
-            headers: [("Accept", "application/json")])
-        if server.secure {
-            switch host.tls {
-            case .success(let context): request.tls = context
-            case .failure(let error): return .failed(error.reason)
-            }
+        let request: OneShotHTTP.Request
+        switch host.get(server, target: server.target + "/api/v1/query?query=" + Self.encoded(query), headers: [("Accept", "application/json")]) {
+        case .success(let made): request = made
+        case .failure(let error): return .failed(error.reason)
         }
         let response: OneShotHTTP.Response
         do {

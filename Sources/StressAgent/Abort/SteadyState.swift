@@ -22,8 +22,7 @@ enum SteadyState {
         return conditions.enumerated().map { index, condition in
             let result = results[index] ?? .failed("not evaluated")
             return ConditionTimeline(
-                condition: condition.line, unit: type(of: condition.check.conditionCheck).unit, source: condition.source,
-                evaluations: [ConditionEvaluation(elapsed: 0, value: result.value, passed: result.passed, detail: result.detail)])
+                condition, evaluations: [ConditionEvaluation(elapsed: 0, value: result.value, passed: result.passed, detail: result.detail)])
         }
     }
 

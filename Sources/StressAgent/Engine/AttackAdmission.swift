@@ -26,10 +26,13 @@ public struct AttackAdmission: Sendable {
 
     /// `hostLimits` reads the host's CPU and memory; the fill path's file
     /// system is read here. The survey runs on a thread of its own, so an
-    /// agent's other requests and leases are served meanwhile.
+    /// agent's other requests and leases are served meanwhile. Abort
+    /// conditions look at the host through `procFS` and `cgroupFS`, as the
+    /// attack's own watch will.
     public init(
         _ spec: AttackSpec, policy base: SafetyPolicy, stricter: StricterPolicy = StricterPolicy(),
-        lease: Duration? = nil, forPlan: Bool = false, hostLimits: () throws(HostError) -> HostLimits
+        lease: Duration? = nil, forPlan: Bool = false, procFS: ProcFS = ProcFS(), cgroupFS: CgroupFS = CgroupFS(),
+        hostLimits: () throws(HostError) -> HostLimits
     ) async throws(AgentError) {
         var limits: HostLimits
         do {
@@ -55,7 +58,7 @@ public struct AttackAdmission: Sendable {
         } else {
             survey = nil
         }
-        steadyState = await SteadyState.look(at: policy.abortConditions, on: ProbeHost())
+        steadyState = await SteadyState.look(at: policy.abortConditions, on: ProbeHost(procFS: procFS, cgroupFS: cgroupFS))
         if !forPlan, let refusal = SteadyState.refusal(steadyState) {
             throw refusal
         }

@@ -127,9 +127,10 @@ public actor Agent {
     /// would be, with the same refusals for bad input; starts nothing.
     public func plan(_ spec: AttackSpec, lease: Duration? = nil, stricter: StricterPolicy = StricterPolicy()) async throws(AgentError) -> AttackPlan {
         let environment = self.environment
-        let admission = try await AttackAdmission(spec, policy: environment.policy, stricter: stricter, lease: lease, forPlan: true) {
-            () throws(HostError) in try environment.hostLimits()
-        }
+        let admission = try await AttackAdmission(
+            spec, policy: environment.policy, stricter: stricter, lease: lease, forPlan: true, procFS: environment.procFS,
+            cgroupFS: environment.cgroupFS
+        ) { () throws(HostError) in try environment.hostLimits() }
         return admission.plan(procFS: environment.procFS)
     }
 
@@ -137,9 +138,10 @@ public actor Agent {
     /// against what runs, then hands it to the service body.
     private func admit(_ spec: AttackSpec, lease: Duration?, stricter: StricterPolicy) async throws(AgentError) -> AttackID {
         let environment = self.environment
-        let admission = try await AttackAdmission(spec, policy: environment.policy, stricter: stricter, lease: lease) {
-            () throws(HostError) in try environment.hostLimits()
-        }
+        let admission = try await AttackAdmission(
+            spec, policy: environment.policy, stricter: stricter, lease: lease, procFS: environment.procFS,
+            cgroupFS: environment.cgroupFS
+        ) { () throws(HostError) in try environment.hostLimits() }
         // What runs is checked after the survey: the actor served other
         // requests while it ran.
         guard running.count < maxConcurrent else {

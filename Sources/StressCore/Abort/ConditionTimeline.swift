@@ -14,4 +14,12 @@ public struct ConditionTimeline: Codable, Hashable, Sendable {
         self.source = source
         self.evaluations = evaluations
     }
+
+    /// `condition`'s evaluations, named as the report names it: its line,
+    /// its check's unit, whose it is.
+    public init(_ condition: AbortCondition, evaluations: [ConditionEvaluation]) {
+        self.init(
+            condition: condition.line, unit: type(of: condition.check.conditionCheck).unit, source: condition.source,
+            evaluations: evaluations)
+    }
 }
