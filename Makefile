@@ -5,9 +5,11 @@
 #                Toolkit extension, the example experiment, several hosts in
 #                network namespaces, schemathesis and hostile clients against
 #                the API, 24 fault trials, abort conditions against real
-#                services (and Prometheus), systemd under nspawn
+#                services (and Prometheus), systemd under nspawn (with the
+#                Debian package installed, enabled and purged there)
 #   make reliability   200 fault trials (and make api-fuzz: a longer schemathesis run)
 #   make bench   side-by-side benchmarks against stress-ng (not part of check)
+#   make deb     the Debian package (.build/deb/stressd_VERSION_ARCH.deb)
 #   make fuzz    every libFuzzer target for FUZZ_SECONDS (60) each; make check
 #                replays the committed corpora (Fuzz/corpus) instead
 
@@ -30,7 +32,7 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 UNIT_DIR     ?= /etc/systemd/system
 
-.PHONY: deps bench-deps build demo check systemd-check bench fuzz install uninstall clean venv ctk-check
+.PHONY: deps bench-deps build demo check systemd-check bench fuzz install uninstall clean venv ctk-check deb
 
 # Installs the Debian packages the build and tests need, only when missing.
 deps:
@@ -81,11 +83,13 @@ ctk-check: venv
 	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} $(VENV)/bin/pytest -q integrations/chaostoolkit/tests
 
 # The unit under a real systemd: a Debian rootfs booted with systemd-nspawn
-# (READY, STATUS, the API, watchdog restart, ExecStopPost cleanup, replay).
-systemd-check:
+# (READY, STATUS, the API, watchdog restart, ExecStopPost cleanup, replay),
+# then the Debian package installed, enabled, upgraded over an edited config
+# and purged there.
+systemd-check: deb
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(APT_PACKAGES) systemd-container debootstrap"
-	$(SWIFT) build $(RELEASE)
-	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" bash tests/systemd/nspawn-check.sh
+	STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" \
+	  STRESSD_DEB="$$(ls -t $(DEB_DIR)/stressd_*.deb | head -n1)" bash tests/systemd/nspawn-check.sh
 
 # libFuzzer and AddressSanitizer over every parser that takes outside input
 # (Fuzz/README.md). Its own build directory: the instrumented modules never
@@ -130,6 +134,18 @@ uninstall:
 
 clean:
 	rm -rf .build
+
+# The Debian package (packaging/deb/build.sh): .build/deb/stressd_VERSION_ARCH.deb.
+# Man pages come from swift-argument-parser's own generate-manual, built from
+# the checkout the package already resolved, in a build directory of its own.
+DEB_DIR      ?= .build/deb
+GENERATE_MANUAL_BUILD := --package-path .build/checkouts/swift-argument-parser --scratch-path .build/generate-manual -c release --product generate-manual
+deb: deps
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(APT_PACKAGES) binutils"
+	$(SWIFT) build $(RELEASE)
+	$(SWIFT) build $(GENERATE_MANUAL_BUILD)
+	bash packaging/deb/build.sh "$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" \
+	  "$$($(SWIFT) build $(GENERATE_MANUAL_BUILD) --show-bin-path)/generate-manual" $(DEB_DIR)
 
 # The example experiment (examples/web-under-pressure): two local agents, the
 # web service, `chaos run --rollback-strategy=always --journal-path ...`;

@@ -5,12 +5,14 @@
 # watchdog restarting a hung agent, randomized trials that SIGSTOP the agent
 # past its watchdog during a random attack and find nothing left once it is
 # back, ExecStopPost=stressd cleanup undoing an orphaned attack, the ledger
-# replay before READY, and the agent's log lines in the journal with their
-# fields (ATTACK_ID).
+# replay before READY, the agent's log lines in the journal with their
+# fields (ATTACK_ID), and the Debian package (STRESSD_DEB, from `make deb`)
+# installed, enabled, reinstalled over an edited config and purged.
 #
 # Usage (as root):  tests/systemd/nspawn-check.sh
 #   STRESSD_BIN=path      the static binary (default .build/release/stressd,
 #                         built with `swift build -c release --static-swift-stdlib`)
+#   STRESSD_DEB=path      the package `make deb` built (unset: that part skipped)
 #   ROOTFS_CACHE=dir      pristine debootstrap cache (default
 #                         /var/cache/stressd-test-rootfs); each run works on a
 #                         throw-away copy of it, so the cache is never modified.
@@ -680,7 +682,97 @@ ct timeout 30 systemctl stop stressd.socket stressd || true
 [[ $(show ActiveState) == inactive ]] && pass "socket-activation-stop (agent stopped; Result=$(show Result))" ||
     fail socket-activation-stop "$(show ActiveState)"
 
-# --- 6. summary -------------------------------------------------------------------
+# --- 6. the Debian package ----------------------------------------------------------
+# `make deb`'s package where a user puts it: the hand-installed files above
+# removed first, then `apt install ./stressd_*.deb`, the service enabled and
+# its API called, an attack running through a reinstall over an edited
+# config (a conffile: the edit survives), then `apt purge`: the attack is
+# stopped and undone, nothing of stressd runs, and what it installed is gone.
+if [[ -z ${STRESSD_DEB:-} ]]; then
+    log "deb: STRESSD_DEB not set (make systemd-check builds and passes it); skipped"
+else
+    ct systemctl disable --now stressd.socket stressd >/dev/null 2>&1 || true
+    ct rm -f /etc/systemd/system/stressd.service /etc/systemd/system/stressd.socket /usr/local/bin/stressd
+    ct rm -rf /etc/stressd /var/lib/stressd
+    ct systemctl daemon-reload
+    install -m 0644 "$STRESSD_DEB" "$rootfs/root/stressd.deb"
+    apt_in() { ct env DEBIAN_FRONTEND=noninteractive timeout 120 apt-get -o Dpkg::Use-Pty=0 -qq "$@" 2>&1; }
+    if out=$(apt_in install -y /root/stressd.deb) && ct test -x /usr/bin/stressd; then
+        pass "deb-install (apt install ./stressd.deb: $(ct dpkg-query -W -f='${Version} ${Status}' stressd))"
+    else
+        fail deb-install "$(tail -5 <<<"$out")"
+    fi
+    missing=
+    for file in /lib/systemd/system/stressd.service /lib/systemd/system/stressd.socket /etc/stressd/stressd.toml \
+        /usr/share/man/man1/stressd.1.gz /usr/share/man/man1/stressd-cpu.1.gz /usr/share/man/man1/stressd-serve.1.gz \
+        /usr/share/bash-completion/completions/stressd /usr/share/zsh/vendor-completions/_stressd \
+        /usr/share/fish/vendor_completions.d/stressd.fish /usr/share/doc/stressd/README.md; do
+        ct test -s "$file" || missing+=" $file"
+    done
+    token_mode=$(ct stat -c '%a %U' /etc/stressd/token 2>/dev/null || true)
+    if [[ -z $missing && $token_mode == "600 root" ]] && ct grep -q '^/etc/stressd/stressd.toml$' /var/lib/dpkg/info/stressd.conffiles; then
+        pass "deb-files (units, conffile, man pages, completions; token made 0600 by postinst)"
+    else
+        fail deb-files "missing:${missing:- none}; token '$token_mode'; conffiles '$(ct cat /var/lib/dpkg/info/stressd.conffiles 2>&1)'"
+    fi
+    token=$(ct cat /etc/stressd/token)
+    deb_attack=
+    if ct timeout 30 systemctl enable --now stressd >/dev/null 2>&1 && wait_for 10 '[[ $(show ActiveState) == active ]]'; then
+        resp=$(http POST /v1/attacks auth '{"kind": "cpu", "load": "10%", "cores": 1, "duration": "60s"}')
+        deb_attack=$(grep -o '"id" *: *"cpu-[0-9a-f]*"' <<<"$resp" | grep -o 'cpu-[0-9a-f]*' || true)
+        if [[ $resp == "HTTP/1.1 201"* && -n $deb_attack && $(show ExecMainStartTimestamp) != "" ]] &&
+            [[ $(http GET /v1/attacks auth) == *"$deb_attack"*running* ]]; then
+            pass "deb-service (enabled, active: $(show StatusText); $deb_attack running through the API)"
+        else
+            fail deb-service "POST: '$(head -c 300 <<<"$resp")'"
+        fi
+    else
+        fail deb-service "systemctl enable --now: $(show ActiveState) $(show Result)"
+        ct journalctl -u stressd --no-pager -n 20 >&2 || true
+    fi
+    # Upgrading (here: reinstalling) over an edited config.
+    ct sh -c 'echo "# edited by the operator" >>/etc/stressd/stressd.toml'
+    if out=$(apt_in install -y --reinstall /root/stressd.deb) && ct grep -q '^# edited by the operator$' /etc/stressd/stressd.toml; then
+        pass "deb-conffile (reinstalled over an edited stressd.toml: the edit kept)"
+    else
+        fail deb-conffile "$(tail -5 <<<"$out"); $(ct tail -2 /etc/stressd/stressd.toml 2>&1)"
+    fi
+    # The reinstall restarted the agent on the (same) new binary: the attack
+    # it ran was stopped and undone, and its report says so.
+    if wait_for 10 '[[ $(show ActiveState) == active ]]' && [[ $(http GET "/v1/reports/$deb_attack" auth) == *'"status" : "stopped"'* ]]; then
+        pass "deb-upgrade-restart (the agent restarted on the new binary; $deb_attack stopped, its report kept)"
+    else
+        fail deb-upgrade-restart "$(show ActiveState); report: '$(http GET "/v1/reports/$deb_attack" auth | tail -c 300)'"
+    fi
+    resp=$(http POST /v1/attacks auth '{"kind": "cpu", "load": "10%", "cores": 1, "duration": "60s"}')
+    deb_attack=$(grep -o '"id" *: *"cpu-[0-9a-f]*"' <<<"$resp" | grep -o 'cpu-[0-9a-f]*' || true)
+    wait_for 5 '(( $(ct_procs | awk '"'"'$3 ~ /stressd$/ && $4 == "worker"'"'"' | wc -l) >= 1 ))' || true
+    workers_before=$(ct_procs | awk '$3 ~ /stressd$/ && $4 == "worker"' | wc -l)
+    if out=$(apt_in purge -y stressd); then
+        left=
+        procs=$(ct_procs | awk '$3 ~ /stressd$/' | tr '\n' ';')
+        [[ -n $procs ]] && left+=" processes: $procs"
+        for path in /usr/bin/stressd /lib/systemd/system/stressd.service /lib/systemd/system/stressd.socket /etc/stressd \
+            /var/lib/stressd /usr/share/man/man1/stressd.1.gz /usr/share/bash-completion/completions/stressd \
+            /usr/share/doc/stressd; do
+            ct test -e "$path" && left+=" $path"
+        done
+        stressd_cgroups=$(ct find /sys/fs/cgroup -name 'stressd-*' -type d 2>/dev/null || true)
+        [[ -n $stressd_cgroups ]] && left+=" cgroups: $stressd_cgroups"
+        [[ $(ct systemctl show -p LoadState --value stressd) == not-found ]] || left+=" unit still loaded"
+        ((workers_before >= 1)) || left+=" (and no worker ran before the purge: nothing was shown stopped)"
+        ct dpkg-query -W -f='${Status}' stressd 2>/dev/null | grep -q installed && left+=" still installed"
+        if [[ -z $left ]]; then
+            pass "deb-purge (apt purge with $deb_attack running, $workers_before worker: stopped and undone, no process, cgroup or file left)"
+        else
+            fail deb-purge "left:$left"
+        fi
+    else
+        fail deb-purge "$(tail -5 <<<"$out")"
+    fi
+fi
+
+# --- 7. summary -------------------------------------------------------------------
 if ((failed)); then
     log "journal of stressd.service:"
     ct journalctl -u stressd --no-pager -n 60 >&2 || true
