@@ -103,17 +103,8 @@ struct APIServerTests {
     /// Sends `request` to 127.0.0.1:`port` and reads up to the end of the
     /// response head.
     static func responseHead(port: Int, request: String) throws -> String {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(descriptor >= 0)
+        let descriptor = try InheritedSocketLimitsTests().idleConnection(to: port)
         defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(connected == 0)
         try #require(Array(request.utf8).withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) } == request.utf8.count)
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
