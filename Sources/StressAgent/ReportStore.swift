@@ -55,18 +55,16 @@ public struct ReportStore: Sendable {
     /// first. A file that does not read as a report is left out, not an
     /// error: one damaged file does not hide the others.
     public func summaries() throws(AgentError) -> [AttackSummary] {
-        guard Directory.exists(directory) else { return [] }
         let reports = savedIDs().compactMap { try? load($0) }
-        return reports.sorted { ($0.endedAt, $0.id) > ($1.endedAt, $1.id) }.map {
-            AttackSummary(AgentAttack(id: $0.id, state: .finished, spec: $0.spec, report: $0))
-        }
+        return reports.sorted { ($0.endedAt, $0.id) > ($1.endedAt, $1.id) }.map { AttackSummary(AgentAttack(finished: $0)) }
     }
 
     public static func encode(_ report: AttackReport) throws -> Data {
         try JSONCoding.encoder.encode(report)
     }
 
-    /// The ids of the files here named as stressd names reports.
+    /// The ids of the files here named as stressd names reports (none
+    /// while the folder does not exist yet).
     private func savedIDs() -> [AttackID] {
         ((try? Directory.entries(directory)) ?? []).compactMap { name in
             guard name.hasSuffix(".json") else { return nil }

@@ -250,7 +250,7 @@ public actor Agent {
                 id: id, state: .running, spec: attack.spec, progress: attack.progress.current?.line,
                 leaseSecondsLeft: attack.leaseDeadline.map { max(0, (($0 - now)).seconds) }, guards: attack.guards)
         }
-        let done = reports.values.map { AgentAttack(id: $0.id, state: .finished, spec: $0.spec, report: $0) }
+        let done = reports.values.map { AgentAttack(finished: $0) }
         let undone = recovered.values.map { AgentAttack(id: $0.id, state: .recovered, undone: $0) }
         return (live + done + undone).sorted { $0.id < $1.id }
     }

@@ -38,4 +38,10 @@ public struct AgentAttack: Codable, Sendable {
         self.report = report
         self.undone = undone
     }
+
+    /// A finished attack, as its report tells it: the agent's recent ones
+    /// and the state directory's saved ones are listed alike.
+    public init(finished report: AttackReport) {
+        self.init(id: report.id, state: .finished, spec: report.spec, report: report)
+    }
 }
