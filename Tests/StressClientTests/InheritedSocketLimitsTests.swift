@@ -53,6 +53,15 @@ struct InheritedSocketLimitsTests {
                 var ready = running.stream.makeAsyncIterator()
                 await ready.next()
                 for _ in 0..<30 { idle.append(try idleConnection(to: port)) }
+                // Each of the 30 beyond the cap of 8 evicts one: once 22 are
+                // closed, all 30 have been admitted. Without this wait the
+                // event loops may still admit some after the request's
+                // connection and, it being idle until its head is read,
+                // evict it: the window a real client shares with a flood.
+                let admitted = ContinuousClock.now + .seconds(3)
+                while idle.filter(isClosedByPeer).count < 22, ContinuousClock.now < admitted {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
 
                 // Answered although the cap is full of idle connections (the
                 // end-to-end test bounds the time; here other suites share the CPU).
