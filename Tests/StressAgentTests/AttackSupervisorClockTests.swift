@@ -33,19 +33,20 @@ struct AttackSupervisorClockTests {
             defer { finished.withLock { $0 = true } }
             return try await supervisor.run(stop: StopRequest()) { _ in }
         }
-        for _ in 1..<30 {
+        for _ in 1..<120 {
             await clock.waitForSleepers()
-            clock.advance(by: .seconds(1))
+            clock.advance(by: .milliseconds(250))
         }
         await clock.waitForSleepers()
         #expect(!finished.withLock { $0 }, "ended before its deadline on the supervisor's clock")
-        clock.advance(by: .seconds(1))
+        clock.advance(by: .milliseconds(250))
         let report = try await running.value.report
 
         #expect(report.outcome == .completed)
-        // One sample at the start, one per second of the clock up to the
+        // One sample at the start, one every 250 ms of the clock up to the
         // deadline (which ends the attack before its own tick), one after cleanup.
-        #expect(report.timeline.map(\.elapsed) == (0...30).map(Double.init))
+        #expect(report.timeline.map(\.elapsed) == (0..<120).map { Double($0) / 4 } + [30])
+        #expect(report.stoppedAfterSeconds == 30)
         #expect(report.cleanup.ledgerRecordRemoved)
         #expect(try supervisor.environment.ledger.records().isEmpty)
     }
@@ -63,6 +64,7 @@ struct AttackSupervisorClockTests {
         #expect(report.outcome == .stopped(reason: "test over"))
         #expect(clock.now == .zero)
         #expect(report.timeline.map(\.elapsed) == [0, 0])
+        #expect(report.stoppedAfterSeconds == 0)
         #expect(try supervisor.environment.ledger.records().isEmpty)
     }
 }

@@ -25,7 +25,7 @@ struct CPUDriver: AttackDriver {
     private var previousTicks: [UInt64] = []
     private var goInstant: UInt64 = 0
     private var previousInstant: UInt64 = 0
-    private var samples: [CPUSample] = []
+    private var samples = BoundedSeries<CPUSample>(capacity: HostTimeline.capacity)
     private var ended: [WorkerSummary] = []
 
     /// `meter` measures the scope `total` tops up (the host, or the cgroup
@@ -97,7 +97,7 @@ struct CPUDriver: AttackDriver {
     }
 
     func measurements(into report: inout AttackReport) {
-        report.cpu = CPUMeasurements(requestedLoadPerWorker: requestedLoadPerWorker, workers: ended, samples: samples)
+        report.cpu = CPUMeasurements(requestedLoadPerWorker: requestedLoadPerWorker, workers: ended, samples: samples.elements)
     }
 
     /// Each worker's CPU time; a killed worker stays a zombie until reaped

@@ -18,7 +18,8 @@ public struct AttackSupervisor: Sendable {
     /// How often the guards read the host: a breach stops the attack within
     /// this plus the time to stop it.
     public var guardInterval: Duration = .milliseconds(100)
-    public var timelineInterval: Duration = .seconds(1)
+    /// How often the report's timeline reads the host.
+    public var timelineInterval: Duration = HostTimeline.interval
     /// The time line of the deadline, the guard and sample ticks and the
     /// timeline: a test's manual clock makes them deterministic. Workers
     /// and the watchdog keep real CLOCK_MONOTONIC deadlines regardless.
@@ -74,11 +75,13 @@ public struct AttackSupervisor: Sendable {
             throw error
         }
         let reader = HostReader(environment: environment, guard: guardRails, directories: driver.watchedDirectories)
-        var timeline = [reader.sample(elapsed: 0)]
+        var timeline = HostTimeline(reader: reader)
+        timeline.record(elapsed: 0)
 
         let watch = AbortWatch(
             conditions: policy.abortConditions, host: ProbeHost(procFS: environment.procFS, cgroupFS: environment.cgroupFS),
             clock: clock, start: session.startInstant)
+        var stoppedAfterSeconds: Double?
         let (outcome, cleanup) = await withTaskGroup(of: Void.self) { group in
             var outcome: AttackOutcome
             var stopInstant: UInt64
@@ -89,6 +92,7 @@ public struct AttackSupervisor: Sendable {
                 // their first look is its first instant.
                 group.addTask { await watch.run(stop: stop) }
                 (outcome, stopInstant) = await supervise(&driver, session: session, reader: reader, timeline: &timeline, progress: progress)
+                stoppedAfterSeconds = session.elapsed
             } catch {
                 outcome = .failed(reason: error.description)
                 stopInstant = MonotonicClock.now()
@@ -98,11 +102,10 @@ public struct AttackSupervisor: Sendable {
             let reapMilliseconds = Double(MonotonicClock.now() &- stopInstant) / 1e6
             return (outcome, undo(session.record, reapMilliseconds: reapMilliseconds, driver: driver.undone))
         }
-        timeline.append(reader.sample(elapsed: session.elapsed))
-
         var report = AttackReport(
             id: id, spec: spec, startedAt: session.record.startedAt, endedAt: Date(), outcome: outcome,
-            guards: guardRails, timeline: timeline, cleanup: cleanup)
+            guards: guardRails, timeline: timeline.finish(elapsed: session.elapsed), cleanup: cleanup)
+        report.stoppedAfterSeconds = stoppedAfterSeconds
         driver.measurements(into: &report)
         if !watch.conditions.isEmpty {
             report.abortConditions = watch.timelines
@@ -145,7 +148,7 @@ public struct AttackSupervisor: Sendable {
     /// measured from.
     private func supervise<Driver: AttackDriver>(
         _ driver: inout Driver, session: AttackSession, reader: HostReader,
-        timeline: inout [HostSample], progress: @Sendable (AttackProgress) -> Void
+        timeline: inout HostTimeline, progress: @Sendable (AttackProgress) -> Void
     ) async -> (AttackOutcome, UInt64) {
         var watch = GuardWatch(rails: guardRails)
         let rails = watch.rails
@@ -179,8 +182,10 @@ public struct AttackSupervisor: Sendable {
                 nextSample += driver.sampleInterval
             }
             if clock.now() >= nextTimeline {
-                timeline.append(reader.sample(elapsed: session.elapsed))
-                nextTimeline += timelineInterval
+                timeline.record(elapsed: session.elapsed)
+                // Ticks missed while a driver's tick ran long are skipped,
+                // not read back to back.
+                while nextTimeline <= clock.now() { nextTimeline += timelineInterval }
             }
         }
     }

@@ -1,7 +1,7 @@
 import LinuxHost
 import StressCore
 
-/// Reads what the guards and the report's timeline watch, at up to 10 Hz,
+/// Reads what the guards and the report's timeline (`HostTimeline`) watch, at up to 10 Hz,
 /// through files it holds open (`HeldFiles`), so a reading needs no new
 /// file descriptor. A value the host cannot give now is nil in the reading,
 /// with the reason in `unreadable`, so the guard can fail closed (`GuardWatch`).
@@ -61,12 +61,5 @@ struct HostReader {
             }
         }
         return reading
-    }
-
-    /// A timeline point: always memory and load, whatever the guards watch.
-    func sample(elapsed: Double) -> HostSample {
-        HostSample(
-            elapsed: elapsed, memoryAvailableBytes: (try? environment.memoryGauge().read(through: held))?.available,
-            loadAverage1: (try? environment.procFS.loadAverage(through: held))?.one)
     }
 }

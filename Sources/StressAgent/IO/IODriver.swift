@@ -30,6 +30,7 @@ struct IODriver: AttackDriver {
     private var workers: [(process: WorkerProcess, reports: ReportPipe)] = []
     private var latest: [IOWorkerReport] = []
     private var measurements: IOMeasurements
+    private var samples = BoundedSeries<IOMeasurements.Sample>(capacity: HostTimeline.capacity)
     /// The device's counters and when they were read (CLOCK_MONOTONIC).
     private var deviceBefore: (counters: DiskStats.Device, instant: UInt64)?
     private var deviceAfter: (counters: DiskStats.Device, instant: UInt64)?
@@ -116,7 +117,7 @@ struct IODriver: AttackDriver {
         let sample = IOMeasurements.Sample(
             elapsed: Double(now - goInstant) / 1e9, bytesPerSecond: Double(bytes &- lastSample.bytes) / seconds,
             operationsPerSecond: Double(operations &- lastSample.operations) / seconds)
-        measurements.samples.append(sample)
+        samples.append(sample)
         lastSample = (now, bytes, operations)
         let laidOut = latest.allSatisfy { $0.layoutNanoseconds > 0 }
         let line = laidOut
@@ -150,6 +151,7 @@ struct IODriver: AttackDriver {
 
     func measurements(into report: inout AttackReport) {
         var io = measurements
+        io.samples = samples.elements
         var latency = LatencyHistogram()
         for worker in latest {
             io.readOperations += worker.totals.readOperations

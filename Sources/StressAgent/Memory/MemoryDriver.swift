@@ -33,7 +33,7 @@ struct MemoryDriver: AttackDriver {
     private var availableLowest: UInt64 = .max
     /// Kept from `stop` to measure, after cleanup, the memory that came back.
     private var memoryGauge: MemoryGauge?
-    private var samples: [MemorySample] = []
+    private var samples = BoundedSeries<MemorySample>(capacity: HostTimeline.capacity)
     private var ticks = 0
     /// What the supervisor asks for: low, but not exempt (-1000), so a
     /// runaway supervisor could still be stopped by the kernel.
@@ -168,7 +168,7 @@ struct MemoryDriver: AttackDriver {
         report.memory = MemoryMeasurements(
             targetBytes: firstTarget, peakHeldBytes: peakHeld, secondsToTarget: secondsToTarget,
             locked: spec.lock, oomKills: oomKills, availableBeforeBytes: availableBefore,
-            availableLowestBytes: min(availableLowest, availableBefore), availableAfterBytes: availableAfter, samples: samples,
+            availableLowestBytes: min(availableLowest, availableBefore), availableAfterBytes: availableAfter, samples: samples.elements,
             supervisorOOMScoreAdjustment: supervisorOOMScore, supervisorOOMScoreNote: supervisorOOMScoreNote)
     }
 }

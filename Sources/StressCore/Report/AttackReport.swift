@@ -19,8 +19,14 @@ public struct AttackReport: Codable, Hashable, Sendable {
     public var disk: DiskMeasurements?
     public var processes: ProcessMeasurements?
     public var io: IOMeasurements?
-    /// The host once a second while the attack ran.
+    /// The host while the attack ran: four times a second, thinned evenly
+    /// for long attacks (`BoundedSeries`), and once more after cleanup.
     public var timeline: [HostSample]
+    /// Seconds from the start to the decision to end it (the deadline, a
+    /// stop request, a guard trip, an abort): the attack's window on a
+    /// chart; cleanup came after. nil in reports saved before stressd
+    /// recorded it, and when the attack did not start.
+    public var stoppedAfterSeconds: Double?
     /// Each abort condition's evaluations while the attack ran; nil when
     /// it had none.
     public var abortConditions: [ConditionTimeline]?
@@ -45,17 +51,39 @@ public struct AttackReport: Codable, Hashable, Sendable {
 }
 
 /// The host as a guard and a chart see it, at one instant of an attack.
+/// Rates (CPU busy, pressure) are over the time since the sample before.
+/// Fields after `loadAverage1` are nil in reports saved before stressd
+/// recorded them, and when the host could not give them.
 public struct HostSample: Codable, Hashable, Sendable {
     /// Seconds since the attack started.
     public var elapsed: Double
     /// What a new allocation can get (MemAvailable, or what the cgroup limit leaves).
     public var memoryAvailableBytes: UInt64?
     public var loadAverage1: Double?
+    /// Percent of all online CPUs' time spent busy (/proc/stat).
+    public var cpuBusyPercent: Double?
+    /// Percent of the time at least one task stalled waiting for the
+    /// resource (PSI `some`, from its running total): 4 Hz, where the
+    /// kernel's own averages span 10 s.
+    public var cpuPressurePercent: Double?
+    public var memoryPressurePercent: Double?
+    public var ioPressurePercent: Double?
+    /// Free space on each path a disk floor watches.
+    public var diskAvailableBytes: [String: UInt64]?
 
-    public init(elapsed: Double, memoryAvailableBytes: UInt64?, loadAverage1: Double?) {
+    public init(
+        elapsed: Double, memoryAvailableBytes: UInt64?, loadAverage1: Double?, cpuBusyPercent: Double? = nil,
+        cpuPressurePercent: Double? = nil, memoryPressurePercent: Double? = nil, ioPressurePercent: Double? = nil,
+        diskAvailableBytes: [String: UInt64]? = nil
+    ) {
         self.elapsed = elapsed
         self.memoryAvailableBytes = memoryAvailableBytes
         self.loadAverage1 = loadAverage1
+        self.cpuBusyPercent = cpuBusyPercent
+        self.cpuPressurePercent = cpuPressurePercent
+        self.memoryPressurePercent = memoryPressurePercent
+        self.ioPressurePercent = ioPressurePercent
+        self.diskAvailableBytes = diskAvailableBytes
     }
 }
 
