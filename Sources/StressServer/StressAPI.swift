@@ -34,13 +34,13 @@ public enum StressAPI {
         }
         router.get("v1/reports/:id") { request, context in
             _ = try RouteQuery(request, allowing: [])
-            do {
-                return try JSONResponse.make(try reports.load(try AttackID(validating: context.parameters.get("id") ?? "")))
-            } catch let error as AgentError {
-                throw APIError(error)
-            } catch let error as InputError {
-                throw APIError(error)
-            }
+            return try JSONResponse.make(try Self.report(context.parameters.get("id"), from: reports))
+        }
+        // The router tries `{id}.svg` before `:id`: a suffix is more specific.
+        router.get("v1/reports/{id}.svg") { request, context in
+            _ = try RouteQuery(request, allowing: [])
+            let chart = ReportChart(try Self.report(context.parameters.get("id"), from: reports))
+            return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: .init(byteBuffer: ByteBuffer(string: chart.svg)))
         }
         router.get("metrics") { _, _ in
             Response(
@@ -56,5 +56,16 @@ public enum StressAPI {
         // it wraps only the answer to a request that matches none.
         router.add(middleware: NoRouteMiddleware(routes: router.routes))
         return router
+    }
+
+    /// The saved report `id` names, its errors as the API's.
+    private static func report(_ id: String?, from reports: ReportStore) throws -> AttackReport {
+        do {
+            return try reports.load(try AttackID(validating: id ?? ""))
+        } catch let error as AgentError {
+            throw APIError(error)
+        } catch let error as InputError {
+            throw APIError(error)
+        }
     }
 }

@@ -4,6 +4,7 @@ import LinuxHost
 import StressAgent
 import StressClient
 import StressCore
+import SystemPackage
 
 /// `stressd report ID`: a finished attack's report, again; `--list`: the
 /// reports kept, the last to end first.
@@ -26,6 +27,11 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON: the report, or with --list an array of summaries.")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "Also draw the report's timeline as an SVG chart in this file: the attack's load requested and achieved, host CPU, stalls, memory and free space with their floors, events and abort-condition checks.",
+        valueName: "file"))
+    var svg: String?
+
     @OptionGroup var state: StateOptions
 
     @OptionGroup var remote: AgentOptions
@@ -36,10 +42,12 @@ struct ReportCommand: AsyncParsableCommand {
                 field: "id", reason: list ? "--list lists every report; leave out the id" : "give an attack id, or --list for every report kept")
         }
         if list {
+            guard svg == nil else { throw InputError.rejected(field: "svg", reason: "--svg draws one report; give its id instead of --list") }
             try ReportList.show(try await summaries(), json: json)
             return
         }
         let attack = try AttackID(validating: id ?? "")
+        if let svg { try ReportOutput.checkDestination(svg, field: "svg") }
         let report: AttackReport
         let savedAt: String
         if let client = try remote.client() {
@@ -50,6 +58,9 @@ struct ReportCommand: AsyncParsableCommand {
             let store = try state.reports()
             report = try store.load(attack)
             savedAt = store.path(of: report.id).string
+        }
+        if let svg {
+            try AtomicFile.write(Array(ReportChart(report).svg.utf8), to: FilePath(svg))
         }
         if json {
             StandardStream.output.write(try ReportStore.encode(report) + [UInt8(ascii: "\n")])

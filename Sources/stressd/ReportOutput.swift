@@ -43,16 +43,17 @@ struct ReportOutput {
         }
     }
 
-    /// `--report FILE`, checked before the attack starts (exit 2): FILE, if
+    /// `--report FILE` (or `report --svg FILE`, `field`), checked before the
+    /// attack starts or the report is read (exit 2): FILE, if
     /// there, must be this user's own regular file, and its folder must not
     /// let other users swap names in it. The file is then written as a fresh
     /// temp file renamed over FILE, mode 0600, so even a link planted after
     /// the check is replaced, never written through.
-    static func checkDestination(_ file: String) throws(InputError) {
+    static func checkDestination(_ file: String, field: String = "report") throws(InputError) {
         do {
             try TrustedPath.requireWritableByOwnerOnly(FilePath(file))
         } catch {
-            throw .rejected(field: "report", reason: "\(error)")
+            throw .rejected(field: field, reason: "\(error)")
         }
     }
 
