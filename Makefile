@@ -199,6 +199,8 @@ reliability-check: venv
 # STRESSD_ST_MAX_TIME).
 .PHONY: api-check api-fuzz
 api-check: venv
+	@# rsvg-convert renders the report charts the tests look at.
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(APT_PACKAGES) librsvg2-bin"
 	STRESSD_BIN=$${STRESSD_BIN:-$(BIN_DIR)/stressd} $(VENV)/bin/pytest -q -s -rxX tests/api
 
 api-fuzz: venv
