@@ -194,7 +194,8 @@ reliability-check: venv
 # a PID namespace of its own and fills only a tmpfs the test mounts):
 # schemathesis with the repo's openapi.yaml (no 5xx, responses as documented,
 # no schema-valid request refused), hostile bodies and 50 hostile clients
-# while a short attack must end on time. api-check is bounded (a few
+# while a short attack must end on time, report charts rendered to PNG by
+# rsvg-convert and looked at. api-check is bounded (a few
 # minutes); api-fuzz runs schemathesis longer (STRESSD_ST_MAX_EXAMPLES,
 # STRESSD_ST_MAX_TIME).
 .PHONY: api-check api-fuzz

@@ -56,6 +56,18 @@ struct CPUAttackEndToEndTests {
         #expect(listed.map { $0["id"] as? String } == [id] && listed.first?["cleanupVerified"] as? Bool == true)
         #expect(try stressd.run(["report"]).status == 2, "neither an id nor --list")
         #expect(try stressd.run(["report", id, "--list"]).status == 2, "both")
+        // The chart: a CPU attack's panel of requested against achieved cores.
+        let chart = "\(stressd.stateDirectory)/chart.svg"
+        #expect(try stressd.run(["report", id, "--svg", chart]).status == 0)
+        let svg = try String(contentsOfFile: chart, encoding: .utf8)
+        #expect(svg.contains("<g class=\"panel\" data-title=\"CPU load of the attack\">") && svg.hasSuffix("</svg>\n"))
+        #expect(svg.contains("data-name=\"requested\"") && svg.contains("data-name=\"achieved\""))
+        #expect(try stressd.run(["report", "--list", "--svg", chart]).status == 2, "one chart per report")
+        // A link planted where the chart goes is refused, not written through.
+        let planted = "\(stressd.stateDirectory)/planted.svg"
+        try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: "\(stressd.stateDirectory)/target")
+        #expect(try stressd.run(["report", id, "--svg", planted]).status == 2)
+        #expect(!FileManager.default.fileExists(atPath: "\(stressd.stateDirectory)/target"))
     }
 
     @Test("bad input exits 2 and starts nothing", arguments: [
