@@ -26,6 +26,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // Already in the graph through Hummingbird (its metrics middleware);
+        // the agent counts what it does through it.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // /metrics in the Prometheus text format; needs only swift-metrics and
+        // swift-atomics, both already in the graph.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "StressCore"),

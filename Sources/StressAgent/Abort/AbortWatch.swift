@@ -41,6 +41,15 @@ final class AbortWatch: Sendable {
         }
     }
 
+    /// Each condition's latest check, once checked: what the agent's API
+    /// and metrics say of a running attack.
+    var verdicts: [ConditionVerdict] {
+        let recorded = evaluations.withLock { $0 }
+        return zip(conditions, recorded).compactMap { condition, evaluations in
+            evaluations.last.map { ConditionVerdict(condition: condition.line, passed: $0.passed, detail: $0.detail) }
+        }
+    }
+
     private func watch(_ index: Int, stop: StopRequest) async {
         var judge = ConditionWatch(condition: conditions[index])
         let probe = conditions[index].check.probe

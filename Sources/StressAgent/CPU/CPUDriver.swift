@@ -78,7 +78,9 @@ struct CPUDriver: AttackDriver {
         previousInstant = instant
         var line = "load per core: " + loads.map { $0.percent(1) }.joined(separator: " ") + "  (target \(target.percent(1)))"
         if let scopeBusy, let meter { line += "  \(meter.scope) busy: \(scopeBusy.fixed(2)) cores" }
-        return DriverTick(outcome: nil, progress: line)
+        return DriverTick(
+            outcome: nil, progress: line,
+            level: AttackLevel(unit: "cores", requested: target * Double(loads.count), achieved: loads.reduce(0, +)))
     }
 
     mutating func stop(_ session: AttackSession) {

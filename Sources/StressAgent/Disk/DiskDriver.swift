@@ -97,7 +97,7 @@ struct DiskDriver: AttackDriver {
         var line = "filled \(ByteCount(bytes: filled)) of \(ByteCount(bytes: target)) (\(method.rawValue))"
         if let available { line += ", \(ByteCount(bytes: available)) free" }
         if let shortfall { line += ", stopped short: \(shortfall.rawValue)" }
-        return DriverTick(outcome: nil, progress: line)
+        return DriverTick(outcome: nil, progress: line, level: AttackLevel(unit: "bytes", requested: Double(target), achieved: Double(filled)))
     }
 
     /// Deletes the fill through the descriptors it was made with, so the

@@ -61,6 +61,8 @@ struct DriverTick {
     /// One line for people watching: what the attack achieves right now;
     /// nil on ticks that should not print (a driver ticking faster than 1 Hz).
     var progress: String?
+    /// The same in numbers, with a progress line.
+    var level: AttackLevel?
 }
 
 /// What a driver's `stop` undid itself, through what it holds open, before

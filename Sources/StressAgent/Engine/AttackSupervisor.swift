@@ -91,7 +91,8 @@ public struct AttackSupervisor: Sendable {
                 // The conditions are watched once the attack is under way:
                 // their first look is its first instant.
                 group.addTask { await watch.run(stop: stop) }
-                (outcome, stopInstant) = await supervise(&driver, session: session, reader: reader, timeline: &timeline, progress: progress)
+                (outcome, stopInstant) = await supervise(
+                    &driver, session: session, reader: reader, timeline: &timeline, conditions: watch, progress: progress)
                 stoppedAfterSeconds = session.elapsed
             } catch {
                 outcome = .failed(reason: error.description)
@@ -148,7 +149,7 @@ public struct AttackSupervisor: Sendable {
     /// measured from.
     private func supervise<Driver: AttackDriver>(
         _ driver: inout Driver, session: AttackSession, reader: HostReader,
-        timeline: inout HostTimeline, progress: @Sendable (AttackProgress) -> Void
+        timeline: inout HostTimeline, conditions: AbortWatch, progress: @Sendable (AttackProgress) -> Void
     ) async -> (AttackOutcome, UInt64) {
         var watch = GuardWatch(rails: guardRails)
         let rails = watch.rails
@@ -177,7 +178,9 @@ public struct AttackSupervisor: Sendable {
                 let tick = await driver.tick(session)
                 if let outcome = tick.outcome { return (outcome, MonotonicClock.now()) }
                 if let line = tick.progress {
-                    progress(AttackProgress(elapsed: session.elapsed, remaining: max(deadline - clock.now(), .zero), line: line))
+                    progress(AttackProgress(
+                        elapsed: session.elapsed, remaining: max(deadline - clock.now(), .zero), line: line, level: tick.level,
+                        conditions: conditions.verdicts))
                 }
                 nextSample += driver.sampleInterval
             }

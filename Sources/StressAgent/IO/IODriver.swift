@@ -123,7 +123,10 @@ struct IODriver: AttackDriver {
         let line = laidOut
             ? "\(ByteCount(bytes: UInt64(sample.bytesPerSecond)))/s, \(Int(sample.operationsPerSecond.rounded())) IOPS"
             : "laying out the \(ByteCount(bytes: measurements.workingSetBytes)) working set"
-        return DriverTick(outcome: nil, progress: line)
+        return DriverTick(
+            outcome: nil, progress: line,
+            level: AttackLevel(
+                unit: "bytes_per_second", requested: measurements.requestedBytesPerSecond.map(Double.init), achieved: sample.bytesPerSecond))
     }
 
     /// Kills and reaps the workers first (they hold the files open and may

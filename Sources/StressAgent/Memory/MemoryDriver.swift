@@ -103,7 +103,8 @@ struct MemoryDriver: AttackDriver {
         return DriverTick(
             outcome: nil,
             progress: "hog pid \(hog.pid) holds \(ByteCount(bytes: held)) of \(ByteCount(bytes: target))"
-                + (oomKills.isEmpty ? "" : ", \(oomKills.count) OOM kill(s)"))
+                + (oomKills.isEmpty ? "" : ", \(oomKills.count) OOM kill(s)"),
+            level: AttackLevel(unit: "bytes", requested: Double(target), achieved: Double(held)))
     }
 
     /// The hog died on its own. SIGKILL we did not send is the OOM killer's

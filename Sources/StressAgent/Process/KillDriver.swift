@@ -86,12 +86,17 @@ struct KillDriver: AttackDriver {
             } catch {
                 return DriverTick(outcome: .failed(reason: error.description), progress: nil)
             }
-            return DriverTick(outcome: nil, progress: progressLine)
+            return DriverTick(outcome: nil, progress: progressLine, level: level)
         }
         if spec.interval == nil, awaiting.isEmpty, record.hitCount > 0, latestComeback != nil {
-            return DriverTick(outcome: .completed, progress: progressLine)
+            return DriverTick(outcome: .completed, progress: progressLine, level: level)
         }
         return DriverTick(outcome: nil, progress: nil)
+    }
+
+    /// Processes the signal reached so far.
+    private var level: AttackLevel {
+        AttackLevel(unit: "processes", requested: nil, achieved: Double(delivered))
     }
 
     private var progressLine: String {

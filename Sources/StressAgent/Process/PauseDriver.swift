@@ -39,7 +39,9 @@ struct PauseDriver: AttackDriver {
 
     mutating func tick(_ session: AttackSession) async -> DriverTick {
         let stillStopped = paused.filter { (try? targeting.procFS.processStat($0.pid))?.state == "T" }.count
-        return DriverTick(outcome: nil, progress: "\(stillStopped) of \(paused.count) process(es) paused")
+        return DriverTick(
+            outcome: nil, progress: "\(stillStopped) of \(paused.count) process(es) paused",
+            level: AttackLevel(unit: "processes", requested: nil, achieved: Double(stillStopped)))
     }
 
     /// Resumes every paused process that is still the one paused. The undo

@@ -246,8 +246,10 @@ public actor Agent {
     public func attacks() -> [AgentAttack] {
         let now = clock.now()
         let live = running.map { id, attack in
-            AgentAttack(
-                id: id, state: .running, spec: attack.spec, progress: attack.progress.current?.line,
+            let progress = attack.progress.current
+            return AgentAttack(
+                id: id, state: .running, spec: attack.spec, progress: progress?.line, level: progress?.level,
+                conditions: progress?.conditions.isEmpty == false ? progress?.conditions : nil,
                 leaseSecondsLeft: attack.leaseDeadline.map { max(0, (($0 - now)).seconds) }, guards: attack.guards)
         }
         let done = reports.values.map { AgentAttack(finished: $0) }

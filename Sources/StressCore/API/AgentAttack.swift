@@ -17,6 +17,10 @@ public struct AgentAttack: Codable, Sendable {
     public var labels: AttackLabels { spec?.labels ?? AttackLabels() }
     /// What the attack achieves right now (running only).
     public var progress: String?
+    /// The same in numbers, against what was asked (running only).
+    public var level: AttackLevel?
+    /// Each abort condition's latest check (running only, once checked).
+    public var conditions: [ConditionVerdict]?
     /// Seconds until the lease runs out, if the attack has one.
     public var leaseSecondsLeft: Double?
     /// The floors it is held to (running only; a finished one's report has them).
@@ -26,13 +30,16 @@ public struct AgentAttack: Codable, Sendable {
     public var undone: UndoResult?
 
     public init(
-        id: AttackID, state: State, spec: AttackSpec? = nil, progress: String? = nil, leaseSecondsLeft: Double? = nil,
-        guards: Guard? = nil, report: AttackReport? = nil, undone: UndoResult? = nil
+        id: AttackID, state: State, spec: AttackSpec? = nil, progress: String? = nil, level: AttackLevel? = nil,
+        conditions: [ConditionVerdict]? = nil, leaseSecondsLeft: Double? = nil, guards: Guard? = nil,
+        report: AttackReport? = nil, undone: UndoResult? = nil
     ) {
         self.id = id
         self.state = state
         self.spec = spec
         self.progress = progress
+        self.level = level
+        self.conditions = conditions
         self.leaseSecondsLeft = leaseSecondsLeft
         self.guards = guards
         self.report = report
