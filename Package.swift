@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "StressCore", "LinuxHost", "OneShotNetwork", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         // logfmt lines on stderr: `stressd serve`'s log outside the journal.
@@ -74,6 +75,8 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 // Also in the graph already: the HTTP parts the connection table watches.
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             // Compiled into the binary as bytes: the agent serves its own
             // OpenAPI document with no file to install beside it.
@@ -109,6 +112,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             // The static Swift runtime's link arguments export every symbol:
             // 29,000 dynamic symbols in a binary nothing links against, which

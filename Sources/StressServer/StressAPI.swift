@@ -8,13 +8,19 @@ import StressCore
 /// OpenAPI document that describes them all, and 404/405 for the rest.
 public enum StressAPI {
     /// `observer` reads the host for `/v1/host`; tests point it at a tree
-    /// of their own.
+    /// of their own. `metrics` is what `/metrics` answers from: the agent
+    /// must count into its `factory`.
     public static func router(
-        agent: Agent, reports: ReportStore, token: String?, observer: HostObserver = HostObserver(interval: .milliseconds(250))
+        agent: Agent, reports: ReportStore, token: String?, metrics: MetricsScrape,
+        observer: HostObserver = HostObserver(interval: .milliseconds(250))
     ) -> Router<BasicRequestContext> {
         let router = Router()
         // First, so it wraps every route and middleware after it.
         router.add(middleware: UnexpectedErrorMiddleware())
+        // Requests by route, method and status, and their latencies, through
+        // swift-metrics (what `serve` bootstrapped: `metrics.factory`);
+        // before the token check, so refused requests count too.
+        router.add(middleware: MetricsMiddleware())
         // Open to load balancers: registered before the token middleware,
         // which guards only the routes registered after it.
         router.get("healthz") { _, _ in "ok\n" }
@@ -45,7 +51,7 @@ public enum StressAPI {
         router.get("metrics") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(string: await MetricsText.render(agent: agent))))
+                body: .init(byteBuffer: ByteBuffer(string: await metrics.render(agent: agent))))
         }
         router.get("v1/host") { request, _ in
             _ = try RouteQuery(request, allowing: [])

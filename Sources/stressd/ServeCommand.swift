@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoreMetrics
 import FoundationEssentials
 import LinuxHost
 import Logging
@@ -93,7 +94,13 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: ["listen": "\(host):\(port)"])
         }
         let environment = try state.environment()
-        let agent = Agent(environment: environment, maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"))
+        // One registry for what the agent counts, Hummingbird's request
+        // metrics (through swift-metrics' global factory) and /metrics.
+        let metrics = MetricsScrape()
+        MetricsSystem.bootstrap(metrics.factory)
+        let agent = Agent(
+            environment: environment, maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"),
+            metrics: AgentMetrics(factory: metrics.factory))
         // Code pages that start-up, a request or an attack mapped go back
         // to the kernel once the agent is quiet (CodePages).
         let release = IdleMemoryRelease { CodePages.release() }
@@ -106,8 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
             agent: agent, ready: { ready.arrive() },
             heartbeat: notifier.watchdogInterval.map { Heartbeat(interval: $0, beat: { notifier.watchdog() }) },
             idle: { release.activity() })
-        let router = StressAPI.router(
-            agent: agent, reports: environment.reports, token: token)
+        let router = StressAPI.router(agent: agent, reports: environment.reports, token: token, metrics: metrics)
         let server = APIServer(
             inherited.map { .inherited(descriptor: $0.descriptor) } ?? .address(host: host, port: port),
             router: router, tls: tls, limits: limits, logger: Logger(label: "stressd.http"),

@@ -85,7 +85,7 @@ struct AttackRoutesTests: APITesting {
 
     @Test func metricsWatchTheFilledFileSystemAndTheHostCPU() async throws {
         try await withAPI { client, target in
-            let body = #"{"kind": "disk", "path": "\#(target)", "size": "4M", "duration": "30s"}"#
+            let body = #"{"kind": "disk", "path": "\#(target)", "size": "4M", "duration": "30s", "lease": "60s"}"#
             let created = try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: ByteBuffer(string: body))
             let id = try #require(try json(created)["id"] as? String)
             let during = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: auth).body)
@@ -93,9 +93,20 @@ struct AttackRoutesTests: APITesting {
             #expect(during.contains(#"stressd_host_cpu_seconds_total{mode="busy"} "#))
             #expect(during.contains(#"stressd_host_cpu_seconds_total{mode="idle"} "#))
             #expect(during.contains(#"stressd_attacks_active{kind="disk"} 1"#))
+            #expect(during.contains(#"stressd_attack_lease_seconds_left{id="\#(id)",kind="disk"} "#))
+            #expect(during.contains("# HELP stressd_attacks_active Attacks running now.\n# TYPE stressd_attacks_active gauge\n"))
+            // The fill reports its level once a second: requested and achieved bytes.
+            var level = ""
+            for _ in 0..<40 where !level.contains("stressd_attack_achieved{") {
+                try await Task.sleep(for: .milliseconds(100))
+                level = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: auth).body)
+            }
+            #expect(level.contains(#"stressd_attack_requested{id="\#(id)",kind="disk",unit="bytes"} 4194304.0"#), "\(level)")
+            #expect(level.contains(#"stressd_attack_achieved{id="\#(id)",kind="disk",unit="bytes"} 4194304.0"#), "\(level)")
             _ = try await client.execute(uri: "/v1/attacks/\(id)", method: .delete, headers: auth)
             let after = String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: auth).body)
             #expect(!after.contains("stressd_host_disk_available_bytes"), "no fill, no watched path")
+            #expect(!after.contains(id), "an ended attack's series go: \(after)")
         }
     }
 

@@ -38,10 +38,11 @@ public struct TestAPI {
         let state = directory.path.string
         let target = directory.path.appending("target").string
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-        let agent = Agent(environment: try .testing(directory.path))
+        let metrics = MetricsScrape()
+        let agent = Agent(environment: try .testing(directory.path), metrics: AgentMetrics(factory: metrics.factory))
         let reports = ReportStore(stateDirectory: directory.path)
-        let router = observer.map { StressAPI.router(agent: agent, reports: reports, token: token, observer: $0) }
-            ?? StressAPI.router(agent: agent, reports: reports, token: token)
+        let router = observer.map { StressAPI.router(agent: agent, reports: reports, token: token, metrics: metrics, observer: $0) }
+            ?? StressAPI.router(agent: agent, reports: reports, token: token, metrics: metrics)
         let api = TestAPI(agent: agent, router: router, state: state, target: target)
         let value = running ? try await agent.running { try await body(api) } : try await body(api)
         let left = ((try? FileManager.default.contentsOfDirectory(atPath: state + "/ledger")) ?? []).filter { $0.hasSuffix(".json") }

@@ -8,81 +8,47 @@ query with no sample refuses the attack at admission.
 One Prometheus for the module: it needs about 6 s before its first sample
 (its scrape manager applies new targets every 5 s), too long to pay per test.
 """
-import json
 import shutil
-import subprocess
 import time
-import urllib.error
-import urllib.request
-from urllib.parse import quote
 
 import pytest
 
 from attacks import BOUND, CPU, aborted_by, assert_clean, assert_refused, evaluations, stressd_cgroups, why
-from harness.serve import free_port
+from harness.prometheus import PROMETHEUS, Prometheus
 from targets import Service, wait_for
 
-PROMETHEUS = "/usr/bin/prometheus"
 SCRAPE = 1.0
 EVERY = 0.5
 SLACK = 0.75
 HEALTHY = 3
 
 
-class Prometheus:
-    def __init__(self, folder, exporter: Service):
-        self.folder, self.exporter = folder, exporter
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = folder / "prometheus.yml"
-        config.write_text(
-            f"global:\n  scrape_interval: {SCRAPE:g}s\n  evaluation_interval: {SCRAPE:g}s\n"
-            f"scrape_configs:\n  - job_name: abort-test\n"
-            f"    static_configs:\n      - targets: ['127.0.0.1:{exporter.port}']\n")
-        self.log = folder / "prometheus.log"
-        with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(
-                [PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={folder / 'data'}",
-                 f"--web.listen-address=127.0.0.1:{self.port}"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
-
-    def query(self, promql: str) -> list:
-        """The instant query's samples; [] while it cannot answer."""
-        assert self.proc.poll() is None, self.log.read_text()[-3000:]
-        try:
-            with urllib.request.urlopen(f"{self.url}/api/v1/query?query={quote(promql)}", timeout=2) as r:
-                return json.load(r)["data"]["result"]
-        except (OSError, urllib.error.URLError, ValueError, KeyError):
-            return []
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+@pytest.fixture(scope="module")
+def exporter(tmp_path_factory):
+    """The service whose test_errors_total the conditions query, killed at the module's end."""
+    service = Service(tmp_path_factory.mktemp("exporter") / "service")
+    try:
+        service.errors(HEALTHY)
+        yield service
+    finally:
+        service.kill()
 
 
 @pytest.fixture(scope="module")
-def prometheus(tmp_path_factory):
-    """A Prometheus that has scraped test_errors_total = HEALTHY; the
-    exporter and Prometheus are stopped at the module's end, whatever happened."""
+def prometheus(tmp_path_factory, exporter):
+    """A Prometheus that has scraped test_errors_total = HEALTHY, stopped at
+    the module's end, whatever happened."""
     if not shutil.which(PROMETHEUS):
         pytest.skip(f"no {PROMETHEUS}: `make abort-check` installs Debian's prometheus")
     folder = tmp_path_factory.mktemp("prometheus")
-    exporter = Service(folder / "exporter")
     prom = None
     try:
-        exporter.errors(HEALTHY)
-        prom = Prometheus(folder, exporter)
+        prom = Prometheus(folder, [f"127.0.0.1:{exporter.port}"], interval=SCRAPE, job="abort-test")
         wait_for(lambda: prom.query("test_errors_total"), 40, "a scraped test_errors_total", step=0.2)
         yield prom
     finally:
         if prom is not None:
             prom.stop()
-        exporter.kill()
 
 
 def value_now(prom: Prometheus) -> float:
@@ -90,16 +56,16 @@ def value_now(prom: Prometheus) -> float:
     return float(samples[0]["value"][1]) if samples else float("nan")
 
 
-def test_value_past_max_mid_attack_aborts_it(prometheus, oneshot):
+def test_value_past_max_mid_attack_aborts_it(prometheus, exporter, oneshot):
     line = f"prometheus {prometheus.url} test_errors_total every=500ms max=5"
     try:
         shot = oneshot(CPU + BOUND, line)
         shot.wait_started()
         time.sleep(1.0)
-        broke = shot.since_spawn(prometheus.exporter.errors(10))
+        broke = shot.since_spawn(exporter.errors(10))
         result = shot.finish()
     finally:
-        prometheus.exporter.errors(HEALTHY)
+        exporter.errors(HEALTHY)
 
     outcome = aborted_by(result, line)
     evs = evaluations(result.report, line)

@@ -43,7 +43,7 @@ public actor Agent {
     /// The ids in `reports`, oldest first.
     private var finishedOrder: [AttackID] = []
     private var recovered: [AttackID: UndoResult] = [:]
-    public private(set) var metrics = AgentMetrics()
+    private let metrics: AgentMetrics
     private var waiting: [AttackID: [CheckedContinuation<AttackReport, Never>]] = [:]
     private let launches: AsyncStream<Launch>
     private let launchQueue: AsyncStream<Launch>.Continuation
@@ -58,9 +58,10 @@ public actor Agent {
     public init(
         environment: AgentEnvironment, maxConcurrent: Int = 8, finishedKept: Int = 256,
         logger: Logger = Logger(label: "stressd.agent", factory: { _ in SwiftLogNoOpLogHandler() }),
-        clock: AgentClock = .monotonic
+        clock: AgentClock = .monotonic, metrics: AgentMetrics = AgentMetrics()
     ) {
         self.environment = environment
+        self.metrics = metrics
         self.clock = clock
         self.maxConcurrent = maxConcurrent
         self.finishedKept = max(finishedKept, 1)
@@ -85,6 +86,7 @@ public actor Agent {
         for result in undone {
             recovered[result.id] = result
         }
+        metrics.recovered(undone)
         log.replayed(undone)
         ready()
         whenIdle = idle
