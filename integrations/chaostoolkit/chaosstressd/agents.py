@@ -173,16 +173,18 @@ class Agent:
         params: Optional[List[Tuple[str, str]]] = None,
         timeout: Optional[float] = None,
         idempotent: Optional[bool] = None,
+        accept: str = "application/json",
     ) -> Any:
-        """Sends one request; returns the decoded JSON answer (None if empty)
-        or raises AgentError naming this host and what went wrong.
+        """Sends one request; returns the decoded JSON answer (None if empty;
+        with another `accept`, the body as text) or raises AgentError naming
+        this host and what went wrong.
 
         An `idempotent` request (GET and DELETE by default) that fails on a
         kept-alive connection the agent closed in the meantime is sent once
         more on a new connection; a start (POST /v1/attacks) never is."""
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "DELETE")
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": accept}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None
@@ -226,6 +228,8 @@ class Agent:
             break
 
         if 200 <= r.status_code < 300:
+            if accept != "application/json":
+                return content.decode("utf-8", errors="replace")
             if not content:
                 return None
             try:
@@ -290,6 +294,10 @@ class Agent:
 
     def report(self, attack_id: str) -> Dict[str, Any]:
         return self.request("GET", f"/v1/reports/{quote(attack_id, safe='')}")
+
+    def chart(self, attack_id: str) -> str:
+        """The report drawn as an SVG chart (`GET /v1/reports/{id}.svg`)."""
+        return self.request("GET", f"/v1/reports/{quote(attack_id, safe='')}.svg", accept="image/svg+xml")
 
     def list(
         self,

@@ -14,22 +14,32 @@ the journal, under `journal["extensions"]`, in the entry named
             ...
         },
         "errors": ["agent 'web-2' (https://...): cannot connect: ..."],
-        "nothing_left": true
+        "nothing_left": true,
+        "page": "stressd-run-<run id>.html"
     }
+
+and one HTML page for people (`page.py`): each host's attacks with their
+chart, outcome, cleanup and abort-condition verdicts, written in the
+current directory (beside chaos's default `journal.json`) as
+`stressd-run-<run id>.html`, or where the control's `report_page`
+argument says; `report_page: false` writes none.
 
 Declare it in the experiment's (or the settings') controls:
 
     "controls": [{
         "name": "stressd",
-        "provider": {"type": "python", "module": "chaosstressd.control"}
+        "provider": {"type": "python", "module": "chaosstressd.control",
+                     "arguments": {"report_page": "reports/run.html"}}
     }]
 """
 import logging
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Union
 
 from chaoslib.types import Configuration, Experiment, Journal, Secrets
 
 from .actions import _stop_run
+from .agents import AgentError
+from .page import render_page, write_page
 from .run import current_run, new_run
 
 __all__ = [
@@ -61,12 +71,14 @@ def after_experiment_control(
     state: Journal,
     configuration: Configuration = None,
     secrets: Secrets = None,
+    report_page: Union[str, bool, None] = None,
     **kwargs: Any,
 ) -> None:
     """Stops everything the experiment started (whatever its status), stops
-    the lease renewer and writes each host's reports into the journal.
-    Never raises: what could not be done is logged and listed in the
-    journal entry's `errors`."""
+    the lease renewer, writes each host's reports into the journal and the
+    run's HTML page (`report_page`: its path; false for none). Never
+    raises: what could not be done is logged and listed in the journal
+    entry's `errors`."""
     run = current_run((configuration or {}).get("stressd_run_id"))
     errors: List[str] = []
     reports: Dict[str, List[Dict[str, Any]]] = {}
@@ -100,6 +112,9 @@ def after_experiment_control(
         "errors": errors,
         "nothing_left": left,
     }
+    if report_page is not False:
+        entry["page"] = _write_report_page(
+            report_page or f"stressd-run-{run.id}.html", context, state, entry, run, errors)
     if isinstance(state, dict):
         exts = state.setdefault("extensions", [])
         exts[:] = [e for e in exts if e.get("name") != JOURNAL_EXTENSION]
@@ -111,3 +126,30 @@ def after_experiment_control(
         run.label,
         "" if not errors else f"; {len(errors)} error(s)",
     )
+
+
+def _write_report_page(path: str, experiment: Experiment, journal: Journal, entry: Dict[str, Any], run,
+                       errors: List[str]) -> Optional[str]:
+    """Fetches each attack's chart from its agent and writes the page;
+    returns its path, or None (with why in `errors`) if it was not written."""
+    with run.lock:
+        agents = dict(run.agents)
+    charts: Dict[str, Optional[str]] = {}
+    for host, data in entry["hosts"].items():
+        for report in data["attacks"]:
+            attack_id = report.get("id") if isinstance(report, dict) else None
+            if not attack_id or host not in agents:
+                continue
+            try:
+                charts[attack_id] = agents[host].chart(attack_id)
+            except AgentError as x:
+                charts[attack_id] = None
+                logger.warning("stressd: no chart of %s: %s", attack_id, x)
+    try:
+        write_page(path, render_page(experiment if isinstance(experiment, dict) else {}, journal, entry, charts))
+    except OSError as x:
+        errors.append(f"the report page {path} was not written: {x}")
+        logger.error("stressd: the report page %s was not written: %s", path, x)
+        return None
+    logger.info("stressd: the run's report page is %s", path)
+    return path

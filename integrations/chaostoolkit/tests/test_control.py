@@ -1,7 +1,9 @@
 """The control: stop everything, stop the renewer, reports into the journal;
 and whole experiments under the `chaos` CLI."""
+import base64
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +12,13 @@ from chaosstressd import actions, control
 from chaosstressd.run import RUN_LABEL, current_run
 
 
-def test_after_experiment_control_stops_everything_and_journals_reports(labelled):
+def charts_on(page: str) -> dict:
+    """Each chart's SVG on the page, by the attack id in its alt text."""
+    return {m[1]: base64.b64decode(m[2]).decode()
+            for m in re.finditer(r'<img alt="chart of ([^"]+)" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)">', page)}
+
+
+def test_after_experiment_control_stops_everything_and_journals_reports(labelled, tmp_path):
     a1, a2 = labelled.start_labelled("a1", "a2")
     conf = labelled.configuration()
     control.before_experiment_control(context={}, configuration=conf)
@@ -18,7 +26,9 @@ def test_after_experiment_control_stops_everything_and_journals_reports(labelled
     started = actions.start_cpu(load="10%", duration="30s", configuration=conf)
     done = actions.start_cpu(load="10%", duration="1s", targets=["a2"], configuration=conf)
     journal = {"status": "completed", "extensions": [{"name": "other"}]}
-    control.after_experiment_control(context={}, state=journal, configuration=conf, secrets=None)
+    page = tmp_path / "run.html"
+    control.after_experiment_control(
+        context={"title": "burn <two> hosts"}, state=journal, configuration=conf, secrets=None, report_page=str(page))
     assert a1.running() == [] and a2.running() == []
     assert not run.renewing()
     names = [e["name"] for e in journal["extensions"]]
@@ -38,6 +48,21 @@ def test_after_experiment_control_stops_everything_and_journals_reports(labelled
             assert r["cleanup"]["leftovers"] == []
             assert r["outcome"]["status"] in ("stopped", "completed")
     json.dumps(journal)  # the journal stays serialisable
+    # The run's page: each host's attacks, each with the agent's own chart.
+    assert entry["page"] == str(page)
+    text = page.read_text()
+    assert "<h1>burn &lt;two&gt; hosts</h1>" in text and "Nothing left behind on any host." in text
+    charts = charts_on(text)
+    assert sorted(charts) == sorted(i for v in ids.values() for i in v)
+    for attack_id, svg in charts.items():
+        assert svg.startswith("<?xml") and f"attack {attack_id}</text>" in svg
+        assert f"<code>{attack_id}</code> (cpu)" in text
+    # A second run never overwrites the page.
+    control.before_experiment_control(context={}, configuration=conf)
+    again = {}
+    control.after_experiment_control(context={}, state=again, configuration=conf, report_page=str(page))
+    (entry,) = again["extensions"]
+    assert entry["page"] is None and any("was not written" in e for e in entry["errors"]), entry["errors"]
 
 
 def test_after_experiment_control_never_raises_and_names_an_unreachable_agent(labelled):
@@ -47,8 +72,9 @@ def test_after_experiment_control_never_raises_and_names_an_unreachable_agent(la
     actions.start_cpu(load="10%", duration="30s", configuration=conf)
     conf["stressd_agents"]["gone"] = {"url": "http://127.0.0.1:9", "token_file": str(a1.token_file)}
     journal = {}
-    control.after_experiment_control(context={}, state=journal, configuration=conf)
+    control.after_experiment_control(context={}, state=journal, configuration=conf, report_page=False)
     (entry,) = journal["extensions"]
+    assert "page" not in entry
     assert any("agent 'gone'" in e and "connection refused" in e for e in entry["errors"]), entry["errors"]
     assert entry["nothing_left"] is False
     assert len(entry["hosts"]["a1"]["attacks"]) == 1
@@ -134,6 +160,11 @@ def test_chaos_run_experiment_journal_has_the_reports(labelled, tmp_path):
         assert report["outcome"]["status"] == "stopped"
         assert report["spec"]["labels"][RUN_LABEL] == entry["run_id"]
     assert a1.running() == [] and a2.running() == []
+    # Beside the journal, the run's page with each host's chart.
+    assert entry["page"] == f"stressd-run-{entry['run_id']}.html"
+    page = (tmp_path / entry["page"]).read_text()
+    assert "<h1>stressd under chaos</h1>" in page and "Experiment completed." in page
+    assert sorted(charts_on(page)) == sorted(burn["output"][h]["id"] for h in ("a1", "a2"))
 
 
 def test_chaos_run_safeguard_interrupts_on_a_guard_trip(labelled, tmp_path):
@@ -173,5 +204,8 @@ def test_chaos_run_safeguard_interrupts_on_a_guard_trip(labelled, tmp_path):
     (report,) = entry["hosts"]["a1"]["attacks"]
     assert report["outcome"]["status"] == "guard-tripped"
     assert report["outcome"]["guard"] == "disk-floor"
+    page = (tmp_path / entry["page"]).read_text()
+    assert '<span class="bad">guard-tripped</span>' in page
+    assert ">guard disk-floor</text>" in charts_on(page)[report["id"]], "the chart marks what ended the attack"
     assert report["cleanup"]["leftovers"] == []
     assert a1.running() == []
