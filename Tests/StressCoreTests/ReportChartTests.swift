@@ -117,6 +117,18 @@ import Testing
         #expect(attribute("data-name", of: "polyline", class: "series", in: chart.svg) == ["available"])
     }
 
+    /// An attack that did not start has no samples: the chart says so.
+    @Test func aReportWithoutSamplesSaysThereIsNothingToDraw() throws {
+        let svg = ReportChart(try report(outcome: .failed(reason: "refused"), stoppedAfter: nil, timeline: [])).svg
+        #expect(svg.contains(">Nothing to draw: the attack recorded no samples (it did not start).</text>"))
+        #expect(!svg.contains("class=\"panel\""))
+    }
+
+    @Test func aFlatZeroCurveStillGetsAnAxis() {
+        let panel = ChartPanel(title: "t", unit: .cores, series: [.init(name: "n", color: "#000000", points: [.init(elapsed: 0, value: 0)])])
+        #expect(panel.largest == 1)
+    }
+
     @Test(arguments: [(0.7, 1.0), (3.0, 5.0), (12.0, 20.0), (0.013, 0.02), (1.0, 1.0), (250.0, 500.0)])
     func stepsAreOneTwoOrFiveTimesAPowerOfTen(rough: Double, step: Double) {
         #expect(abs(ChartAxis.roundStep(rough) - step) < step * 1e-9)

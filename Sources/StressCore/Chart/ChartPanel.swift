@@ -30,11 +30,13 @@ struct ChartPanel {
     /// Abort conditions, a row each: every check a dot, passed or failed.
     var conditions: [ConditionTimeline] = []
 
-    /// The largest value the axis must show.
+    /// The largest value the axis must show (1 when every value is 0, so
+    /// a flat curve still gets an axis of whole units).
     var largest: Double {
         if let fixedTop { return fixedTop }
         let values = series.flatMap { $0.points.map(\.value) } + levels.map(\.value)
-        return values.max() ?? 1
+        let largest = values.max() ?? 0
+        return largest > 0 ? largest : 1
     }
 
     var isEmpty: Bool {

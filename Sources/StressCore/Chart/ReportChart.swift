@@ -41,6 +41,12 @@ public struct ReportChart {
         for panel in panels {
             top = draw(panel, into: &body, top: top)
         }
+        if panels.isEmpty {
+            body.element(
+                "text", ["x": "12", "y": SVGWriter.number(top + 16)],
+                content: "Nothing to draw: the attack recorded no samples (it did not start).")
+            top += 40
+        }
         body.element(
             "text", ["x": SVGWriter.number(Self.width / 2), "y": SVGWriter.number(top + 4), "text-anchor": "middle"],
             content: "seconds since the attack started")

@@ -6,10 +6,7 @@ struct SVGWriter {
 
     /// `<name a="v" …/>`, or with `content` (escaped) between tags.
     mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String>, content: String? = nil) {
-        text += "<" + name
-        for (key, value) in attributes {
-            text += " \(key)=\"\(Self.escape(value))\""
-        }
+        start(name, attributes)
         if let content {
             text += ">" + Self.escape(content) + "</\(name)>\n"
         } else {
@@ -19,11 +16,15 @@ struct SVGWriter {
 
     /// `<name …>`, to be closed with `close(name)`, for groups.
     mutating func open(_ name: String, _ attributes: KeyValuePairs<String, String>) {
+        start(name, attributes)
+        text += ">\n"
+    }
+
+    private mutating func start(_ name: String, _ attributes: KeyValuePairs<String, String>) {
         text += "<" + name
         for (key, value) in attributes {
             text += " \(key)=\"\(Self.escape(value))\""
         }
-        text += ">\n"
     }
 
     mutating func close(_ name: String) {
