@@ -42,7 +42,7 @@ public final class MemoryHold {
         for chunk in chunks { munmap(chunk.address, chunk.length) }
     }
 
-    /// Grows until `bytes` are held, one chunk at a time; nothing if as much
+    /// Grows until `bytes` are held, chunk by chunk; nothing if as much
     /// is held already. On failure, what was mapped so far stays held.
     /// - Throws: `mmap` ENOMEM when the kernel refuses more memory; once
     ///   locked, `mmap(MAP_LOCKED)` EAGAIN past RLIMIT_MEMLOCK without
@@ -54,6 +54,10 @@ public final class MemoryHold {
     /// second one, on another chunk, nearly doubles it (mmap takes the
     /// address space's lock for writing only to place the mapping; pages
     /// are faulted in under its read side).
+    ///
+    /// Once locked, new chunks are mapped `MAP_LOCKED`: locked as they are
+    /// populated, which costs 2% over an unlocked populate, where an mlock(2)
+    /// after it costs 30% (measured with `bench/mem_hold_chunks.c`).
     public func grow(to bytes: UInt64) throws(HostError) {
         var lengths: [Int] = []
         var planned = heldBytes
@@ -62,15 +66,14 @@ public final class MemoryHold {
             lengths.append(Int(length))
             planned += length
         }
-        guard lengths.count > 1 else {
-            if let length = lengths.first { try map(UInt64(length)) }
-            return
-        }
-        let flags = mapFlags
+        guard !lengths.isEmpty else { return }
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | (isLocked ? MAP_LOCKED : 0)
         let sizes = lengths
         let mapped = Mutex<[(address: UInt, length: Int)]>([])
         let failure = Mutex<Errno?>(nil)
-        DispatchQueue.concurrentPerform(iterations: lengths.count) { index in
+        // A single chunk (a ramp's step) is mapped on this thread: dispatch
+        // runs one iteration in place.
+        DispatchQueue.concurrentPerform(iterations: sizes.count) { index in
             let length = sizes[index]
             guard let address = mmap(nil, length, PROT_READ | PROT_WRITE, flags, -1, 0), address != MAP_FAILED else {
                 let error = Errno(rawValue: Glibc.errno)
@@ -129,21 +132,5 @@ public final class MemoryHold {
             throw .system(call: "mlock", path: nil, errno: error)
         }
         isLocked = true
-    }
-
-    private var mapFlags: Int32 {
-        MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | (isLocked ? MAP_LOCKED : 0)
-    }
-
-    /// Once locked, new chunks are mapped `MAP_LOCKED`: locked as they are
-    /// populated, which costs 2% over an unlocked populate, where an mlock(2)
-    /// after it costs 30% (measured with `bench/mem_hold_chunks.c`).
-    private func map(_ length: UInt64) throws(HostError) {
-        let size = Int(length)
-        guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, mapFlags, -1, 0), address != MAP_FAILED else {
-            throw .system(call: isLocked ? "mmap(MAP_LOCKED)" : "mmap", path: nil, errno: Errno(rawValue: Glibc.errno))
-        }
-        chunks.append((address, size))
-        heldBytes += length
     }
 }
