@@ -50,9 +50,11 @@ public final class MetricsScrape: Sendable {
     }
 
     public func render(agent: Agent) async -> String {
-        let active = await agent.runningByKind
+        let running = await agent.attacks(matching: AttackFilter(state: .running))
         let filled = await agent.writtenPaths()
-        let running = await agent.attacks().filter { $0.state == .running }
+        let active = running.reduce(into: [AttackKind: Int]()) { counts, attack in
+            if let kind = attack.spec?.kind { counts[kind, default: 0] += 1 }
+        }
         var gauges: [SeriesKey: Double] = [:]
         var totals: [SeriesKey: Double] = [:]
         func seconds(_ ticks: UInt64) -> Double { Double(ticks) / SystemConstants.clockTicksPerSecond }

@@ -227,11 +227,6 @@ public actor Agent {
         return found
     }
 
-    /// How many attacks of each kind run now (for STATUS= and metrics).
-    public var runningByKind: [AttackKind: Int] {
-        running.values.reduce(into: [:]) { $0[$1.spec.kind, default: 0] += 1 }
-    }
-
     /// The paths running attacks write to (fills), sorted: the file systems
     /// whose free space the metrics watch.
     public func writtenPaths() -> [String] {
