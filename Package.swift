@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StressdEndToEndTests",
-            dependencies: ["StressCore", "LinuxHost", "TestSupport"]
+            dependencies: ["StressCore", "LinuxHost", "OneShotNetwork", "TestSupport"]
         ),
     ]
 )

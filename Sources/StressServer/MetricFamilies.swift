@@ -11,7 +11,7 @@ enum MetricFamilies {
         "stressd_guard_trips_total": "Attacks stopped by a guard, by guard.",
         "stressd_lease_expiries_total": "Attacks stopped because their lease was not renewed.",
         "stressd_cleanups_total":
-            "Attacks undone, by the layer that undid them: supervisor (at the attack's end), replay (at the agent's start, what an earlier run left).",
+            "Attacks undone, by the layer that undid them: supervisor (at the attack's end), replay (at the agent's start, what an earlier run left), watchdog (the attack of an agent or command that died or hung; counted since the state directory was made, as no agent saw it happen).",
         "stressd_cleanup_duration_seconds": "From the stop decision to every worker reaped.",
         "stressd_attack_requested": "What a running attack was asked for, in its unit (cores, bytes, bytes_per_second).",
         "stressd_attack_achieved": "What a running attack achieves now, in its unit (cores, bytes, bytes_per_second, processes).",

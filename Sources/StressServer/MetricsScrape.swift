@@ -34,8 +34,9 @@ public final class MetricsScrape: Sendable {
         }
     }
 
-    /// The gauges set at the last scrape, and the kernel's running totals
-    /// as last exported by their counters (which only go up by the difference).
+    /// The gauges set at the last scrape, and the running totals kept
+    /// outside the agent (the kernel's, the watchdogs' tally) as last
+    /// exported by their counters (which only go up by the difference).
     private struct ReadSeries {
         var gauges: [SeriesKey: Gauge] = [:]
         var totals: [SeriesKey: Double] = [:]
@@ -79,6 +80,9 @@ public final class MetricsScrape: Sendable {
                 gauges[SeriesKey("stressd_abort_condition_holds", attackLabels + [("condition", verdict.condition)])] = verdict.passed ? 1 : 0
             }
         }
+        if let undos = agent.watchdogUndos() {
+            totals[SeriesKey("stressd_cleanups_total", [("layer", CleanupLayer.watchdog.rawValue)])] = Double(undos)
+        }
         if let memory = try? procFS.memInfo() {
             gauges[SeriesKey("stressd_host_memory_available_bytes", [])] = Double(memory.availableBytes)
         }
@@ -105,7 +109,8 @@ public final class MetricsScrape: Sendable {
     }
 
     /// Sets each gauge read now, removes the ones not read any more, and
-    /// brings each counter of a kernel total up to it.
+    /// brings each counter of a running total up to it (exported from 0 on,
+    /// so a rate has a sample before the first rise).
     private func update(_ series: inout ReadSeries, gauges: [SeriesKey: Double], totals: [SeriesKey: Double]) {
         for (key, gauge) in series.gauges where gauges[key] == nil {
             registry.unregisterGauge(gauge)
@@ -117,9 +122,10 @@ public final class MetricsScrape: Sendable {
             series.gauges[key] = gauge
         }
         for (key, value) in totals {
+            let counter = registry.makeCounter(descriptor: MetricFamilies.descriptor(key.name), labels: key.pairs)
             let last = series.totals[key] ?? 0
             if value > last {
-                registry.makeCounter(descriptor: MetricFamilies.descriptor(key.name), labels: key.pairs).increment(by: value - last)
+                counter.increment(by: value - last)
                 series.totals[key] = value
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import OneShotNetwork
 import Testing
 
 /// `--agent URL`: the CLI driving a real `stressd serve` on loopback, with
@@ -16,13 +17,18 @@ struct AgentClientEndToEndTests {
         let url: String
         let tokenFile: String
         let target: String
+        let port: Int
+        static let token = String(repeating: "cd34", count: 8)
 
-        init() async throws {
-            stressd = try StressdBinary()
-            tokenFile = try stressd.writeToken(String(repeating: "cd34", count: 8))
+        /// A new agent, or with `stressd`, one serving that one's state
+        /// directory again (an agent restarted).
+        init(stressd: StressdBinary? = nil) async throws {
+            self.stressd = try stressd ?? StressdBinary()
+            let stressd = self.stressd
+            tokenFile = try stressd.writeToken(Self.token)
             target = stressd.stateDirectory + "/target"
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-            let port = Int.random(in: 20_000...40_000)
+            port = Int.random(in: 20_000...40_000)
             url = "http://127.0.0.1:\(port)"
             (process, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile])
             for _ in 0..<100 {
@@ -34,6 +40,14 @@ struct AgentClientEndToEndTests {
 
         func client(_ arguments: [String]) throws -> StressdBinary.Result {
             try stressd.run(arguments + ["--agent", url, "--token-file", tokenFile], local: false)
+        }
+
+        /// The agent's `/metrics` text.
+        func metrics() async throws -> String {
+            let request = OneShotHTTP.Request(
+                .GET, host: "127.0.0.1", port: port, target: "/metrics",
+                headers: [("Authorization", "Bearer " + Self.token)])
+            return String(decoding: try await OneShotHTTP.send(request, timeout: .seconds(5)).body, as: UTF8.self)
         }
 
         var fills: [String] { (try? FileManager.default.contentsOfDirectory(atPath: target)) ?? [] }

@@ -49,7 +49,8 @@ struct WatchdogEndToEndTests {
     }
 
     /// The agent itself SIGKILLed with a fill and a pause running: both are
-    /// undone by their watchdogs before anything restarts it.
+    /// undone by their watchdogs before anything restarts it, and the agent
+    /// started next counts both in `/metrics`.
     @Test func aSigkilledAgentsAttacksAreUndoneWithinASecond() async throws {
         let agent = try await AgentClientEndToEndTests.Agent()
         let stressd = agent.stressd
@@ -84,5 +85,11 @@ struct WatchdogEndToEndTests {
             kill(client.0.processIdentifier, SIGTERM)
             _ = StressdBinary.finish(client.0, client.1, client.2)
         }
+
+        let restarted = try await AgentClientEndToEndTests.Agent(stressd: stressd)
+        let metrics = try await restarted.metrics()
+        #expect(metrics.contains(#"stressd_cleanups_total{layer="watchdog"} 2"#), "\(metrics)")
+        #expect(!metrics.contains(#"stressd_cleanups_total{layer="replay"}"#), "the watchdogs left nothing to replay")
+        restarted.finish()
     }
 }

@@ -83,4 +83,6 @@ public struct AgentEnvironment: Sendable {
     public var replay: LedgerReplay { LedgerReplay(ledger: ledger, undo: undo) }
     /// Finished attacks' reports, beside the ledger.
     public var reports: ReportStore { ReportStore(stateDirectory: stateDirectory, retention: reportRetention) }
+    /// How many attacks cleanup watchdogs have undone here, beside the ledger.
+    public var watchdogTally: WatchdogTally { WatchdogTally(stateDirectory: stateDirectory) }
 }

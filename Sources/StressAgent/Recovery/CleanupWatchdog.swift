@@ -92,6 +92,7 @@ public struct CleanupWatchdog: Equatable, Sendable {
                 stateDirectory: FilePath(stateDirectory), workerExecutable: executable, reportRetention: nil)
             let undone = try environment.replay.undoAbandoned(attack, supervisor: supervisor) { record, result in
                 saveReport(record, result, why: why, environment: environment)
+                count(environment.watchdogTally)
             }
             guard let result = undone else { return 0 }
             let outcome = result.errors.isEmpty ? "undid it" : "could not undo all of it: \(result.errors.joined(separator: "; "))"
@@ -100,6 +101,16 @@ public struct CleanupWatchdog: Equatable, Sendable {
         } catch {
             StandardStream.error.write("stressd watchdog: \(attack): \(why), and undoing it failed: \(error); `stressd cleanup` retries\n")
             return 1
+        }
+    }
+
+    /// One more undo in the tally `/metrics` reads; a count that cannot be
+    /// written is said, and undoes nothing less.
+    private func count(_ tally: WatchdogTally) {
+        do {
+            try tally.add()
+        } catch {
+            StandardStream.error.write("stressd watchdog: \(attack): cannot count the undo in \(tally.file): \(error)\n")
         }
     }
 

@@ -110,6 +110,13 @@ public actor Agent {
         }
     }
 
+    /// How many attacks cleanup watchdogs have undone with this agent's
+    /// state directory, its own and earlier runs' (see `WatchdogTally`);
+    /// nil when the tally cannot be read.
+    public nonisolated func watchdogUndos() -> UInt64? {
+        environment.watchdogTally.count()
+    }
+
     /// Validates and starts an attack under the agent's safety policy, made
     /// stricter by `stricter` for this attack alone; returns its id at once.
     /// With a lease, the attack stops unless `renewLease` is called within
