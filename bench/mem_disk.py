@@ -5,8 +5,9 @@ reference, stress-ng, fallocate(1) and dd, in one run.
 Memory: each tool is launched, and its hog's RSS is polled every 1 ms until
 it holds the target; the time from launch to target is what a user waits.
 Warm-up rounds first (the first large touch after idle is several times
-slower), then rounds interleaved tool by tool, and the median is reported.
-Beside them the hog's floor (bench/mem_populate_parallel.c: its 64 MiB
+slower), then rounds interleaved tool by tool, and the median is reported
+(the hog's rounds each start one tool later, so no tool always follows the
+same one). Beside them the hog's floor (bench/mem_populate_parallel.c: its 64 MiB
 populated chunks on every CPU at once and nothing else), which says what
 any program doing these steps can reach on this host, and in how many
 rounds even it is ahead of stress-ng.
@@ -270,9 +271,13 @@ def memory_bench(reference, floor, state):
         for command in mem.values():
             time_to_rss(command, MEM_BYTES)
     results = {tool: [] for tool in mem}
-    for _ in range(MEM_ROUNDS):
-        for tool, command in mem.items():
-            results[tool].append(time_to_rss(command, MEM_BYTES))
+    tools = list(mem)
+    for round in range(MEM_ROUNDS):
+        # Each round starts one tool later: a tool's time depends on what
+        # ran just before it (the pages the last one freed), so no tool
+        # may always follow the same one.
+        for tool in tools[round % len(tools):] + tools[:round % len(tools)]:
+            results[tool].append(time_to_rss(mem[tool], MEM_BYTES))
     report(f"Memory: launch to {MEM_BYTES >> 20} MiB resident (warm, {MEM_ROUNDS} interleaved rounds)", results,
            "C mmap(MAP_POPULATE)")
     median = {tool: statistics.median(times) for tool, times in results.items()}

@@ -7,6 +7,11 @@ import SystemPackage
 /// Finished attacks' reports, one JSON file each under `<state>/reports/`,
 /// so `stressd report ID` (and the API) can show them later, kept within
 /// `retention` (each save deletes what falls outside it; nil: none).
+///
+/// Beside each report, `<id>.summary.json` holds its line of the list: a
+/// report carries up to 600 timeline samples (~200 KB), and decoding 500
+/// of them for `report --list` took 2.3-3.4 s; the summaries are a
+/// few hundred bytes each.
 public struct ReportStore: Sendable {
     public let directory: FilePath
     public let retention: ReportRetention?
@@ -17,7 +22,23 @@ public struct ReportStore: Sendable {
     }
 
     public func path(of id: AttackID) -> FilePath {
-        directory.appending("\(id.rawValue).json")
+        directory.appending(Self.reportName(id))
+    }
+
+    /// Its line of the list.
+    func summaryPath(of id: AttackID) -> FilePath {
+        directory.appending(Self.summaryName(id))
+    }
+
+    private static func reportName(_ id: AttackID) -> String {
+        "\(id.rawValue).json"
+    }
+
+    /// Not a name `savedIDs` reads as a report's: an attack id has no dot.
+    private static let summarySuffix = ".summary.json"
+
+    private static func summaryName(_ id: AttackID) -> String {
+        id.rawValue + summarySuffix
     }
 
     /// Saves the report, then deletes reports beyond the retention; returns
@@ -31,6 +52,10 @@ public struct ReportStore: Sendable {
             // link or folder planted inside it before it was is not trusted.
             try TrustedPath.requirePrivateDirectory(directory)
             try AtomicFile.write(Array(Self.encode(report)), to: path)
+            // After the report: a crash in between leaves a report without
+            // its summary (listed from the report), never the reverse.
+            let summary = AttackSummary(AgentAttack(finished: report))
+            try AtomicFile.write(Array(JSONCoding.encoder.encode(summary)), to: summaryPath(of: report.id))
             if let retention { try prune(retention, keeping: report.id) }
         } catch let error as HostError {
             throw .stateDirectory(path: directory.string, reason: error.description)
@@ -52,11 +77,22 @@ public struct ReportStore: Sendable {
     }
 
     /// Every saved report as a line of the attack list, the last to end
-    /// first. A file that does not read as a report is left out, not an
-    /// error: one damaged file does not hide the others.
+    /// first: from its summary file, or from the report itself where there
+    /// is none (saved by an earlier stressd, or a crash between the two
+    /// writes). A file that does not read is left out, not an error: one
+    /// damaged file does not hide the others.
     public func summaries() throws(AgentError) -> [AttackSummary] {
-        let reports = savedIDs().compactMap { try? load($0) }
-        return reports.sorted { ($0.endedAt, $0.id) > ($1.endedAt, $1.id) }.map { AttackSummary(AgentAttack(finished: $0)) }
+        let summaries = savedIDs().compactMap { id in
+            savedSummary(id) ?? (try? load(id)).map { AttackSummary(AgentAttack(finished: $0)) }
+        }
+        return summaries.sorted { ($0.endedAt ?? .distantPast, $0.id) > ($1.endedAt ?? .distantPast, $1.id) }
+    }
+
+    private func savedSummary(_ id: AttackID) -> AttackSummary? {
+        guard let bytes = try? TextFile.readBytes(summaryPath(of: id), limit: 64 << 10),
+              let summary = try? JSONCoding.decoder.decode(AttackSummary.self, from: Data(bytes)), summary.id == id
+        else { return nil }
+        return summary
     }
 
     public static func encode(_ report: AttackReport) throws -> Data {
@@ -73,15 +109,24 @@ public struct ReportStore: Sendable {
     }
 
     /// Deletes what the retention lets go, never `kept` (the report just
-    /// saved, even if the clock says it is old). Only regular files of
-    /// stressd's user named as reports are counted or deleted.
+    /// saved, even if the clock says it is old), each report with its
+    /// summary, and summaries whose report is gone. Only regular files of
+    /// stressd's user named as reports are counted.
     private func prune(_ retention: ReportRetention, keeping kept: AttackID) throws(HostError) {
         let folder = try OpenDirectory.open(directory)
-        let saved = savedIDs().compactMap { id -> ReportRetention.Saved? in
-            let name = "\(id.rawValue).json"
+        let ids = savedIDs()
+        let saved = ids.compactMap { id -> ReportRetention.Saved? in
+            let name = Self.reportName(id)
             return folder.modificationTime(ofOwnFile: name).map { ReportRetention.Saved(name: name, savedAt: $0) }
         }
-        for name in retention.expired(saved, now: time(nil)) where name != "\(kept.rawValue).json" {
+        let expired = Set(retention.expired(saved, now: time(nil))).subtracting([Self.reportName(kept)])
+        let remaining = ids.filter { !expired.contains(Self.reportName($0)) }
+        for id in ids where expired.contains(Self.reportName(id)) {
+            try folder.remove(Self.reportName(id))
+            try folder.remove(Self.summaryName(id))
+        }
+        let summariesKept = Set(remaining.map(Self.summaryName))
+        for name in try folder.entries() where name.hasSuffix(Self.summarySuffix) && !summariesKept.contains(name) {
             try folder.remove(name)
         }
     }

@@ -59,7 +59,9 @@ import Testing
         try "not a report".write(toFile: folder + "/notes.txt", atomically: false, encoding: .utf8)
         try store.save(try report(guards: nil, id: "cpu-00000004", endedAt: 1_800_000_010))
         var left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-        #expect(left == ["cpu-00000003.json", "cpu-00000004.json", "notes.txt"], "the two newest, and what is not a report")
+        #expect(
+            left == ["cpu-00000003.json", "cpu-00000003.summary.json", "cpu-00000004.json", "cpu-00000004.summary.json", "notes.txt"],
+            "the two newest with their summaries, and what is not a report")
         #expect(try store.summaries().map(\.id.rawValue) == ["cpu-00000004", "cpu-00000003"], "the last to end first")
 
         // Two hours old: past max-age, deleted at the next save although within `keep`.
@@ -67,7 +69,7 @@ import Testing
             [.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: folder + "/cpu-00000003.json")
         try store.save(try report(guards: nil, id: "cpu-00000005", endedAt: 1_800_000_020))
         left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-        #expect(left == ["cpu-00000004.json", "cpu-00000005.json", "notes.txt"])
+        #expect(left == ["cpu-00000004.json", "cpu-00000004.summary.json", "cpu-00000005.json", "cpu-00000005.summary.json", "notes.txt"])
     }
 
     /// Without a retention (the cleanup watchdog, which does not read the
@@ -83,5 +85,34 @@ import Testing
         #expect(try store.summaries().map(\.id.rawValue) == ["mem-00000003", "mem-00000002", "mem-00000001"])
         #expect(try store.summaries().allSatisfy { $0.state == .finished && $0.cleanupVerified == true })
         #expect(try ReportStore(stateDirectory: try TemporaryDirectory().path).summaries().isEmpty, "no folder yet: no reports")
+    }
+
+    /// The list reads each report's summary file, not the report (up to
+    /// ~200 KB each); a report without one (an earlier stressd's) is listed
+    /// from the report, and a summary whose report is gone goes at the next
+    /// save.
+    @Test func theListReadsSummariesAndFallsBackToTheReport() throws {
+        let state = try TemporaryDirectory()
+        let store = ReportStore(stateDirectory: state.path)
+        let folder = state.path.appending("reports").string
+        try store.save(try report(guards: nil, id: "cpu-00000001", endedAt: 1_800_000_001))
+        try store.save(try report(guards: nil, id: "cpu-00000002", endedAt: 1_800_000_002))
+        // The report damaged, its summary intact: listed from the summary.
+        try "{".write(toFile: folder + "/cpu-00000001.json", atomically: false, encoding: .utf8)
+        // A report saved before summaries were: listed from the report.
+        try FileManager.default.removeItem(atPath: folder + "/cpu-00000002.summary.json")
+        let listed = try store.summaries()
+        #expect(listed.map(\.id.rawValue) == ["cpu-00000002", "cpu-00000001"])
+        #expect(listed.allSatisfy { $0.outcome == .completed && $0.cleanupVerified == true })
+
+        // A summary naming another attack is not trusted for this one.
+        let other = try Data(contentsOf: URL(fileURLWithPath: folder + "/cpu-00000001.summary.json"))
+        try other.write(to: URL(fileURLWithPath: folder + "/cpu-00000002.summary.json"))
+        #expect(try store.summaries().map(\.id.rawValue) == ["cpu-00000002", "cpu-00000001"])
+
+        try FileManager.default.removeItem(atPath: folder + "/cpu-00000001.json")
+        try store.save(try report(guards: nil, id: "cpu-00000003", endedAt: 1_800_000_003))
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(left == ["cpu-00000002.json", "cpu-00000002.summary.json", "cpu-00000003.json", "cpu-00000003.summary.json"])
     }
 }

@@ -60,9 +60,14 @@ def fill_files(folders: Iterable[Path]) -> List[str]:
             for d in folders if Path(d).is_dir() and any(Path(d).iterdir())]
 
 
+def _report_paths(state_dir: Path) -> List[Path]:
+    """The reports (not their `ID.summary.json` list lines)."""
+    return sorted(p for p in (Path(state_dir) / "reports").glob("*.json") if not p.name.endswith(".summary.json"))
+
+
 def _reports(state_dir: Path) -> List[dict]:
     out = []
-    for path in sorted((Path(state_dir) / "reports").glob("*.json")):
+    for path in _report_paths(state_dir):
         try:
             out.append(json.loads(path.read_text()))
         except (OSError, ValueError):
@@ -73,7 +78,7 @@ def _reports(state_dir: Path) -> List[dict]:
 def cgroups_left(state_dir: Path) -> List[str]:
     """The cgroups still there of every attack the state directory knows
     (its reports and ledger records)."""
-    ids = {p.stem for p in (Path(state_dir) / "reports").glob("*.json")}
+    ids = {p.stem for p in _report_paths(state_dir)}
     ids |= {Path(name).stem for name in ledger_records(state_dir)}
     return sorted(path for attack in ids for path in cgroups.left(attack))
 

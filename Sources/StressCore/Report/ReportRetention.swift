@@ -3,7 +3,8 @@
 /// deletes what falls outside, oldest first, so an agent that runs an
 /// attack a minute for a year does not fill its disk with reports.
 public struct ReportRetention: Equatable, Sendable {
-    /// 500 reports (a few MB: a report is 2-50 KB), kept at most 30 days.
+    /// 500 reports (~100 MB at most: a report is 2-200 KB, its timeline
+    /// bounded to 600 samples), kept at most 30 days.
     public static let `default` = ReportRetention(keep: 500, maxAge: .seconds(30 * 24 * 3600))
 
     public var keep: Int
