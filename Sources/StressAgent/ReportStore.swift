@@ -114,20 +114,19 @@ public struct ReportStore: Sendable {
     /// stressd's user named as reports are counted.
     private func prune(_ retention: ReportRetention, keeping kept: AttackID) throws(HostError) {
         let folder = try OpenDirectory.open(directory)
-        let ids = savedIDs()
-        let saved = ids.compactMap { id -> ReportRetention.Saved? in
+        let saved = savedIDs().compactMap { id -> ReportRetention.Saved? in
             let name = Self.reportName(id)
             return folder.modificationTime(ofOwnFile: name).map { ReportRetention.Saved(name: name, savedAt: $0) }
         }
-        let expired = Set(retention.expired(saved, now: time(nil))).subtracting([Self.reportName(kept)])
-        let remaining = ids.filter { !expired.contains(Self.reportName($0)) }
-        for id in ids where expired.contains(Self.reportName(id)) {
-            try folder.remove(Self.reportName(id))
-            try folder.remove(Self.summaryName(id))
-        }
-        let summariesKept = Set(remaining.map(Self.summaryName))
-        for name in try folder.entries() where name.hasSuffix(Self.summarySuffix) && !summariesKept.contains(name) {
+        for name in retention.expired(saved, now: time(nil)) where name != Self.reportName(kept) {
             try folder.remove(name)
+        }
+        // Summaries whose report is gone (just now, or by hand), looked up
+        // now rather than in the list above: a report another stressd
+        // saved since is there before its summary, so it keeps it.
+        for name in try folder.entries() where name.hasSuffix(Self.summarySuffix) {
+            guard let id = try? AttackID(validating: String(name.dropLast(Self.summarySuffix.count))) else { continue }
+            if folder.modificationTime(ofOwnFile: Self.reportName(id)) == nil { try folder.remove(name) }
         }
     }
 }
