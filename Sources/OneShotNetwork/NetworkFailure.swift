@@ -4,12 +4,17 @@ public enum NetworkFailure: Error, Sendable, CustomStringConvertible {
     case unreachable(String)
     /// Nothing, or not all of the answer, within the exchange's time limit.
     case timedOut(Duration)
-    /// An answer, but not a whole or acceptable one.
+    /// An answer, but not an acceptable one.
     case badResponse(String)
+    /// Connected, then closed or reset before a whole answer came: the
+    /// server may not have read the request at all (an agent at its
+    /// connection limit closes the one idle the longest, which can be one
+    /// whose request is still on its way), or may have carried it out.
+    case cutOff(String)
 
     public var description: String {
         switch self {
-        case .unreachable(let reason), .badResponse(let reason): return reason
+        case .unreachable(let reason), .badResponse(let reason), .cutOff(let reason): return reason
         case .timedOut(let limit): return "no answer within \(limit.milliseconds) ms"
         }
     }

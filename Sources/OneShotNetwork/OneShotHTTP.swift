@@ -66,7 +66,9 @@ public enum OneShotHTTP {
         } catch ChannelError.connectTimeout {
             throw .timedOut(timeout)
         } catch {
-            throw .unreachable(reason(for: error))
+            // A reset can also come before the exchange began, as the
+            // channel is set up.
+            throw cutOff(error) as? NetworkFailure ?? .unreachable(reason(for: error))
         }
     }
 
@@ -84,6 +86,23 @@ public enum OneShotHTTP {
             return "TLS failed (\(error))"
         default:
             return String(describing: error)
+        }
+    }
+
+    /// A write or read that failed because the server closed or reset the
+    /// connection, as `NetworkFailure.cutOff`; any other error as it is
+    /// (a TLS failure stays one).
+    private static func cutOff(_ error: any Error) -> any Error {
+        switch error {
+        case let error as NIOConnectionError where error.connectionErrors.count == 1:
+            let inner = cutOff(error.connectionErrors[0].error)
+            return inner is NetworkFailure ? inner : error
+        case let error as IOError where [ECONNRESET, EPIPE].contains(error.errnoCode):
+            return NetworkFailure.cutOff(reason(for: error) + " before a whole answer")
+        case ChannelError.ioOnClosedChannel, ChannelError.outputClosed, ChannelError.eof, ChannelError.alreadyClosed:
+            return NetworkFailure.cutOff("the connection closed before a whole answer")
+        default:
+            return error
         }
     }
 
@@ -134,9 +153,9 @@ public enum OneShotHTTP {
             } catch let error as NetworkFailure {
                 throw error
             } catch {
-                throw unsent ?? error
+                throw cutOff(unsent ?? error)
             }
-            throw unsent ?? NetworkFailure.badResponse("the connection closed before a whole answer")
+            throw unsent.map(cutOff) ?? NetworkFailure.cutOff("the connection closed before a whole answer")
         }
     }
 

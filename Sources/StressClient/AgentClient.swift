@@ -33,7 +33,7 @@ public struct AgentClient: Sendable {
     ) async throws(ClientError) -> AgentAttack {
         var body = AttackRequestBody(parameters: parameters, abortConditions: abortConditions)
         if let lease { body.parameters["lease"] = lease.humanReadable }
-        return try await call(.POST, "/v1/attacks", body: body)
+        return try await call(.POST, "/v1/attacks", body: body, idempotent: false)
     }
 
     /// What the agent would do with this attack (`POST /v1/plans`), starting nothing.
@@ -94,8 +94,12 @@ public struct AgentClient: Sendable {
         var field: String?
     }
 
+    /// `idempotent`: sent twice, it leaves the agent as sent once does (all
+    /// but starting an attack: a plan starts nothing, a second renewal or
+    /// stop of an attack changes nothing more), so it is sent again when
+    /// the connection is cut before the answer.
     private func call<Answer: Decodable>(
-        _ method: HTTPMethod, _ path: String, body: AttackRequestBody? = nil
+        _ method: HTTPMethod, _ path: String, body: AttackRequestBody? = nil, idempotent: Bool = true
     ) async throws(ClientError) -> Answer {
         let encoded: [UInt8]?
         do {
@@ -103,7 +107,8 @@ public struct AgentClient: Sendable {
         } catch {
             throw .badResponse(endpoint: endpoint.description, reason: "cannot encode the request: \(error)")
         }
-        let response = try await HTTPExchange.send(method, path, body: encoded, to: endpoint, tls: tlsContext, timeout: timeout)
+        let response = try await HTTPExchange.send(
+            method, path, body: encoded, to: endpoint, tls: tlsContext, timeout: timeout, idempotent: idempotent)
         guard (200..<300).contains(response.status) else {
             let problem = try? JSONCoding.decoder.decode(Problem.self, from: Data(response.body))
             throw .problem(
