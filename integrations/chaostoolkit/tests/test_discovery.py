@@ -35,3 +35,18 @@ def test_chaos_discover_no_install(tmp_path):
     listed = sorted(a["name"] for a in d["activities"])
     assert listed == sorted(actions.__all__ + probes.__all__)
     assert {a["mod"] for a in d["activities"]} == {"chaosstressd.actions", "chaosstressd.probes"}
+
+
+def test_the_readmes_experiment_is_valid(monkeypatch):
+    """The README's example experiment, as Chaos Toolkit validates it before
+    a run: every provider's module and function exist and take the
+    arguments given (a renamed argument fails here, not for a reader)."""
+    from chaoslib.experiment import ensure_experiment_is_valid
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    example = readme.split("## An experiment", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    experiment = json.loads(example)
+    monkeypatch.setenv("STRESSD_TOKEN", "f" * 64)  # its secret, which validation reads
+    ensure_experiment_is_valid(experiment)
+    burn = experiment["method"][0]["provider"]["arguments"]
+    assert burn["abort_unless"], "the example shows abort conditions"
