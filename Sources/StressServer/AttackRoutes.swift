@@ -30,7 +30,7 @@ public struct AttackRoutes: Sendable {
         // Summaries: the list stays small however many reports the agent keeps.
         attacks.get { request, _ in
             let filter = try RouteQuery(request, allowing: ["state", "label"]).filter()
-            return try JSONResponse.make(await agent.attacks(matching: filter).map(AttackSummary.init))
+            return try JSONResponse.make(await agent.summaries(matching: filter))
         }
         attacks.delete { request, _ in
             let filter = try RouteQuery(request, allowing: ["label"]).filter()

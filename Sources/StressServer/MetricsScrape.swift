@@ -51,7 +51,7 @@ public final class MetricsScrape: Sendable {
     }
 
     public func render(agent: Agent) async -> String {
-        let running = await agent.attacks(matching: AttackFilter(state: .running))
+        let running = await agent.runningAttacks()
         let filled = await agent.writtenPaths()
         let active = running.reduce(into: [AttackKind: Int]()) { counts, attack in
             if let kind = attack.spec?.kind { counts[kind, default: 0] += 1 }

@@ -47,7 +47,7 @@ extension AgentTests {
             try await Task.sleep(for: .milliseconds(50))
 
             let listing = ContinuousClock.now
-            _ = await agent.attacks()
+            _ = await agent.summaries()
             #expect(ContinuousClock.now - listing < .seconds(1), "another request answers while the survey runs")
             while try await agent.attack(leased).state == .running, ContinuousClock.now - started < .seconds(10) {
                 try await Task.sleep(for: .milliseconds(20))

@@ -48,7 +48,7 @@ struct AgentTests {
             while fillFolders(first).isEmpty || fillFolders(second).isEmpty, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
-            #expect(await agent.attacks().filter { $0.state == .running }.count == 2)
+            #expect(await agent.runningAttacks().count == 2)
             #expect(fillFolders(first).count == 1 && fillFolders(second).count == 1)
 
             let report = try await agent.stop(one, reason: "test says stop")
@@ -162,7 +162,7 @@ struct AgentTests {
             let error = await #expect(throws: AgentError.self) { try await agent.start(missing) }
             guard case .input? = error else { Issue.record("a bad path is input (422): \(String(describing: error))"); return }
             await #expect(throws: AgentError.self) { try await agent.stop(try AttackID(validating: "disk-00000000")) }
-            #expect(await agent.attacks().count == 1)
+            #expect(await agent.summaries().count == 1)
         }
     }
 
@@ -183,7 +183,7 @@ struct AgentTests {
             let nobody = FlatParameters(["name": "no-such-proc-x", "duration": "1s"])
             let error = await #expect(throws: AgentError.self) { try await agent.start(try AttackSpec(kind: .kill, parameters: nobody)) }
             guard case .noMatch? = error else { Issue.record("no match is refused (422): \(String(describing: error))"); return }
-            #expect(await agent.attacks().isEmpty, "nothing started")
+            #expect(await agent.summaries().isEmpty, "nothing started")
             var allowed = nobody
             allowed["allow-none"] = "true"
             let id = try await agent.start(try AttackSpec(kind: .pause, parameters: allowed))
@@ -203,7 +203,7 @@ struct AgentTests {
                 _ = try await agent.stop(id)
                 ids.append(id)
             }
-            #expect(await Set(agent.attacks().map(\.id)) == Set(ids.dropFirst()))
+            #expect(await Set(agent.summaries().map(\.id)) == Set(ids.dropFirst()))
             await #expect(throws: AgentError.self) { try await agent.attack(ids[0]) }
         }
     }
@@ -256,6 +256,30 @@ struct AgentTests {
             #expect(message.contains("already ended"))
             let unknown = await #expect(throws: AgentError.self) { try await agent.renewLease(try AttackID(validating: "disk-00000000")) }
             guard case .unknownAttack? = unknown else { Issue.record("a stranger is 404: \(String(describing: unknown))"); return }
+        }
+    }
+
+    /// A finished attack's report is read back from the state directory
+    /// when asked for, not held in memory (up to ~200 KB each); its line of
+    /// the list stays until `finishedKept` lets it go.
+    @Test func aFinishedAttacksReportIsReadBackFromTheStateDirectory() async throws {
+        let state = try TemporaryDirectory()
+        let directory = try folder(state, "kept")
+        try await withAgent(state) { agent in
+            let id = try await agent.start(try fill(directory))
+            #expect(try await agent.stop(id, reason: "test says stop").outcome == .stopped(reason: "test says stop"))
+            let saved = ReportStore(stateDirectory: state.path).path(of: id).string
+            var onDisk = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: saved))) as? [String: Any])
+            onDisk["outcome"] = ["status": "stopped", "reason": "edited on disk"]
+            try JSONSerialization.data(withJSONObject: onDisk).write(to: URL(fileURLWithPath: saved))
+            #expect(try await agent.attack(id).report?.outcome == .stopped(reason: "edited on disk"))
+            #expect(try await agent.stop(id).outcome == .stopped(reason: "edited on disk"))
+
+            try FileManager.default.removeItem(atPath: saved)
+            let error = await #expect(throws: AgentError.self) { try await agent.attack(id) }
+            guard case .unknownReport? = error else { Issue.record("a report let go is 404: \(String(describing: error))"); return }
+            #expect(await agent.summaries().map(\.id) == [id], "still listed, with how it ended")
+            #expect(await agent.summaries().first?.outcome == .stopped(reason: "test says stop"))
         }
     }
 

@@ -24,6 +24,16 @@ public actor Agent {
         var writtenDevice: UInt64?
     }
 
+    /// A finished attack as the agent keeps it: its line of the list, and
+    /// its report only when the state directory could not keep it. A
+    /// report holds up to 600 timeline samples (~200 KB); 256 of them in
+    /// memory would be most of the agent's, so a saved one is read back
+    /// from the state directory when asked for.
+    private struct Finished {
+        var summary: AttackSummary
+        var unsaved: AttackReport?
+    }
+
     private struct Launch: Sendable {
         var supervisor: AttackSupervisor
         var stop: StopRequest
@@ -33,14 +43,14 @@ public actor Agent {
     private let environment: AgentEnvironment
     private let log: AgentLog
     public let maxConcurrent: Int
-    /// Finished attacks kept in memory, newest first out last: a long-lived
+    /// Finished attacks listed, newest first out last: a long-lived
     /// agent's memory and its attack list stay bounded, whatever a client
     /// runs. Older reports stay in the state directory (`/v1/reports/{id}`).
     public let finishedKept: Int
     private let clock: AgentClock
     private var running: [AttackID: Running] = [:]
-    private var reports: [AttackID: AttackReport] = [:]
-    /// The ids in `reports`, oldest first.
+    private var finished: [AttackID: Finished] = [:]
+    /// The ids in `finished`, oldest first.
     private var finishedOrder: [AttackID] = []
     private var recovered: [AttackID: UndoResult] = [:]
     private let metrics: AgentMetrics
@@ -198,7 +208,7 @@ public actor Agent {
     /// Stops one attack and returns its report once it is cleaned up; a
     /// finished attack's report is returned as it is.
     public func stop(_ id: AttackID, reason: String = "stopped through the API") async throws(AgentError) -> AttackReport {
-        if let report = reports[id] { return report }
+        if let done = finished[id] { return try report(of: id, done) }
         guard let attack = running[id] else { throw notRunning(id) }
         attack.stop.request(reason)
         return await withCheckedContinuation { waiting[id, default: []].append($0) }
@@ -208,7 +218,7 @@ public actor Agent {
     /// attack that ended is a conflict (409), not an unknown one (404), so
     /// a client never reads "gone" as "never existed".
     private func notRunning(_ id: AttackID) -> AgentError {
-        if reports[id] != nil {
+        if finished[id] != nil {
             return .conflict("\(id) has already ended; its report is at /v1/reports/\(id)")
         }
         if recovered[id] != nil {
@@ -229,9 +239,18 @@ public actor Agent {
         return halted
     }
 
+    /// One attack, whole: a finished one with its report (read back from
+    /// the state directory; `unknownReport` once its retention let it go).
     public func attack(_ id: AttackID) throws(AgentError) -> AgentAttack {
-        guard let found = attacks().first(where: { $0.id == id }) else { throw .unknownAttack(id) }
-        return found
+        if let attack = running[id] { return live(id, attack, now: clock.now()) }
+        if let done = finished[id] { return AgentAttack(finished: try report(of: id, done)) }
+        if let undone = recovered[id] { return AgentAttack(id: id, state: .recovered, undone: undone) }
+        throw .unknownAttack(id)
+    }
+
+    private func report(of id: AttackID, _ done: Finished) throws(AgentError) -> AttackReport {
+        if let report = done.unsaved { return report }
+        return try environment.reports.load(id)
     }
 
     /// The paths running attacks write to (fills), sorted: the file systems
@@ -240,25 +259,29 @@ public actor Agent {
         Set(running.values.compactMap { $0.spec.parameters.engine.writtenPath }).sorted()
     }
 
-    /// Every attack the agent knows that `filter` matches: running,
-    /// finished, recovered.
-    public func attacks(matching filter: AttackFilter) -> [AgentAttack] {
-        attacks().filter(filter.matches)
+    /// Every attack the agent knows that `filter` matches, as lines of the
+    /// list: running, finished, recovered, by id.
+    public func summaries(matching filter: AttackFilter = AttackFilter()) -> [AttackSummary] {
+        let now = clock.now()
+        let active = running.map { AttackSummary(live($0.key, $0.value, now: now)) }
+        let done = finished.values.map(\.summary)
+        let undone = recovered.values.map { AttackSummary(AgentAttack(id: $0.id, state: .recovered, undone: $0)) }
+        return (active + done + undone).filter { filter.matches(state: $0.state, labels: $0.labels ?? AttackLabels()) }
+            .sorted { $0.id < $1.id }
     }
 
-    /// Every attack the agent knows: running, finished, recovered.
-    public func attacks() -> [AgentAttack] {
+    /// The running attacks, whole, by id.
+    public func runningAttacks() -> [AgentAttack] {
         let now = clock.now()
-        let live = running.map { id, attack in
-            let progress = attack.progress.current
-            return AgentAttack(
-                id: id, state: .running, spec: attack.spec, progress: progress?.line, level: progress?.level,
-                conditions: progress?.conditions.isEmpty == false ? progress?.conditions : nil,
-                leaseSecondsLeft: attack.leaseDeadline.map { max(0, (($0 - now)).seconds) }, guards: attack.guards)
-        }
-        let done = reports.values.map { AgentAttack(finished: $0) }
-        let undone = recovered.values.map { AgentAttack(id: $0.id, state: .recovered, undone: $0) }
-        return (live + done + undone).sorted { $0.id < $1.id }
+        return running.map { live($0.key, $0.value, now: now) }.sorted { $0.id < $1.id }
+    }
+
+    private func live(_ id: AttackID, _ attack: Running, now: Duration) -> AgentAttack {
+        let progress = attack.progress.current
+        return AgentAttack(
+            id: id, state: .running, spec: attack.spec, progress: progress?.line, level: progress?.level,
+            conditions: progress?.conditions.isEmpty == false ? progress?.conditions : nil,
+            leaseSecondsLeft: attack.leaseDeadline.map { max(0, (($0 - now)).seconds) }, guards: attack.guards)
     }
 
     private func finish(_ finished: FinishedAttack) {
@@ -271,10 +294,11 @@ public actor Agent {
         metrics.record(report)
         log.ended(report)
         running[report.id] = nil
-        reports[report.id] = report
+        let unsaved: AttackReport? = if case .failure = finished.saved { report } else { nil }
+        self.finished[report.id] = Finished(summary: AttackSummary(AgentAttack(finished: report)), unsaved: unsaved)
         finishedOrder.append(report.id)
         if finishedOrder.count > finishedKept {
-            reports[finishedOrder.removeFirst()] = nil
+            self.finished[finishedOrder.removeFirst()] = nil
         }
         for waiter in waiting.removeValue(forKey: report.id) ?? [] {
             waiter.resume(returning: report)
