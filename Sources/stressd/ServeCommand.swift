@@ -102,12 +102,8 @@ struct ServeCommand: AsyncParsableCommand {
             environment: environment, maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"),
             metrics: AgentMetrics(factory: metrics.factory))
         // Code pages that start-up, a request or an attack mapped go back
-        // to the kernel once the agent is quiet (CodePages), and so do the
-        // free pages of malloc's arenas (HeapPages).
-        let release = IdleMemoryRelease {
-            CodePages.release()
-            HeapPages.release()
-        }
+        // to the kernel once the agent is quiet (CodePages).
+        let release = IdleMemoryRelease { CodePages.release() }
         // READY only once both the replay is done and the port is open.
         let ready = ReadyGate(parts: 2) {
             notifier.ready(status: "serving on \(host):\(port)")
