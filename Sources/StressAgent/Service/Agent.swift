@@ -266,8 +266,7 @@ public actor Agent {
         let active = running.map { AttackSummary(live($0.key, $0.value, now: now)) }
         let done = finished.values.map(\.summary)
         let undone = recovered.values.map { AttackSummary(AgentAttack(id: $0.id, state: .recovered, undone: $0)) }
-        return (active + done + undone).filter { filter.matches(state: $0.state, labels: $0.labels ?? AttackLabels()) }
-            .sorted { $0.id < $1.id }
+        return (active + done + undone).filter(filter.matches).sorted { $0.id < $1.id }
     }
 
     /// The running attacks, whole, by id.

@@ -15,7 +15,7 @@ public struct AttackFilter: Hashable, Sendable {
         (self.state == nil || self.state == state) && attackLabels.contains(labels)
     }
 
-    public func matches(_ attack: AgentAttack) -> Bool {
-        matches(state: attack.state, labels: attack.labels)
+    public func matches(_ attack: AttackSummary) -> Bool {
+        matches(state: attack.state, labels: attack.labels ?? AttackLabels())
     }
 }
