@@ -103,8 +103,9 @@ fuzz: deps
 	$(SWIFT) build $(FUZZ_BUILD)
 	FUZZER="$$($(SWIFT) build $(FUZZ_BUILD) --show-bin-path)/stressd-fuzz" bash Fuzz/fuzz.sh
 
-# Every benchmark runs even when one misses a target; the run fails at the
-# end, naming the ones that did.
+# Every benchmark runs even when one fails (those with a hard target exit
+# non-zero when they miss it; the others print "NOT met"); the run fails at
+# the end, naming the ones that exited non-zero.
 BENCHES := cpu_precision mem_disk api_latency report_list stop_latency io_load abort_latency idle_agent
 bench: bench-deps
 	$(SWIFT) build $(RELEASE)
@@ -112,7 +113,7 @@ bench: bench-deps
 	    STRESSD_BIN="$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" SWIFTC="$(dir $(SWIFT))swiftc" \
 	        python3 bench/$$bench.py || missed="$$missed $$bench"; \
 	done; \
-	if [ -n "$$missed" ]; then echo "benchmarks that missed a target:$$missed"; exit 1; fi
+	if [ -n "$$missed" ]; then echo "benchmarks that failed:$$missed"; exit 1; fi
 
 # Installs the static binary, the unit (its paths rewritten to PREFIX), the
 # default config (unless one is there) and the README; `systemctl daemon-reload && systemctl enable --now stressd` next.

@@ -30,7 +30,7 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         case .unknownAttack(let id):
             return "no attack \(id) in the ledger; `stressd status` lists them"
         case .unknownReport(let id):
-            return "no report for \(id) in this state directory; attacks print theirs when they end, and `stressd status` lists running ones"
+            return "no report for \(id) in this state directory (never saved, or deleted by the retention, [reports] keep and max-age); attacks print theirs when they end, and `stressd status` lists running ones"
         case .conflict(let message):
             return message
         case .noMatch(let message):

@@ -51,11 +51,15 @@ public struct ReportStore: Sendable {
             // The state directory was checked with the ledger; a `reports`
             // link or folder planted inside it before it was is not trusted.
             try TrustedPath.requirePrivateDirectory(directory)
+            // The summary goes before the report is written and comes back
+            // after it: a crash in between leaves a report without one
+            // (listed from the report), never a summary that disagrees
+            // with its report (a report saved again, with a leftover).
+            let summaryPath = summaryPath(of: report.id)
+            if Directory.exists(summaryPath) { try AtomicFile.remove(summaryPath) }
             try AtomicFile.write(Array(Self.encode(report)), to: path)
-            // After the report: a crash in between leaves a report without
-            // its summary (listed from the report), never the reverse.
             let summary = AttackSummary(AgentAttack(finished: report))
-            try AtomicFile.write(Array(JSONCoding.encoder.encode(summary)), to: summaryPath(of: report.id))
+            try AtomicFile.write(Array(JSONCoding.encoder.encode(summary)), to: summaryPath)
             if let retention { try prune(retention, keeping: report.id) }
         } catch let error as HostError {
             throw .stateDirectory(path: directory.string, reason: error.description)
@@ -71,6 +75,8 @@ public struct ReportStore: Sendable {
         guard Directory.exists(path) else { throw .unknownReport(id) }
         do {
             return try JSONCoding.decoder.decode(AttackReport.self, from: Data(TextFile.readBytes(path)))
+        } catch let error as HostError where error.errno == .noSuchFileOrDirectory {
+            throw .unknownReport(id)  // deleted since, by a save's retention
         } catch {
             throw .stateDirectory(path: path.string, reason: "unreadable report: \(error)")
         }
@@ -82,15 +88,17 @@ public struct ReportStore: Sendable {
     /// writes). A file that does not read is left out, not an error: one
     /// damaged file does not hide the others.
     public func summaries() throws(AgentError) -> [AttackSummary] {
+        let folder = try? OpenDirectory.open(directory)
         let summaries = savedIDs().compactMap { id in
-            savedSummary(id) ?? (try? load(id)).map { AttackSummary(AgentAttack(finished: $0)) }
+            folder.flatMap { savedSummary(id, in: $0) } ?? (try? load(id)).map { AttackSummary(AgentAttack(finished: $0)) }
         }
         return summaries.sorted { ($0.endedAt ?? .distantPast, $0.id) > ($1.endedAt ?? .distantPast, $1.id) }
     }
 
-    private func savedSummary(_ id: AttackID) -> AttackSummary? {
-        guard let bytes = try? TextFile.readBytes(summaryPath(of: id), limit: 64 << 10),
-              let summary = try? JSONCoding.decoder.decode(AttackSummary.self, from: Data(bytes)), summary.id == id
+    /// A summary read without following a link, and only for its own id.
+    private func savedSummary(_ id: AttackID, in folder: OpenDirectory) -> AttackSummary? {
+        guard let text = try? folder.readText(Self.summaryName(id), limit: 64 << 10),
+              let summary = try? JSONCoding.decoder.decode(AttackSummary.self, from: Data(text.utf8)), summary.id == id
         else { return nil }
         return summary
     }

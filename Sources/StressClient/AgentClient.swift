@@ -8,7 +8,8 @@ import StressCore
 /// and the same types the agent encodes.
 public struct AgentClient: Sendable {
     public let endpoint: AgentEndpoint
-    /// How long one request may take, connection included.
+    /// How long one attempt of a request may take, connection included
+    /// (a request cut off is sent once more: see `call`).
     public var timeout: Duration = .seconds(10)
     private let tlsContext: NIOSSLContext?
 
@@ -63,8 +64,10 @@ public struct AgentClient: Sendable {
 
     /// Stops every running attack, or those carrying every label of
     /// `labels`: the big red button.
+    /// Not sent twice: a second halt would find nothing running and answer
+    /// with none of the reports (or leftovers) of what the first stopped.
     public func haltAll(labeled labels: AttackLabels = AttackLabels()) async throws(ClientError) -> [AttackReport] {
-        try await call(.DELETE, "/v1/attacks" + Self.query(AttackFilter(labels: labels)))
+        try await call(.DELETE, "/v1/attacks" + Self.query(AttackFilter(labels: labels)), idempotent: false)
     }
 
     /// `?state=...&label=k%3Dv...`: label keys and values hold no character
@@ -94,10 +97,11 @@ public struct AgentClient: Sendable {
         var field: String?
     }
 
-    /// `idempotent`: sent twice, it leaves the agent as sent once does (all
-    /// but starting an attack: a plan starts nothing, a second renewal or
-    /// stop of an attack changes nothing more), so it is sent again when
-    /// the connection is cut before the answer.
+    /// `idempotent`: sent twice, it leaves the agent as sent once does and
+    /// answers the same (all but starting an attack and halting all: a
+    /// plan starts nothing, a second renewal changes nothing more, a second
+    /// stop of an attack returns its report), so it is sent again when the
+    /// connection is cut before the answer.
     private func call<Answer: Decodable>(
         _ method: HTTPMethod, _ path: String, body: AttackRequestBody? = nil, idempotent: Bool = true
     ) async throws(ClientError) -> Answer {

@@ -115,4 +115,17 @@ import Testing
         let left = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         #expect(left == ["cpu-00000002.json", "cpu-00000002.summary.json", "cpu-00000003.json", "cpu-00000003.summary.json"])
     }
+
+    /// A report saved again (its supervisor found a leftover after the
+    /// first save) gets a summary that says so.
+    @Test func aReportSavedAgainHasASummaryThatAgrees() throws {
+        let state = try TemporaryDirectory()
+        let store = ReportStore(stateDirectory: state.path)
+        var saved = try report(guards: nil, id: "cpu-00000001")
+        try store.save(saved)
+        #expect(try store.summaries().first?.cleanupVerified == true)
+        saved.cleanup.leftovers = ["cgroup stressd-cpu-00000001 still there"]
+        try store.save(saved)
+        #expect(try store.summaries().first?.cleanupVerified == false)
+    }
 }

@@ -92,7 +92,9 @@ public struct CleanupWatchdog: Equatable, Sendable {
                 stateDirectory: FilePath(stateDirectory), workerExecutable: executable, reportRetention: nil)
             let undone = try environment.replay.undoAbandoned(attack, supervisor: supervisor) { record, result in
                 saveReport(record, result, why: why, environment: environment)
-                count(environment.watchdogTally)
+                // Counted once its record goes; a partial undo stays for
+                // the replay, which counts it when it finishes it.
+                if result.errors.isEmpty { count(environment.watchdogTally) }
             }
             guard let result = undone else { return 0 }
             let outcome = result.errors.isEmpty ? "undid it" : "could not undo all of it: \(result.errors.joined(separator: "; "))"

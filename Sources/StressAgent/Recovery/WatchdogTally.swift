@@ -35,6 +35,7 @@ public struct WatchdogTally: Sendable {
     /// ledger's lock (`LedgerReplay.undoAbandoned`), so two watchdogs
     /// undoing at once never lose each other's count.
     func add() throws(HostError) {
-        try AtomicFile.write(Array("\((count() ?? 0) + 1)\n".utf8), to: file)
+        let (next, overflow) = (count() ?? 0).addingReportingOverflow(1)
+        try AtomicFile.write(Array("\(overflow ? .max : next)\n".utf8), to: file)
     }
 }

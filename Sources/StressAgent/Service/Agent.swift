@@ -206,7 +206,8 @@ public actor Agent {
     }
 
     /// Stops one attack and returns its report once it is cleaned up; a
-    /// finished attack's report is returned as it is.
+    /// finished attack's report is read back as it was saved
+    /// (`unknownReport` once the retention deleted it).
     public func stop(_ id: AttackID, reason: String = "stopped through the API") async throws(AgentError) -> AttackReport {
         if let done = finished[id] { return try report(of: id, done) }
         guard let attack = running[id] else { throw notRunning(id) }
@@ -219,7 +220,7 @@ public actor Agent {
     /// a client never reads "gone" as "never existed".
     private func notRunning(_ id: AttackID) -> AgentError {
         if finished[id] != nil {
-            return .conflict("\(id) has already ended; its report is at /v1/reports/\(id)")
+            return .conflict("\(id) has already ended; its report is at /v1/reports/\(id) while the retention ([reports]) keeps it")
         }
         if recovered[id] != nil {
             return .conflict("\(id) was left by an earlier run and undone when this agent started; nothing runs to renew or stop")
