@@ -15,7 +15,9 @@ public enum NetworkFailure: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreachable(let reason), .badResponse(let reason), .cutOff(let reason): return reason
-        case .timedOut(let limit): return "no answer within \(limit.milliseconds) ms"
+        case .timedOut(let limit):
+            let (seconds, attoseconds) = limit.components
+            return "no answer within \(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
         }
     }
 }

@@ -169,7 +169,7 @@ public enum OneShotHTTP {
         let isAddressLiteral = (try? SocketAddress(ipAddress: request.host, port: 0)) != nil
         let serverName = isAddressLiteral ? nil : request.host
         return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.nanoseconds(Int64(timeout.milliseconds) * 1_000_000))
+            .connectTimeout(TimeAmount(timeout))
             .connect(host: request.host, port: request.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls = request.tls {

@@ -9,7 +9,7 @@ public enum TCPConnect {
     public static func probe(host: String, port: Int, timeout: Duration) async throws(NetworkFailure) {
         do {
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.nanoseconds(Int64(timeout.milliseconds) * 1_000_000))
+                .connectTimeout(TimeAmount(timeout))
                 .connect(host: host, port: port).get()
             try? await channel.close()
         } catch ChannelError.connectTimeout {
@@ -17,13 +17,5 @@ public enum TCPConnect {
         } catch {
             throw .unreachable(OneShotHTTP.reason(for: error))
         }
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds, for timeouts and messages.
-    var milliseconds: Int {
-        let (seconds, attoseconds) = components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 }
