@@ -156,6 +156,45 @@ struct LocalAttackerEndToEndTests {
         #expect(stressd.ledgerFiles.isEmpty, "nothing was started")
     }
 
+    @Test func aUsersLinkOnTheWayIsRefusedForReportsAndCharts() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let playground = try Playground()
+        // Root's own folder, trusted all the way: where the user's links lead.
+        let rootOnly = playground.path + "/root-only"
+        try FileManager.default.createDirectory(atPath: rootOnly, withIntermediateDirectories: false)
+        chmod(rootOnly, 0o700)
+        let theirs = try playground.userDirectory("theirs")
+        let shared = playground.path + "/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: false)
+        chmod(shared, 0o1777)  // like /tmp: the user may add names, not rename root's
+        for link in [theirs + "/out", shared + "/out"] {
+            let planted = try UnprivilegedUser.run("/bin/ln", ["-s", rootOnly, link])
+            #expect(planted.status == 0, "\(planted.output)")
+        }
+        let made = try stressd.run(["cpu", "--load", "10%", "--duration", "200ms", "--json"])
+        let id = try #require(try decodeJSON(made.stdout)["id"] as? String, "\(made.stderr)")
+
+        // Resolved, both paths end in root's folder; on the way, the user could turn either link elsewhere.
+        let refusals = [
+            (["cpu", "--load", "10%", "--duration", "1s", "--report", theirs + "/out/report.json"], "\(theirs): is owned by uid \(UnprivilegedUser.uid)"),
+            (["report", id, "--svg", theirs + "/out/chart.svg"], "\(theirs): is owned by uid \(UnprivilegedUser.uid)"),
+            (["cpu", "--load", "10%", "--duration", "1s", "--report", shared + "/out/report.json"], "\(shared)/out: is a symbolic link owned by uid \(UnprivilegedUser.uid)"),
+            (["report", id, "--svg", shared + "/out/chart.svg"], "\(shared)/out: is a symbolic link owned by uid \(UnprivilegedUser.uid)"),
+        ]
+        for (arguments, reason) in refusals {
+            let result = try stressd.run(arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(reason), "\(arguments): \(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: rootOnly).isEmpty, "nothing written where the links point")
+        #expect(stressd.ledgerFiles.isEmpty, "nothing was started")
+        // Root's folder named without the links is written.
+        let direct = try stressd.run(["report", id, "--svg", rootOnly + "/chart.svg"])
+        #expect(direct.status == 0, "\(direct.stderr)")
+        #expect(FileManager.default.fileExists(atPath: rootOnly + "/chart.svg"))
+    }
+
     @Test func aStateDirectoryThatIsALinkIsRefusedBeforeAnythingIsCreatedWhereItPoints() throws {
         let playground = try Playground()
         let theirs = try playground.userDirectory("theirs")

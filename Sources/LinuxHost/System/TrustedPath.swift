@@ -58,30 +58,73 @@ public enum TrustedPath {
         try requireTrustedDirectories(through: parent(of: file), for: file)
     }
 
-    /// `directory` and every directory above it (links resolved) must be
-    /// owned by root or this user and, if others may write one, sticky (as
-    /// /tmp is): then no other user can replace or rename what `path`
-    /// leads through.
+    /// `directory` and every directory above it must be owned by root or
+    /// this user and, if others may write one, sticky (as /tmp is): then no
+    /// other user can replace or rename what `path` leads through. The path
+    /// is walked as the kernel would resolve it, one name at a time: each
+    /// link on the way must be root's or this user's too (a link in another
+    /// user's folder, or theirs in /tmp, could be turned anywhere between
+    /// this check and the open), and the walk goes on from where it points.
     private static func requireTrustedDirectories(through directory: FilePath, for path: FilePath) throws(HostError) {
-        guard let resolved = realpath(directory.string, nil) else {
-            throw .system(call: "realpath", path: directory.string, errno: Errno(rawValue: Glibc.errno))
-        }
-        defer { free(resolved) }
-        var ancestor = FilePath("/")
-        var chain = [ancestor]
-        for component in FilePath(String(cString: resolved)).components {
-            ancestor.append(component)
-            chain.append(ancestor)
-        }
-        for directory in chain {
-            let info = try status(directory)
-            guard info.st_uid == 0 || info.st_uid == geteuid() else {
-                throw .untrusted(path: directory.string, reason: "is owned by uid \(info.st_uid), who could swap \(path) for something else; use a place under directories owned by root (or you)")
+        var current = FilePath("/")
+        try requireTrusted(directory: current, for: path)
+        var pending = try absolute(directory).components.map(\.string)
+        var linksFollowed = 0
+        while !pending.isEmpty {
+            let name = pending.removeFirst()
+            if name == "." { continue }
+            if name == ".." {
+                current = parent(of: current)  // `current` holds no link, so `..` is its parent
+                continue
             }
-            guard info.st_mode & 0o022 == 0 || info.st_mode & S_ISVTX != 0 else {
-                throw .untrusted(path: directory.string, reason: "is writable by other users without the sticky bit (mode \(octal(info.st_mode))), so one of them could swap \(path); use a place only root (or you) can write")
+            let next = current.appending(name)
+            let info = try status(next)
+            switch info.st_mode & S_IFMT {
+            case S_IFLNK:
+                guard info.st_uid == 0 || info.st_uid == geteuid() else {
+                    throw .untrusted(path: next.string, reason: "is a symbolic link owned by uid \(info.st_uid), who could point it elsewhere and so swap \(path); give a path without it")
+                }
+                linksFollowed += 1
+                guard linksFollowed <= 40, let target = linkTarget(next) else {
+                    throw .system(call: "readlink", path: next.string, errno: linksFollowed > 40 ? .tooManySymbolicLinkLevels : Errno(rawValue: Glibc.errno))
+                }
+                if target.isAbsolute { current = "/" }
+                pending = target.components.map(\.string) + pending
+            case S_IFDIR:
+                try requireTrusted(directory: next, for: path)
+                current = next
+            default:
+                throw .system(call: "open", path: next.string, errno: .notDirectory)
             }
         }
+    }
+
+    private static func requireTrusted(directory: FilePath, for path: FilePath) throws(HostError) {
+        let info = try status(directory)
+        guard info.st_uid == 0 || info.st_uid == geteuid() else {
+            throw .untrusted(path: directory.string, reason: "is owned by uid \(info.st_uid), who could swap \(path) for something else; use a place under directories owned by root (or you)")
+        }
+        guard info.st_mode & 0o022 == 0 || info.st_mode & S_ISVTX != 0 else {
+            throw .untrusted(path: directory.string, reason: "is writable by other users without the sticky bit (mode \(octal(info.st_mode))), so one of them could swap \(path); use a place only root (or you) can write")
+        }
+    }
+
+    /// `path` from the root: a relative one is taken from the working
+    /// directory, whose name getcwd(3) gives without links.
+    private static func absolute(_ path: FilePath) throws(HostError) -> FilePath {
+        if path.isAbsolute { return path }
+        guard let working = getcwd(nil, 0) else {
+            throw .system(call: "getcwd", path: path.string, errno: Errno(rawValue: Glibc.errno))
+        }
+        defer { free(working) }
+        return FilePath(String(cString: working)).pushing(path)
+    }
+
+    private static func linkTarget(_ link: FilePath) -> FilePath? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink(link.string, &buffer, Int(PATH_MAX))
+        guard length > 0 else { return nil }
+        return FilePath(String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
     /// The directory `path` is in; `.` for a bare name.
