@@ -66,7 +66,8 @@ struct AttackOptions: ParsableArguments {
             return
         }
         // The config file's policy, then the flags over it.
-        var policy = try state.config().policy
+        let config = try state.config()
+        var policy = config.policy
         if let maxDuration {
             policy.maxDuration = try Duration.parse(maxDuration, field: "max-duration")
         }
@@ -81,7 +82,7 @@ struct AttackOptions: ParsableArguments {
         }
         let limits = admission.limits
 
-        let environment = try state.environment(policy: policy)
+        let environment = try state.environment(config, policy: policy)
         let terminal = Terminal()
         for undone in try environment.replay.undoOrphans() where undone.didSomething {
             terminal.note("recovered \(undone.id) left by an earlier run: \(Terminal.describe(undone))")

@@ -15,7 +15,7 @@ struct CleanupCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        let results = try await state.environment().replay.cleanup()
+        let results = try await state.environment(try state.config()).replay.cleanup()
         try UndoOutput(json: json).emit(results, nothingMessage: "nothing to undo")
     }
 }

@@ -47,7 +47,7 @@ enum ExitStatus {
             let code = Stressd.exitCode(for: error)
             let message = Stressd.fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }
+                if !message.isEmpty { TerminalText.print(message) }
                 return success
             }
             if !message.isEmpty { printError(message) }
@@ -56,7 +56,7 @@ enum ExitStatus {
     }
 
     static func printError(_ message: String) {
-        StandardStream.error.write(message + "\n")
+        StandardStream.error.write(TerminalText.printable(message) + "\n")
     }
 }
 

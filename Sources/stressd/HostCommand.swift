@@ -44,7 +44,7 @@ struct HostCommand: AsyncParsableCommand {
             let data = try JSONCoding.encoder.encode(snapshot)
             StandardStream.output.write(data + [UInt8(ascii: "\n")])
         } else {
-            print(Self.text(snapshot, cgroupRoot: cgroupRoot), terminator: "")
+            TerminalText.print(Self.text(snapshot, cgroupRoot: cgroupRoot), terminator: "")
         }
     }
 }

@@ -12,7 +12,7 @@ struct PlanOutput {
         if json {
             StandardStream.output.write(Array(try JSONCoding.encoder.encode(plan)) + [UInt8(ascii: "\n")])
         } else {
-            print(Self.describe(plan))
+            TerminalText.print(Self.describe(plan))
         }
         if plan.refusal != nil { throw AttackFailed(code: ExitStatus.usage) }
     }

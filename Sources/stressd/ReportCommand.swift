@@ -55,7 +55,7 @@ struct ReportCommand: AsyncParsableCommand {
             report = try await client.report(attack)
             savedAt = ReportOutput.keptByAgent(report.id, at: client.endpoint.description)
         } else {
-            let store = try state.reports()
+            let store = state.reports(try state.config())
             report = try store.load(attack)
             savedAt = store.path(of: report.id).string
         }
@@ -65,7 +65,7 @@ struct ReportCommand: AsyncParsableCommand {
         if json {
             StandardStream.output.write(try ReportStore.encode(report) + [UInt8(ascii: "\n")])
         } else {
-            print(ReportOutput.summary(report, savedAt: savedAt))
+            TerminalText.print(ReportOutput.summary(report, savedAt: savedAt))
         }
     }
 
@@ -74,6 +74,6 @@ struct ReportCommand: AsyncParsableCommand {
             try state.refuseBesideAgent()
             return try await client.reports()
         }
-        return try state.reports().summaries()
+        return try state.reports(try state.config()).summaries()
     }
 }

@@ -11,7 +11,7 @@ enum ReportList {
             return
         }
         guard !reports.isEmpty else {
-            print("no reports kept")
+            TerminalText.print("no reports kept")
             return
         }
         let rows = reports.map { report -> [String] in
@@ -27,7 +27,7 @@ enum ReportList {
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         for row in [header] + rows {
             let padded = zip(row.dropLast(), widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
-            print((padded + [row.last ?? ""]).joined(separator: "  "))
+            TerminalText.print((padded + [row.last ?? ""]).joined(separator: "  "))
         }
     }
 }

@@ -39,7 +39,7 @@ struct ReportOutput {
         if json {
             StandardStream.output.write(data + [UInt8(ascii: "\n")])
         } else {
-            print(Self.summary(report, savedAt: savedAt))
+            TerminalText.print(Self.summary(report, savedAt: savedAt))
         }
     }
 

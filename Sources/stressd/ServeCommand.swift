@@ -93,7 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "serving plain HTTP off loopback (--allow-cleartext): anyone on the network path can read the token",
                 metadata: ["listen": "\(host):\(port)"])
         }
-        let environment = try state.environment()
+        let environment = try state.environment(config)
         // One registry for what the agent counts, Hummingbird's request
         // metrics (through swift-metrics' global factory) and /metrics.
         let metrics = MetricsScrape()

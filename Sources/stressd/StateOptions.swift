@@ -42,27 +42,28 @@ struct StateOptions: ParsableArguments {
         return try StressdConfig(parsing: text, source: path)
     }
 
-    /// --state-dir, else $STRESSD_STATE_DIR, else the config's, else /var/lib/stressd.
-    func resolvedStateDirectory() throws(InputError) -> FilePath {
+    /// --state-dir, else $STRESSD_STATE_DIR, else `config`'s, else /var/lib/stressd.
+    func resolvedStateDirectory(_ config: StressdConfig) -> FilePath {
         if let stateDirectory { return FilePath(stateDirectory) }
         if let fromEnvironment = ProcessInfo.processInfo.environment["STRESSD_STATE_DIR"], !fromEnvironment.isEmpty {
             return FilePath(fromEnvironment)
         }
-        return FilePath(try config().stateDirectory ?? "/var/lib/stressd")
+        return FilePath(config.stateDirectory ?? "/var/lib/stressd")
     }
 
     /// The environment for attacks, re-executing this very binary for
-    /// workers, under `policy` (default: the config file's).
-    func environment(policy: SafetyPolicy? = nil) throws -> AgentEnvironment {
-        let config = try config()
-        return try AgentEnvironment(
-            stateDirectory: try resolvedStateDirectory(), workerExecutable: Self.currentExecutable,
+    /// workers, under `policy` (default: `config`'s). A command reads its
+    /// config once and passes it everywhere, so its policy and its state
+    /// directory never come from two versions of a file edited meanwhile.
+    func environment(_ config: StressdConfig, policy: SafetyPolicy? = nil) throws -> AgentEnvironment {
+        try AgentEnvironment(
+            stateDirectory: resolvedStateDirectory(config), workerExecutable: Self.currentExecutable,
             policy: policy ?? config.policy, reportRetention: config.reportRetention)
     }
 
-    /// The state directory's reports, kept as the config says.
-    func reports() throws -> ReportStore {
-        ReportStore(stateDirectory: try resolvedStateDirectory(), retention: try config().reportRetention)
+    /// The state directory's reports, kept as `config` says.
+    func reports(_ config: StressdConfig) -> ReportStore {
+        ReportStore(stateDirectory: resolvedStateDirectory(config), retention: config.reportRetention)
     }
 
     /// The binary that is running (/proc/self/exe), wherever it was started from.

@@ -29,7 +29,7 @@ struct StatusCommand: AsyncParsableCommand {
             try Self.show(try await client.attacks(matching: AttackFilter(labels: labels)), json: json)
             return
         }
-        let statuses = try state.environment().replay.statuses()
+        let statuses = try state.environment(try state.config()).replay.statuses()
             .filter { $0.record.labels.contains(labels) }
         if json {
             let data = try JSONCoding.encoder.encode(statuses)
@@ -37,7 +37,7 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         guard !statuses.isEmpty else {
-            print("no attacks running or left over")
+            TerminalText.print("no attacks running or left over")
             return
         }
         let now = Date()
@@ -54,7 +54,7 @@ struct StatusCommand: AsyncParsableCommand {
             holds += record.fillDirectories.map { "fill \($0)" }
             if let labels = record.spec?.labels, !labels.isEmpty { holds.append("labels \(labels)") }
             if let watchdog = record.watchdog { holds.append("watchdog pid \(watchdog.pid)") }
-            print("\(record.id)  \(status.state.rawValue)  \(record.id.kind?.rawValue ?? "?")  \(holds.joined(separator: "  "))  \(detail)")
+            TerminalText.print("\(record.id)  \(status.state.rawValue)  \(record.id.kind?.rawValue ?? "?")  \(holds.joined(separator: "  "))  \(detail)")
         }
     }
 
@@ -66,7 +66,7 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         guard !attacks.isEmpty else {
-            print("the agent has no attacks running, finished or recovered")
+            TerminalText.print("the agent has no attacks running, finished or recovered")
             return
         }
         for attack in attacks {
@@ -84,7 +84,7 @@ struct StatusCommand: AsyncParsableCommand {
                 if let undone = attack.undone { detail.append(Terminal.describe(undone)) }
             }
             if let labels = attack.labels { detail.append("labels \(labels)") }
-            print("\(attack.id)  \(attack.state.rawValue)  \(kind)  \(detail.joined(separator: "  "))")
+            TerminalText.print("\(attack.id)  \(attack.state.rawValue)  \(kind)  \(detail.joined(separator: "  "))")
         }
     }
 }

@@ -51,7 +51,7 @@ struct StopCommand: AsyncParsableCommand {
             try Self.show(reports, json: json, agent: client.endpoint.description)
             return
         }
-        let replay = try state.environment().replay
+        let replay = try state.environment(try state.config()).replay
         let results: [UndoResult]
         if let id {
             results = [try await replay.stop(AttackID(validating: id))]
@@ -68,10 +68,10 @@ extension StopCommand {
         if json {
             StandardStream.output.write(try JSONCoding.encoder.encode(reports) + [UInt8(ascii: "\n")])
         } else if reports.isEmpty {
-            print("no attacks to stop")
+            TerminalText.print("no attacks to stop")
         } else {
             for report in reports {
-                print(ReportOutput.summary(report, savedAt: ReportOutput.keptByAgent(report.id, at: agent)))
+                TerminalText.print(ReportOutput.summary(report, savedAt: ReportOutput.keptByAgent(report.id, at: agent)))
             }
         }
         if reports.contains(where: { !$0.cleanup.isClean }) { throw AttackFailed() }
@@ -87,10 +87,10 @@ struct UndoOutput {
             let data = try JSONCoding.encoder.encode(results)
             StandardStream.output.write(data + [UInt8(ascii: "\n")])
         } else if results.isEmpty {
-            print(nothingMessage)
+            TerminalText.print(nothingMessage)
         } else {
             for result in results {
-                print("\(result.id): \(Terminal.describe(result))")
+                TerminalText.print("\(result.id): \(Terminal.describe(result))")
             }
         }
         if results.contains(where: { !$0.errors.isEmpty }) { throw AttackFailed() }

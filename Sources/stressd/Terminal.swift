@@ -10,12 +10,12 @@ struct Terminal: Sendable {
     let isInteractive = isatty(STDERR_FILENO) == 1
 
     func note(_ text: String) {
-        write(text + "\n")
+        write(TerminalText.printable(text) + "\n")
     }
 
     func progress(_ progress: AttackProgress) {
         let left = Duration.milliseconds(Int64((progress.remaining.seconds * 10).rounded()) * 100)
-        let line = "  \(progress.elapsed.fixed(1))s elapsed, \(left.humanReadable) left  \(progress.line)"
+        let line = "  \(progress.elapsed.fixed(1))s elapsed, \(left.humanReadable) left  \(TerminalText.printable(progress.line))"
         write(isInteractive ? "\r\u{1B}[K" + line : line + "\n")
     }
 

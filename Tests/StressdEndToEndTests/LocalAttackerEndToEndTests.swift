@@ -195,6 +195,29 @@ struct LocalAttackerEndToEndTests {
         #expect(FileManager.default.fileExists(atPath: rootOnly + "/chart.svg"))
     }
 
+    @Test func escapesInAUsersCommandLineAreShownToRootNotObeyed() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        // The user's sleep names itself with "conceal", a carriage return and a forged line.
+        let name = "x\u{1B}[8m hidden\rstressd: all clean"
+        let (command, arguments) = UnprivilegedUser.wrap("/bin/bash", ["-c", "exec -a \"$0\" /bin/sleep 30", name])
+        let victim = Process()
+        victim.executableURL = URL(fileURLWithPath: command)
+        victim.arguments = arguments
+        try victim.run()
+        defer {
+            kill(victim.processIdentifier, SIGKILL)
+            victim.waitUntilExit()
+        }
+        usleep(200_000)
+
+        let result = try stressd.run(["kill", "--pid", String(victim.processIdentifier), "--dry-run"])
+
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("x\\x1b[8m hidden\\x0dstressd: all clean 30"), "\(result.stdout)")
+        #expect(!result.stdout.contains("\u{1B}") && !result.stdout.contains("\r"), "\(result.stdout)")
+    }
+
     @Test func aStateDirectoryThatIsALinkIsRefusedBeforeAnythingIsCreatedWhereItPoints() throws {
         let playground = try Playground()
         let theirs = try playground.userDirectory("theirs")
