@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "stressd",
             dependencies: [
-                "StressCore", "LinuxHost", "StressAgent", "StressServer", "StressClient", "Systemd", "Logfmt",
+                "StressCore", "LinuxHost", "StressAgent", "StressServer", "StressClient", "OneShotNetwork", "Systemd", "Logfmt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "StressClientTests",
             dependencies: [
-                "StressClient", "StressServer", "StressAgent", "StressCore", "TestSupport",
+                "StressClient", "OneShotNetwork", "StressServer", "StressAgent", "StressCore", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -11,10 +11,13 @@ public enum NetworkFailure: Error, Sendable, CustomStringConvertible {
     /// connection limit closes the one idle the longest, which can be one
     /// whose request is still on its way), or may have carried it out.
     case cutOff(String)
+    /// The server is a socket of this host another user made: nothing was
+    /// sent (`ServerSocketOwner`).
+    case untrustedServer(String)
 
     public var description: String {
         switch self {
-        case .unreachable(let reason), .badResponse(let reason), .cutOff(let reason): return reason
+        case .unreachable(let reason), .badResponse(let reason), .cutOff(let reason), .untrustedServer(let reason): return reason
         case .timedOut(let limit):
             let (seconds, attoseconds) = limit.components
             return "no answer within \(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"

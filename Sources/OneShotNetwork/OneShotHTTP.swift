@@ -20,10 +20,14 @@ public enum OneShotHTTP {
         public var body: [UInt8]?
         /// TLS with this context when given (an `https` URL).
         public var tls: NIOSSLContext?
+        /// The request carries a secret (a bearer token): when the server
+        /// is a socket of this host, it is sent only if root or this
+        /// process's user made that socket (`ServerSocketOwner`).
+        public var carriesSecret: Bool
 
         public init(
             _ method: HTTPMethod, host: String, port: Int, target: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
-            tls: NIOSSLContext? = nil
+            tls: NIOSSLContext? = nil, carriesSecret: Bool = false
         ) {
             self.method = method
             self.host = host
@@ -32,6 +36,7 @@ public enum OneShotHTTP {
             self.headers = headers
             self.body = body
             self.tls = tls
+            self.carriesSecret = carriesSecret
         }
     }
 
@@ -108,6 +113,17 @@ public enum OneShotHTTP {
 
     private static func exchange(_ request: Request, timeout: Duration, maxResponseBytes: Int, readBody: Bool) async throws -> Response {
         let channel = try await connect(request, timeout: timeout)
+        if request.carriesSecret {
+            guard let local = channel.channel.localAddress, let remote = channel.channel.remoteAddress else {
+                throw NetworkFailure.cutOff("the connection closed before anything was sent")
+            }
+            do {
+                try ServerSocketOwner.requireTrusted(local: local, remote: remote)
+            } catch {
+                try? await channel.channel.close()
+                throw error
+            }
+        }
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: request.host.contains(":") ? "[\(request.host)]" : request.host)
         headers.add(name: "User-Agent", value: "stressd")

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import OneShotNetwork
 import StressCore
 
 /// Where a remote agent listens and the token it wants: what `--agent URL`

@@ -27,7 +27,8 @@ enum HTTPExchange {
             headers.append(("Content-Type", "application/json"))
         }
         let request = OneShotHTTP.Request(
-            method, host: endpoint.host, port: endpoint.port, target: endpoint.basePath + path, headers: headers, body: body, tls: tls)
+            method, host: endpoint.host, port: endpoint.port, target: endpoint.basePath + path, headers: headers, body: body, tls: tls,
+            carriesSecret: endpoint.token != nil)
         do {
             do {
                 return try await OneShotHTTP.send(request, timeout: timeout, maxResponseBytes: maxResponseBytes)
@@ -40,7 +41,7 @@ enum HTTPExchange {
                 throw .unreachable(
                     endpoint: endpoint.description,
                     reason: reason + "; check --ca-file, and --cert-file/--key-file if the agent requires client certificates")
-            case .unreachable(let reason):
+            case .unreachable(let reason), .untrustedServer(let reason):
                 throw .unreachable(endpoint: endpoint.description, reason: reason)
             case .timedOut(let limit):
                 throw .unreachable(endpoint: endpoint.description, reason: "no answer within \(limit.humanReadable)")

@@ -3,6 +3,7 @@ import CoreMetrics
 import FoundationEssentials
 import LinuxHost
 import Logging
+import OneShotNetwork
 import StressAgent
 import StressCore
 import ServiceLifecycle

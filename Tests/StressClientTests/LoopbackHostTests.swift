@@ -1,3 +1,4 @@
+import OneShotNetwork
 import StressClient
 import StressCore
 import Testing

@@ -79,7 +79,7 @@ struct IdleConnectionsEndToEndTests {
         attacker.standardOutput = output
         try attacker.run()
         defer { if attacker.isRunning { kill(attacker.processIdentifier, SIGKILL) } }
-        let connected = Self.line(from: output)
+        let connected = output.nextLine()
         #expect(connected == "connected 300", "\(connected)")
 
         let clock = ContinuousClock()
@@ -89,16 +89,8 @@ struct IdleConnectionsEndToEndTests {
         let elapsed = clock.now - started
         #expect(elapsed < .seconds(1), "both requests took \(elapsed)")
 
-        let closed = Self.line(from: output)
+        let closed = output.nextLine()
         #expect(closed == "closed 300", "the idle timeout closes every idle connection: \(closed)")
-    }
-
-    /// The next line the flood prints (it bounds its own time, so this does too).
-    static func line(from pipe: Pipe) -> String {
-        var bytes: [UInt8] = []
-        var byte: UInt8 = 0
-        while read(pipe.fileHandleForReading.fileDescriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The status of one GET, or nil if it took longer than `seconds`.

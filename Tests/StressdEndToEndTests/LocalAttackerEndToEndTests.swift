@@ -218,6 +218,55 @@ struct LocalAttackerEndToEndTests {
         #expect(!result.stdout.contains("\u{1B}") && !result.stdout.contains("\r"), "\(result.stdout)")
     }
 
+    @Test func aPortAnotherUserHoldsWhileTheAgentIsDownGetsNoToken() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let tokenFile = try stressd.writeToken(String(repeating: "ab12", count: 8))
+        // The user's listener where root's agent would be: dual-stack, so
+        // it answers 127.0.0.1 and ::1; it prints its port, then, when its
+        // input closes, how many bytes anyone sent it.
+        let listener = """
+            import select, socket, sys
+            s = socket.socket(socket.AF_INET6)
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+            s.bind(("::", 0)); s.listen(16)
+            print(s.getsockname()[1], flush=True)
+            received, open_ = 0, [s, sys.stdin]
+            while sys.stdin in open_:
+                for ready in select.select(open_, [], [])[0]:
+                    if ready is s: open_.append(s.accept()[0])
+                    elif ready is sys.stdin: open_.remove(sys.stdin)
+                    else:
+                        data = ready.recv(65536)
+                        received += len(data)
+                        if not data: open_.remove(ready)
+            print(received, flush=True)
+            """
+        let (command, arguments) = UnprivilegedUser.wrap("/usr/bin/python3", ["-c", listener])
+        let squatter = Process()
+        squatter.executableURL = URL(fileURLWithPath: command)
+        squatter.arguments = arguments
+        let input = Pipe()
+        let output = Pipe()
+        squatter.standardInput = input
+        squatter.standardOutput = output
+        try squatter.run()
+        defer {
+            if squatter.isRunning { kill(squatter.processIdentifier, SIGKILL) }
+            squatter.waitUntilExit()
+        }
+        let port = try #require(Int(output.nextLine()), "the listener's port")
+
+        for url in ["http://127.0.0.1:\(port)", "http://[::1]:\(port)"] {
+            let result = try stressd.run(["status", "--agent", url, "--token-file", tokenFile], local: false)
+            #expect(result.status == 1, "\(url): \(result.stderr)")
+            #expect(result.stderr.contains("held by a socket uid \(UnprivilegedUser.uid) made"), "\(url): \(result.stderr)")
+            #expect(result.stderr.contains("nothing was sent"), "\(url): \(result.stderr)")
+        }
+        try input.fileHandleForWriting.close()
+        #expect(output.nextLine() == "0", "the user's listener received nothing, the token least of all")
+    }
+
     @Test func aStateDirectoryThatIsALinkIsRefusedBeforeAnythingIsCreatedWhereItPoints() throws {
         let playground = try Playground()
         let theirs = try playground.userDirectory("theirs")

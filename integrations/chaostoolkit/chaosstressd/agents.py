@@ -36,9 +36,10 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import quote, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from chaoslib.exceptions import ActivityFailed
 from chaoslib.types import Configuration, Secrets
+
+from .server_owner import CheckedAdapter
 
 __all__ = [
     "Agent",
@@ -119,7 +120,7 @@ class _Sessions:
         if found is not None:
             return found, True
         session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)
+        adapter = CheckedAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)
         session.mount("https://", adapter)
         session.mount("http://", adapter)
         return session, False
@@ -313,7 +314,9 @@ class Agent:
 
     def halt(self, labels: Optional[Dict[str, str]] = None) -> List[Dict[str, Any]]:
         params = [("label", f"{k}={v}") for k, v in sorted((labels or {}).items())]
-        return self.request("DELETE", "/v1/attacks", params=params) or []
+        # never sent twice: a second halt finds nothing running and answers
+        # none of the reports the first one stopped
+        return self.request("DELETE", "/v1/attacks", params=params, idempotent=False) or []
 
     def stop_labelled(self, labels: Dict[str, str]) -> List[Dict[str, Any]]:
         """Stops every running attack that carries all of `labels` and returns

@@ -33,7 +33,7 @@ Declare it in the experiment's (or the settings') controls:
     }]
 """
 import logging
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from chaoslib.types import Configuration, Experiment, Journal, Secrets
 
@@ -134,16 +134,16 @@ def _write_report_page(path: str, experiment: Experiment, journal: Journal, entr
     returns its path, or None (with why in `errors`) if it was not written."""
     with run.lock:
         agents = dict(run.agents)
-    charts: Dict[str, Optional[str]] = {}
+    charts: Dict[Tuple[str, str], Optional[str]] = {}
     for host, data in entry["hosts"].items():
         for report in data["attacks"]:
             attack_id = report.get("id") if isinstance(report, dict) else None
             if not attack_id or host not in agents:
                 continue
             try:
-                charts[attack_id] = agents[host].chart(attack_id)
+                charts[(host, attack_id)] = agents[host].chart(attack_id)
             except AgentError as x:
-                charts[attack_id] = None
+                charts[(host, attack_id)] = None
                 logger.warning("stressd: no chart of %s: %s", attack_id, x)
     try:
         write_page(path, render_page(experiment if isinstance(experiment, dict) else {}, journal, entry, charts))

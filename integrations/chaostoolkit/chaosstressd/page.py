@@ -12,7 +12,7 @@ script into the operator's page.
 import base64
 import html
 import os
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 __all__ = ["render_page", "write_page"]
 
@@ -70,9 +70,10 @@ def _chart(svg: Optional[str], attack_id: str) -> str:
 
 
 def render_page(experiment: Dict[str, Any], journal: Dict[str, Any], entry: Dict[str, Any],
-                charts: Dict[str, Optional[str]]) -> str:
+                charts: Dict[Tuple[str, str], Optional[str]]) -> str:
     """The page's HTML. `entry` is the control's journal entry, `charts`
-    each attack's SVG by attack id (None where it could not be had)."""
+    each attack's SVG by host and attack id (None where it could not be
+    had): ids are each agent's own, so two hosts may report the same one."""
     title = experiment.get("title") or "experiment"
     status = journal.get("status", "?") if isinstance(journal, dict) else "?"
     deviated = isinstance(journal, dict) and journal.get("deviated")
@@ -103,7 +104,7 @@ def render_page(experiment: Dict[str, Any], journal: Dict[str, Any], entry: Dict
                 f"<h3><code>{_e(attack_id)}</code> ({_e(kind)})</h3>"
                 f"<p>Outcome: {_outcome(report)}. Cleanup: {_cleanup(report)}.</p>"
                 + _conditions(report)
-                + _chart(charts.get(attack_id), attack_id)
+                + _chart(charts.get((host, attack_id)), attack_id)
             )
     parts.append("</body></html>\n")
     return "\n".join(parts)
