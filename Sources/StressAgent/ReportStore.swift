@@ -71,28 +71,57 @@ public struct ReportStore: Sendable {
 
     /// A saved report; `unknownReport` if there is none for the id.
     public func load(_ id: AttackID) throws(AgentError) -> AttackReport {
-        let path = path(of: id)
-        guard Directory.exists(path) else { throw .unknownReport(id) }
+        guard let folder = try openFolder() else { throw .unknownReport(id) }
+        return try load(id, in: folder)
+    }
+
+    private func load(_ id: AttackID, in folder: OpenDirectory) throws(AgentError) -> AttackReport {
         do {
-            return try JSONCoding.decoder.decode(AttackReport.self, from: Data(TextFile.readBytes(path)))
+            let text = try folder.readText(Self.reportName(id), limit: Self.maxReportBytes)
+            return try JSONCoding.decoder.decode(AttackReport.self, from: Data(text.utf8))
         } catch let error as HostError where error.errno == .noSuchFileOrDirectory {
-            throw .unknownReport(id)  // deleted since, by a save's retention
+            throw .unknownReport(id)  // never saved, or deleted since by a save's retention
         } catch {
-            throw .stateDirectory(path: path.string, reason: "unreadable report: \(error)")
+            throw .stateDirectory(path: path(of: id).string, reason: "unreadable report: \(error)")
         }
     }
+
+    /// Far above the largest report (600 samples of every field: ~200 KB);
+    /// a file cut there fails to decode rather than fill memory.
+    private static let maxReportBytes = 16 << 20
 
     /// Every saved report as a line of the attack list, the last to end
     /// first: from its summary file, or from the report itself where there
     /// is none (saved by an earlier stressd, or a crash between the two
     /// writes). A file that does not read is left out, not an error: one
-    /// damaged file does not hide the others.
+    /// damaged file does not hide the others. A folder that does not read
+    /// is an error: it never passes for one with no reports.
     public func summaries() throws(AgentError) -> [AttackSummary] {
-        let folder = try? OpenDirectory.open(directory)
-        let summaries = savedIDs().compactMap { id in
-            folder.flatMap { savedSummary(id, in: $0) } ?? (try? load(id)).map { AttackSummary(AgentAttack(finished: $0)) }
+        guard let folder = try openFolder() else { return [] }
+        let ids: [AttackID]
+        do {
+            ids = try savedIDs(in: folder)
+        } catch {
+            throw .stateDirectory(path: directory.string, reason: error.description)
+        }
+        let summaries = ids.compactMap { id in
+            savedSummary(id, in: folder) ?? (try? load(id, in: folder)).map { AttackSummary(AgentAttack(finished: $0)) }
         }
         return summaries.sorted { ($0.endedAt ?? .distantPast, $0.id) > ($1.endedAt ?? .distantPast, $1.id) }
+    }
+
+    /// The reports folder, read through a descriptor so no file in it is
+    /// reached through a link, after the check `save` makes (stressd's own,
+    /// writable by no one else), so no report there was planted; nil while
+    /// it does not exist yet.
+    private func openFolder() throws(AgentError) -> OpenDirectory? {
+        guard Directory.exists(directory) else { return nil }
+        do {
+            try TrustedPath.requirePrivateDirectory(directory)
+            return try OpenDirectory.open(directory)
+        } catch {
+            throw .stateDirectory(path: directory.string, reason: error.description)
+        }
     }
 
     /// A summary read without following a link, and only for its own id.
@@ -107,10 +136,9 @@ public struct ReportStore: Sendable {
         try JSONCoding.encoder.encode(report)
     }
 
-    /// The ids of the files here named as stressd names reports (none
-    /// while the folder does not exist yet).
-    private func savedIDs() -> [AttackID] {
-        ((try? Directory.entries(directory)) ?? []).compactMap { name in
+    /// The ids of the files in `folder` named as stressd names reports.
+    private func savedIDs(in folder: OpenDirectory) throws(HostError) -> [AttackID] {
+        try folder.entries().compactMap { name in
             guard name.hasSuffix(".json") else { return nil }
             return try? AttackID(validating: String(name.dropLast(5)))
         }
@@ -122,7 +150,7 @@ public struct ReportStore: Sendable {
     /// stressd's user named as reports are counted.
     private func prune(_ retention: ReportRetention, keeping kept: AttackID) throws(HostError) {
         let folder = try OpenDirectory.open(directory)
-        let saved = savedIDs().compactMap { id -> ReportRetention.Saved? in
+        let saved = try savedIDs(in: folder).compactMap { id -> ReportRetention.Saved? in
             let name = Self.reportName(id)
             return folder.modificationTime(ofOwnFile: name).map { ReportRetention.Saved(name: name, savedAt: $0) }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import StressAgent
 import StressCore
 import SystemPackage
@@ -22,6 +23,25 @@ import Testing
 
         #expect(throws: AgentError.self) { try ReportStore(stateDirectory: state.path).save(try report(guards: nil)) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path.string).isEmpty)
+    }
+
+    @Test func readsNeverFollowALinkNorPassAFolderThatIsNotPrivateForNoReports() throws {
+        let state = try TemporaryDirectory()
+        let store = ReportStore(stateDirectory: state.path)
+        #expect(try store.summaries().isEmpty, "no folder yet: no reports")
+        let kept = try report(guards: nil)
+        try store.save(kept)
+        // A report swapped for a link to another report: not read through it.
+        let elsewhere = try TemporaryDirectory()
+        let decoy = elsewhere.path.appending("decoy.json")
+        try FileManager.default.copyItem(atPath: store.path(of: kept.id).string, toPath: decoy.string)
+        try FileManager.default.removeItem(atPath: store.path(of: kept.id).string)
+        try FileManager.default.createSymbolicLink(atPath: store.path(of: kept.id).string, withDestinationPath: decoy.string)
+        #expect(throws: AgentError.self) { try store.load(kept.id) }
+        // A folder others may write could hold planted reports: an error, never an empty list.
+        chmod(store.directory.string, 0o777)
+        #expect(throws: AgentError.self) { try store.summaries() }
+        #expect(throws: AgentError.self) { try store.load(kept.id) }
     }
 
     @Test func keepsTheGuardsAReportWasHeldTo() throws {
