@@ -8,6 +8,9 @@
 # Usage: packaging/deb/build.sh STRESSD_BIN GENERATE_MANUAL OUT_DIR
 # Prints the path of the .deb it wrote.
 set -euo pipefail
+# What `>` and mkdir make takes the builder's umask: under 000 a completion
+# script root's shell sources would ship writable by everyone.
+umask 022
 
 bin=$1 generate_manual=$2 out=$3
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

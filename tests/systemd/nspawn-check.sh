@@ -744,6 +744,18 @@ else
     else
         fail deb-upgrade-restart "$(show ActiveState); report: '$(http GET "/v1/reports/$deb_attack" auth | tail -c 300)'"
     fi
+    # Removal fails closed: a ledger record cleanup cannot act on (here an
+    # unreadable one) keeps the package, and its ledger, installed.
+    ct sh -c 'umask 077 && echo "{}" >/var/lib/stressd/ledger/cpu-0badf00d.json'
+    if ! out=$(apt_in remove -y stressd) && [[ $out == *"stressd stays installed"* && $out == *"unreadable record"* ]] &&
+        ct dpkg-query -W -f='${Status}' stressd | grep -q ' installed' && ct test -x /usr/bin/stressd; then
+        pass "deb-remove-refused (a record cleanup cannot undo: apt remove fails saying so, stressd stays installed)"
+    else
+        fail deb-remove-refused "$(tail -5 <<<"$out"); $(ct dpkg-query -W -f='${Status}' stressd 2>&1)"
+    fi
+    ct rm -f /var/lib/stressd/ledger/cpu-0badf00d.json
+    ct timeout 30 systemctl enable --now stressd >/dev/null 2>&1 || true
+    wait_for 10 '[[ $(show ActiveState) == active ]]' || true
     resp=$(http POST /v1/attacks auth '{"kind": "cpu", "load": "10%", "cores": 1, "duration": "60s"}')
     deb_attack=$(grep -o '"id" *: *"cpu-[0-9a-f]*"' <<<"$resp" | grep -o 'cpu-[0-9a-f]*' || true)
     wait_for 5 '(( $(ct_procs | awk '"'"'$3 ~ /stressd$/ && $4 == "worker"'"'"' | wc -l) >= 1 ))' || true
