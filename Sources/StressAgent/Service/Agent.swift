@@ -54,7 +54,8 @@ public actor Agent {
     private var finishedOrder: [AttackID] = []
     private var recovered: [AttackID: UndoResult] = [:]
     private let metrics: AgentMetrics
-    private var waiting: [AttackID: [CheckedContinuation<AttackReport, Never>]] = [:]
+    /// Given each attack's report as it ends: the stops and halts waiting for it.
+    private var waiting: [AttackID: [@Sendable (AttackReport) -> Void]] = [:]
     private let launches: AsyncStream<Launch>
     private let launchQueue: AsyncStream<Launch>.Continuation
     /// Rung when a lease starts or is renewed: the lease loop sleeps until
@@ -212,7 +213,9 @@ public actor Agent {
         if let done = finished[id] { return try report(of: id, done) }
         guard let attack = running[id] else { throw notRunning(id) }
         attack.stop.request(reason)
-        return await withCheckedContinuation { waiting[id, default: []].append($0) }
+        return await withCheckedContinuation { continuation in
+            waiting[id, default: []].append { continuation.resume(returning: $0) }
+        }
     }
 
     /// Why an id that is not running cannot be renewed or stopped: a known
@@ -233,11 +236,21 @@ public actor Agent {
     public func haltAll(matching filter: AttackFilter = AttackFilter(), reason: String = "halted through the API") async -> [AttackReport] {
         let chosen = running.filter { filter.matches(state: .running, labels: $0.value.spec.labels) }.keys.sorted()
         log.haltingAll(count: chosen.count, labels: filter.labels, reason: reason)
-        var halted: [AttackReport] = []
+        guard !chosen.isEmpty else { return [] }
+        // Every report is asked for before the first wait: one that ends
+        // while another is awaited comes from memory, not read back from a
+        // state directory whose retention may have let it go.
+        let (reports, collected) = AsyncStream<AttackReport>.makeStream()
         for id in chosen {
-            if let report = try? await stop(id, reason: reason) { halted.append(report) }
+            waiting[id, default: []].append { collected.yield($0) }
+            running[id]?.stop.request(reason)
         }
-        return halted
+        var halted: [AttackReport] = []
+        for await report in reports {
+            halted.append(report)
+            if halted.count == chosen.count { break }
+        }
+        return halted.sorted { $0.id < $1.id }
     }
 
     /// One attack, whole: a finished one with its report (read back from
@@ -301,7 +314,7 @@ public actor Agent {
             self.finished[finishedOrder.removeFirst()] = nil
         }
         for waiter in waiting.removeValue(forKey: report.id) ?? [] {
-            waiter.resume(returning: report)
+            waiter(report)
         }
         if running.isEmpty { whenIdle() }
     }
