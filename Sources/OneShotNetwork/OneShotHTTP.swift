@@ -87,11 +87,15 @@ public enum OneShotHTTP {
             return String(cString: strerror(error.errnoCode))
         case ChannelError.connectTimeout:
             return "connecting timed out"
-        case let error where error is NIOSSLError || error is BoringSSLError:
+        case let error where isTLSFailure(error):
             return "TLS failed (\(error))"
         default:
             return String(describing: error)
         }
+    }
+
+    private static func isTLSFailure(_ error: any Error) -> Bool {
+        error is NIOSSLError || error is BoringSSLError
     }
 
     /// A write or read that failed because the server closed or reset the
@@ -113,10 +117,9 @@ public enum OneShotHTTP {
 
     private static func exchange(_ request: Request, timeout: Duration, maxResponseBytes: Int, readBody: Bool) async throws -> Response {
         let channel = try await connect(request, timeout: timeout)
-        if request.carriesSecret {
-            guard let local = channel.channel.localAddress, let remote = channel.channel.remoteAddress else {
-                throw NetworkFailure.cutOff("the connection closed before anything was sent")
-            }
+        // A channel closed already (a TLS handshake refused) has no
+        // addresses and can send nothing: its own error follows below.
+        if request.carriesSecret, let local = channel.channel.localAddress, let remote = channel.channel.remoteAddress {
             do {
                 try ServerSocketOwner.requireTrusted(local: local, remote: remote)
             } catch {
@@ -169,7 +172,9 @@ public enum OneShotHTTP {
             } catch let error as NetworkFailure {
                 throw error
             } catch {
-                throw cutOff(unsent ?? error)
+                // A refused TLS handshake closes the channel, so a write
+                // after it fails as "closed": the TLS error says why.
+                throw cutOff(isTLSFailure(error) ? error : unsent ?? error)
             }
             throw unsent.map(cutOff) ?? NetworkFailure.cutOff("the connection closed before a whole answer")
         }

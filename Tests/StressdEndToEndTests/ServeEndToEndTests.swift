@@ -122,7 +122,7 @@ struct ServeEndToEndTests {
         }
         #expect(answered, "the CLI reached the agent over HTTPS")
         let untrusted = try stressd.run(["status"] + agent, local: false)
-        #expect(untrusted.status == 1 && untrusted.stderr.contains("TLS failed"), "\(untrusted.stderr)")
+        #expect(untrusted.status == 1 && untrusted.stderr.contains("TLS failed"), "[\(untrusted.stderr)]")
         kill(server.processIdentifier, SIGTERM)
         #expect(StressdBinary.finish(server, out, err).status == 0)
     }
