@@ -8,21 +8,17 @@ public struct AgentService: Service {
     let agent: Agent
     let ready: @Sendable () -> Void
     let heartbeat: Heartbeat?
-    let idle: @Sendable () -> Void
 
-    /// `ready`, `heartbeat` and `idle` as `Agent.run` takes them.
-    public init(
-        agent: Agent, ready: @escaping @Sendable () -> Void, heartbeat: Heartbeat?, idle: @escaping @Sendable () -> Void = {}
-    ) {
+    /// `ready` and `heartbeat` as `Agent.run` takes them.
+    public init(agent: Agent, ready: @escaping @Sendable () -> Void, heartbeat: Heartbeat?) {
         self.agent = agent
         self.ready = ready
         self.heartbeat = heartbeat
-        self.idle = idle
     }
 
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
-            try await agent.run(ready: ready, heartbeat: heartbeat, idle: idle)
+            try await agent.run(ready: ready, heartbeat: heartbeat)
         }
     }
 }

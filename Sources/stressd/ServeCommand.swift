@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
             It holds at most --max-connections connections (an idle one makes room for a \
             new one) and closes one idle for --idle-timeout. Under systemd \
             (Type=notify) it reports READY after the replay, pings the watchdog from its \
-            supervisor loop and shows the running attacks in STATUS. SIGTERM stops every \
+            supervisor loop and shows how many attacks run in STATUS. SIGTERM stops every \
             attack and cleans up before exiting. Logs go to journald with fields such as \
             ATTACK_ID when stderr is the journal, else to stderr as logfmt.
             """
@@ -99,21 +99,24 @@ struct ServeCommand: AsyncParsableCommand {
         // metrics (through swift-metrics' global factory) and /metrics.
         let metrics = MetricsScrape()
         MetricsSystem.bootstrap(metrics.factory)
-        let agent = Agent(
-            environment: environment, maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"),
-            metrics: AgentMetrics(factory: metrics.factory))
         // Code pages that start-up, a request or an attack mapped go back
         // to the kernel once the agent is quiet (CodePages).
         let release = IdleMemoryRelease { CodePages.release() }
+        let agent = Agent(
+            environment: environment, maxConcurrent: maxAttacks, logger: Logger(label: "stressd.agent"),
+            metrics: AgentMetrics(factory: metrics.factory),
+            runningChanged: { running in
+                notifier.status(Self.status(host: host, port: port, running: running))
+                if running == 0 { release.activity() }
+            })
         // READY only once both the replay is done and the port is open.
         let ready = ReadyGate(parts: 2) {
-            notifier.ready(status: "serving on \(host):\(port)")
+            notifier.ready(status: Self.status(host: host, port: port, running: 0))
             release.activity()
         }
         let service = AgentService(
             agent: agent, ready: { ready.arrive() },
-            heartbeat: notifier.watchdogInterval.map { Heartbeat(interval: $0, beat: { notifier.watchdog() }) },
-            idle: { release.activity() })
+            heartbeat: notifier.watchdogInterval.map { Heartbeat(interval: $0, beat: { notifier.watchdog() }) })
         let router = StressAPI.router(agent: agent, reports: environment.reports, token: token, metrics: metrics)
         let server = APIServer(
             inherited.map { .inherited(descriptor: $0.descriptor) } ?? .address(host: host, port: port),
@@ -127,6 +130,12 @@ struct ServeCommand: AsyncParsableCommand {
             services: [service, server, release], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "stressd")
         ).run()
         notifier.stopping()
+    }
+
+    /// The line `systemctl status stressd` shows: where it serves, and how
+    /// many attacks run there now.
+    static func status(host: String, port: Int, running: Int) -> String {
+        "serving on \(host):\(port)" + (running == 0 ? "" : ", \(running) attack\(running == 1 ? "" : "s") running")
     }
 
     /// The bearer token, which every listener needs: on a multi-user host

@@ -339,6 +339,18 @@ struct AgentTests {
         #expect(log.all.map(\.message).filter { $0.hasPrefix("attack ") } == ["attack started", "attack refused", "attack ended"])
     }
 
+    @Test func theServiceIsToldHowManyAttacksRunEachTimeOneStartsOrEnds() async throws {
+        let state = try TemporaryDirectory()
+        let told = Mutex<[Int]>([])
+        let agent = Agent(environment: try AgentEnvironment.testing(state.path), runningChanged: { count in told.withLock { $0.append(count) } })
+        try await agent.running {
+            // One fill per file system at a time: one after the other.
+            _ = try await agent.stop(try await agent.start(try fill(try folder(state, "one"))))
+            _ = try await agent.stop(try await agent.start(try fill(try folder(state, "two"))))
+        }
+        #expect(told.withLock { $0 } == [1, 0, 1, 0])
+    }
+
     @Test func anExpiredLeaseIsLoggedOnceAndTheHaltToo() async throws {
         let state = try TemporaryDirectory()
         let log = CapturedLog()

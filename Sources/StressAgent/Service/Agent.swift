@@ -61,17 +61,21 @@ public actor Agent {
     /// Rung when a lease starts or is renewed: the lease loop sleeps until
     /// the next one is due, and an agent with none sleeps until rung.
     private let leaseChanged = Doorbell()
-    /// `run`'s `idle`.
-    private var whenIdle: @Sendable () -> Void = {}
+    /// Given the number of attacks running each time one starts or ends:
+    /// the service shows it in systemd's STATUS, and at 0 gives back memory
+    /// it only needed while attacks ran.
+    private let runningChanged: @Sendable (Int) -> Void
 
     /// `logger` defaults to one that drops everything, so tests and
     /// embedders stay quiet unless they ask.
     public init(
         environment: AgentEnvironment, maxConcurrent: Int = 8, finishedKept: Int = 256,
         logger: Logger = Logger(label: "stressd.agent", factory: { _ in SwiftLogNoOpLogHandler() }),
-        clock: AgentClock = .monotonic, metrics: AgentMetrics = AgentMetrics()
+        clock: AgentClock = .monotonic, metrics: AgentMetrics = AgentMetrics(),
+        runningChanged: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
         self.environment = environment
+        self.runningChanged = runningChanged
         self.metrics = metrics
         self.clock = clock
         self.maxConcurrent = maxConcurrent
@@ -87,12 +91,8 @@ public actor Agent {
     ///
     /// `heartbeat` is called from the agent's own loop once per its
     /// interval (see `Heartbeat`); without one, an agent with no leases to
-    /// watch does no periodic work at all. `idle` is called when the last
-    /// attack running ends: the service gives back memory it only needed
-    /// while attacks ran.
-    public func run(
-        ready: @Sendable () -> Void = {}, heartbeat: Heartbeat? = nil, idle: @escaping @Sendable () -> Void = {}
-    ) async throws(AgentError) {
+    /// watch does no periodic work at all.
+    public func run(ready: @Sendable () -> Void = {}, heartbeat: Heartbeat? = nil) async throws(AgentError) {
         let undone = try environment.replay.undoOrphans()
         for result in undone {
             recovered[result.id] = result
@@ -100,7 +100,6 @@ public actor Agent {
         metrics.recovered(undone)
         log.replayed(undone)
         ready()
-        whenIdle = idle
         let launches = self.launches
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.expireLeases(heartbeat: heartbeat) }
@@ -186,6 +185,7 @@ public actor Agent {
             spec: spec, stop: stop, progress: progress, lease: lease,
             leaseDeadline: lease.map { clock.now() + $0 }, guards: supervisor.guardRails, writtenDevice: writtenDevice)
         if lease != nil { leaseChanged.ring() }
+        runningChanged(running.count)
         launchQueue.yield(Launch(supervisor: supervisor, stop: stop, progress: progress))
         return id
     }
@@ -316,7 +316,7 @@ public actor Agent {
         for waiter in waiting.removeValue(forKey: report.id) ?? [] {
             waiter(report)
         }
-        if running.isEmpty { whenIdle() }
+        runningChanged(running.count)
     }
 
     /// Stops attacks whose lease ran out, until the service shuts down.
