@@ -721,7 +721,8 @@ else
         resp=$(http POST /v1/attacks auth '{"kind": "cpu", "load": "10%", "cores": 1, "duration": "60s"}')
         deb_attack=$(grep -o '"id" *: *"cpu-[0-9a-f]*"' <<<"$resp" | grep -o 'cpu-[0-9a-f]*' || true)
         if [[ $resp == "HTTP/1.1 201"* && -n $deb_attack && $(show ExecMainStartTimestamp) != "" ]] &&
-            [[ $(http GET /v1/attacks auth) == *"$deb_attack"*running* ]]; then
+            [[ $(http GET /v1/attacks auth) == *"$deb_attack"*running* ]] &&
+            wait_for 5 '[[ $(show StatusText) == *", 1 attack running" ]]'; then
             pass "deb-service (enabled, active: $(show StatusText); $deb_attack running through the API)"
         else
             fail deb-service "POST: '$(head -c 300 <<<"$resp")'"
