@@ -16,7 +16,8 @@
 SWIFT        ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 CONFIG       ?= debug
 # libsystemd-dev for its headers only: libsystemd is dlopened by `serve`.
-APT_PACKAGES := libsystemd-dev procps systemd openssl
+# python3: the Swift suites' local-attacker and socket-activation helpers.
+APT_PACKAGES := libsystemd-dev procps systemd openssl python3
 BENCH_PACKAGES := stress-ng gcc wrk strace fio
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)
 # Release builds link the Swift runtime statically: half the start-up time

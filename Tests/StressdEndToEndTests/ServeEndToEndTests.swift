@@ -94,6 +94,48 @@ struct ServeEndToEndTests {
 
     /// HTTPS end to end: a self-signed certificate for 127.0.0.1, the agent
     /// serving with it, and the CLI trusting it with --ca-file.
+    @Test func aSocketSystemdPassesWinsOverTheConfigAndListenBesideItIsRefused() async throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let tokenFile = try stressd.writeToken(String(repeating: "5e6f", count: 8))
+        let config = stressd.stateDirectory + "/stressd.toml"
+        try #"listen = "127.0.0.1:1""#.write(toFile: config, atomically: true, encoding: .utf8)
+        // What systemd does for stressd.socket: listens, then runs stressd
+        // with the socket as fd 3, LISTEN_FDS=1 and LISTEN_PID its own pid.
+        let activate = """
+            import os, socket, sys
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
+            os.dup2(s.fileno(), 3); os.set_inheritable(3, True)
+            os.environ.update(LISTEN_FDS="1", LISTEN_PID=str(os.getpid()))
+            os.execv(sys.argv[2], sys.argv[2:])
+            """
+        func activated(_ port: Int, _ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+            try stressd.start(["serve", "--token-file", tokenFile, "--config", config] + arguments) { executable, rest in
+                ("/usr/bin/python3", ["-c", activate, String(port), executable] + rest)
+            }
+        }
+
+        let port = Int.random(in: 20_000...40_000)
+        let (server, out, err) = try activated(port, [])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
+        var status = try stressd.run(["status", "--agent", "http://127.0.0.1:\(port)", "--token-file", tokenFile], local: false)
+        for _ in 0..<50 where status.status != 0 {  // until the agent serves
+            try await Task.sleep(for: .milliseconds(100))
+            status = try stressd.run(["status", "--agent", "http://127.0.0.1:\(port)", "--token-file", tokenFile], local: false)
+        }
+        #expect(status.status == 0, "the agent answered on the passed socket, not the config's port 1: \(status.stderr)")
+        kill(server.processIdentifier, SIGTERM)
+        #expect(StressdBinary.finish(server, out, err).status == 0)
+
+        let refusedPort = Int.random(in: 20_000...40_000)
+        let (refused, refusedOut, refusedErr) = try activated(refusedPort, ["--listen", "127.0.0.1:\(refusedPort + 1)"])
+        defer { if refused.isRunning { kill(refused.processIdentifier, SIGKILL); refused.waitUntilExit() } }
+        let result = StressdBinary.finish(refused, refusedOut, refusedErr)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("ListenStream="), "\(result.stderr)")
+    }
+
     @Test func servesHTTPSToTheCLI() async throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
