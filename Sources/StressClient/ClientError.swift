@@ -10,9 +10,10 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
     case badResponse(endpoint: String, reason: String)
 
     /// A refusal of the request itself (bad input, bad token, conflict,
-    /// unknown id): nothing was started, like a local usage error.
+    /// unknown id): nothing was started, like a local usage error. A
+    /// selector that matched nothing is a failed attack, as locally.
     public var isRefusal: Bool {
-        if case .problem(let status, _, _, _) = self { return (400..<500).contains(status) }
+        if case .problem(let status, let title, _, _) = self { return (400..<500).contains(status) && title != ProblemTitle.noTarget }
         return false
     }
 

@@ -27,7 +27,7 @@ public struct APIError: Error, HTTPResponseError {
         case .input(let input):
             self.init(.unprocessableContent, title: "invalid attack", detail: input.description, field: input.field)
         case .noMatch(let message):
-            self.init(.unprocessableContent, title: "no target", detail: message, field: "selector")
+            self.init(.unprocessableContent, title: ProblemTitle.noTarget, detail: message, field: "selector")
         case .notSteady:
             self.init(.unprocessableContent, title: "not in steady state", detail: error.description, field: AbortCondition.field)
         case .unknownAttack:

@@ -179,6 +179,9 @@ struct AgentClientEndToEndTests {
         #expect(try agent.client(["status"]).stdout.contains("no attacks"), "nothing was started")
         let unreachable = try agent.stressd.run(["status", "--agent", "http://127.0.0.1:9"], local: false)
         #expect(unreachable.status == 1 && unreachable.stderr.contains("Connection refused"), "\(unreachable.stderr)")
+        // A selector that matches nothing is a failed attack, exit 1, as locally.
+        let none = try agent.client(["kill", "--name", "sdv-none-here"])
+        #expect(none.status == 1 && none.stderr.contains("--allow-none"), "\(none.stderr)")
     }
 
     /// `--dry-run` with `--agent` asks the agent for its plan, and
