@@ -116,14 +116,16 @@ bench: bench-deps
 	done; \
 	if [ -n "$$missed" ]; then echo "benchmarks that failed:$$missed"; exit 1; fi
 
-# Installs the static binary, the unit (its paths rewritten to PREFIX), the
-# default config (unless one is there) and the README; `systemctl daemon-reload && systemctl enable --now stressd` next.
+# Installs the static binary, the units (their paths rewritten to PREFIX), the
+# default config (unless one is there) and the README; `systemctl daemon-reload
+# && systemctl enable stressd-cleanup && systemctl enable --now stressd` next.
 install: deps
 	$(SWIFT) build $(RELEASE)
 	install -D -m 0755 "$$($(SWIFT) build $(RELEASE) --show-bin-path)/stressd" $(DESTDIR)$(PREFIX)/bin/stressd
 	install -d $(DESTDIR)$(UNIT_DIR)
 	sed 's#/usr/local/#$(PREFIX)/#g' units/stressd.service > $(DESTDIR)$(UNIT_DIR)/stressd.service
 	sed 's#/usr/local/#$(PREFIX)/#g' units/stressd.socket > $(DESTDIR)$(UNIT_DIR)/stressd.socket
+	sed 's#/usr/local/#$(PREFIX)/#g' units/stressd-cleanup.service > $(DESTDIR)$(UNIT_DIR)/stressd-cleanup.service
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/stressd/README.md
 	install -d -m 0700 $(DESTDIR)/etc/stressd
 	@# An operator's edited config is never overwritten.

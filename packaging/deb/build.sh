@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Debian package of stressd with dpkg-deb (`make deb`): the static
-# binary, both units (their /usr/local paths made /usr), the default config
+# binary, the units (their /usr/local paths made /usr), the default config
 # as a conffile, a man page per command from the argument parser's own help
 # (swift-argument-parser's generate-manual), bash, zsh and fish completions
 # from its completion scripts, and the README.
@@ -26,7 +26,7 @@ root=$work/stressd_${version}_$arch
 install -D -m 0755 "$bin" "$root/usr/bin/stressd"
 # Debug sections are a third of the binary and nothing reads them on a host.
 strip --strip-debug "$root/usr/bin/stressd"
-for unit in stressd.service stressd.socket; do
+for unit in stressd.service stressd.socket stressd-cleanup.service; do
     install -d "$root/lib/systemd/system"
     sed 's#/usr/local/#/usr/#g' "$repo/units/$unit" >"$root/lib/systemd/system/$unit"
     chmod 0644 "$root/lib/systemd/system/$unit"

@@ -137,44 +137,50 @@ token=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 chmod 0600 "$rootfs/etc/stressd/token"
 
 # --- 2. boot ------------------------------------------------------------------
-log "booting the container"
-# CAP_IPC_LOCK is not in nspawn's default set; a host gives it to root, and
-# the unit keeps it for the hog's --lock.
-systemd-nspawn -D "$rootfs" -b --register=no --keep-unit --private-network --capability=CAP_IPC_LOCK \
-    --console=read-only </dev/null >"$tmp/console.log" 2>&1 &
-nspawn_pid=$!
-
-# PID 1 of the container: the child of systemd-nspawn that runs systemd.
-for _ in $(seq 100); do
-    for c in $(pgrep -P "$nspawn_pid" || true); do
-        [[ $(cat "/proc/$c/comm" 2>/dev/null) == systemd ]] && ct_pid=$c
-    done
-    [[ -n $ct_pid ]] && break
-    kill -0 "$nspawn_pid" 2>/dev/null || { cat "$tmp/console.log" >&2; die "systemd-nspawn exited"; }
-    sleep 0.1
-done
-[[ -n $ct_pid ]] || { cat "$tmp/console.log" >&2; die "no systemd inside the container after 10 s"; }
-
 ct() { nsenter -t "$ct_pid" -a "$@"; }
 show() { ct systemctl show -p "$1" --value stressd; }
 
-# systemctl cannot connect until PID 1 has set up its private socket.
-state=
-for _ in $(seq 300); do
-    state=$(ct systemctl is-system-running 2>/dev/null || true)
-    [[ -n $state ]] && break
-    sleep 0.1
-done
-[[ -z $state || $state == running || $state == degraded ]] ||
-    state=$(ct timeout 60 systemctl is-system-running --wait 2>&1 || true)
-if [[ $state == running || $state == degraded ]]; then
-    pass "boot (system $state)"
-    [[ $state == degraded ]] && ct systemctl --failed --no-legend >&2 || true
-else
-    fail boot "is-system-running says '${state}'"
-    cat "$tmp/console.log" >&2
-    exit 1
-fi
+# Boots the container on $rootfs (again, after a power loss) and waits until
+# its system is up; passes "boot ($1)" or fails and exits.
+boot() {
+    log "booting the container ($1)"
+    ct_pid=
+    # CAP_IPC_LOCK is not in nspawn's default set; a host gives it to root, and
+    # the unit keeps it for the hog's --lock.
+    systemd-nspawn -D "$rootfs" -b --register=no --keep-unit --private-network --capability=CAP_IPC_LOCK \
+        --console=read-only </dev/null >>"$tmp/console.log" 2>&1 &
+    nspawn_pid=$!
+
+    # PID 1 of the container: the child of systemd-nspawn that runs systemd.
+    for _ in $(seq 100); do
+        for c in $(pgrep -P "$nspawn_pid" || true); do
+            [[ $(cat "/proc/$c/comm" 2>/dev/null) == systemd ]] && ct_pid=$c
+        done
+        [[ -n $ct_pid ]] && break
+        kill -0 "$nspawn_pid" 2>/dev/null || { cat "$tmp/console.log" >&2; die "systemd-nspawn exited"; }
+        sleep 0.1
+    done
+    [[ -n $ct_pid ]] || { cat "$tmp/console.log" >&2; die "no systemd inside the container after 10 s"; }
+
+    # systemctl cannot connect until PID 1 has set up its private socket.
+    local state=
+    for _ in $(seq 300); do
+        state=$(ct systemctl is-system-running 2>/dev/null || true)
+        [[ -n $state ]] && break
+        sleep 0.1
+    done
+    [[ -z $state || $state == running || $state == degraded ]] ||
+        state=$(ct timeout 60 systemctl is-system-running --wait 2>&1 || true)
+    if [[ $state == running || $state == degraded ]]; then
+        pass "boot ($1: system $state)"
+        [[ $state == degraded ]] && ct systemctl --failed --no-legend >&2 || true
+    else
+        fail boot "$1: is-system-running says '${state}'"
+        cat "$tmp/console.log" >&2
+        exit 1
+    fi
+}
+boot first
 
 # Waits up to $1 seconds for the shell condition $2 (evaluated repeatedly).
 wait_for() {
@@ -715,6 +721,25 @@ else
     else
         fail deb-files "missing:${missing:- none}; token '$token_mode'; conffiles '$(ct cat /var/lib/dpkg/info/stressd.conffiles 2>&1)'"
     fi
+    # A power loss under a one-shot fill, the agent not enabled: at the next
+    # boot the package's stressd-cleanup.service undoes it, nobody running
+    # anything. SIGKILL to the container's PID 1 takes every process in it at
+    # once (the fill's supervisor and watchdog too), as pulling the plug does.
+    enabled=$(ct systemctl is-enabled stressd-cleanup.service 2>&1 || true)
+    ct systemd-run --quiet --unit=fill-before-power-loss /usr/bin/stressd disk --path /var/tmp --size 4M --duration 5m
+    wait_for 10 'ct sh -c "ls -d /var/tmp/.stressd-fill-* && ls /var/lib/stressd/ledger/disk-*.json" >/dev/null 2>&1' || true
+    lost=$(ct sh -c 'basename /var/lib/stressd/ledger/disk-*.json .json' 2>/dev/null || true)
+    kill -KILL "$ct_pid"
+    wait "$nspawn_pid" 2>/dev/null || true
+    boot "after a power loss"
+    left=$(ct sh -c 'ls -d /var/tmp/.stressd-fill-* /var/lib/stressd/ledger/*.json 2>/dev/null' || true)
+    ran=$(ct systemctl show -p Result -p ExecMainStatus --value stressd-cleanup.service | tr '\n' ' ')
+    if [[ $enabled == enabled && $lost == disk-* && -z $left && $ran == "success 0 " ]] &&
+        ct journalctl -b -u stressd-cleanup.service --no-pager | grep -q "$lost"; then
+        pass "deb-power-loss (a fill cut off by a power loss, $lost, undone at the next boot by stressd-cleanup.service, enabled by the package)"
+    else
+        fail deb-power-loss "enabled '$enabled', attack '$lost', left '$left', cleanup '$ran'; $(ct journalctl -b -u stressd-cleanup.service --no-pager 2>&1 | tail -3)"
+    fi
     token=$(ct cat /etc/stressd/token)
     deb_attack=
     if ct timeout 30 systemctl enable --now stressd >/dev/null 2>&1 && wait_for 10 '[[ $(show ActiveState) == active ]]'; then
@@ -765,7 +790,8 @@ else
         left=
         procs=$(ct_procs | awk '$3 ~ /stressd$/' | tr '\n' ';')
         [[ -n $procs ]] && left+=" processes: $procs"
-        for path in /usr/bin/stressd /lib/systemd/system/stressd.service /lib/systemd/system/stressd.socket /etc/stressd \
+        for path in /usr/bin/stressd /lib/systemd/system/stressd.service /lib/systemd/system/stressd.socket \
+            /lib/systemd/system/stressd-cleanup.service /etc/systemd/system/multi-user.target.wants/stressd-cleanup.service /etc/stressd \
             /var/lib/stressd /usr/share/man/man1/stressd.1.gz /usr/share/bash-completion/completions/stressd \
             /usr/share/doc/stressd; do
             ct test -e "$path" && left+=" $path"
