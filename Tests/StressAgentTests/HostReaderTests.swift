@@ -50,6 +50,6 @@ import Testing
         #expect(first.unreadable.count == 1 && first.unreadable[0].hasPrefix("load average: open "), "\(first.unreadable)")
         #expect(watch.judge(first) == nil)
         #expect(watch.judge(reader.reading()) == nil)
-        #expect(watch.judge(reader.reading())?.name == "unreadable")
+        #expect(watch.judge(reader.reading())?.name == .unreadable)
     }
 }

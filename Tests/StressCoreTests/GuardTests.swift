@@ -11,12 +11,12 @@ struct GuardTests {
 
     @Test func eachFloorTripsWithItsName() throws {
         let memory = try #require(rails.check(Guard.Reading(memoryAvailableBytes: 255 << 20)))
-        #expect(memory.name == "memory-floor")
+        #expect(memory.name == .memoryFloor)
         #expect(memory.reason.contains("fell to 255 MiB, below the floor of 256 MiB"))
-        #expect(rails.check(Guard.Reading(diskAvailableBytes: ["/data": 1 << 20]))?.name == "disk-floor")
-        #expect(rails.check(Guard.Reading(loadAverage1: 8.5))?.name == "load-average")
+        #expect(rails.check(Guard.Reading(diskAvailableBytes: ["/data": 1 << 20]))?.name == .diskFloor)
+        #expect(rails.check(Guard.Reading(loadAverage1: 8.5))?.name == .loadAverage)
         let pressure = try #require(rails.check(Guard.Reading(ioPressure10: 61.25)))
-        #expect(pressure.name == "io-pressure")
+        #expect(pressure.name == .ioPressure)
         #expect(pressure.reason.contains("rose to 61.25%, above 60.00%"))
         #expect(rails.check(Guard.Reading(ioPressure10: 60)) == nil, "at the cap is allowed")
         #expect(!Guard(maxIOPressure: 10).isEmpty && Guard(maxIOPressure: 10).watchesIOPressure)
@@ -39,7 +39,7 @@ struct GuardTests {
         #expect(watch.judge(blind) == nil)
         let third = watch.judge(blind)
         let trip = try #require(third)
-        #expect(trip.name == "unreadable")
+        #expect(trip.name == .unreadable)
         #expect(trip.reason.contains("3 times in a row (memory available: open /proc/meminfo: too many open files)"), "\(trip.reason)")
     }
 
@@ -57,7 +57,7 @@ struct GuardTests {
     @Test func aFloorCrossedInAPartialReadingTripsAtOnce() {
         var watch = GuardWatch(rails: rails)
         let partial = Guard.Reading(memoryAvailableBytes: 1 << 20, unreadable: ["load average: EMFILE"])
-        #expect(watch.judge(partial)?.name == "memory-floor")
+        #expect(watch.judge(partial)?.name == .memoryFloor)
     }
 
     @Test func describesEveryFloorForAReport() {

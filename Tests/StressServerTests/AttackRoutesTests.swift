@@ -43,6 +43,10 @@ struct AttackRoutesTests: APITesting {
             #expect(metrics.contains(#"stressd_attacks_total{kind="disk",outcome="stopped"} 1"#))
             #expect(metrics.contains(#"stressd_attacks_active{kind="disk"} 0"#))
             #expect(metrics.contains(#"stressd_cleanup_duration_seconds_count 1"#))
+            // The families the README lists for the host and the agent itself.
+            for family in ["stressd_guard_trips_total", "stressd_host_load_average", "process_cpu_seconds_total", "process_resident_memory_bytes"] {
+                #expect(metrics.contains("# TYPE \(family) "), "\(family) missing from /metrics")
+            }
             let sample = try Regex(#"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?[0-9.e+]+$"#)
             for line in metrics.split(separator: "\n") where !line.hasPrefix("#") {
                 #expect(line.wholeMatch(of: sample) != nil, "not Prometheus text: \(line)")
@@ -55,6 +59,14 @@ struct AttackRoutesTests: APITesting {
             #expect(kept.map { $0["id"] as? String } == [id])
             #expect(kept.first?["state"] as? String == "finished" && kept.first?["cleanupVerified"] as? Bool == true)
             #expect(try await client.execute(uri: "/v1/reports?limit=1", method: .get, headers: auth).status == .badRequest)
+            // Every /v1 route refuses a query parameter it does not know (400), as openapi.yaml says.
+            let routes: [(HTTPRequest.Method, String)] = [
+                (.get, "/v1/attacks/\(id)"), (.delete, "/v1/attacks/\(id)"), (.post, "/v1/attacks/\(id)/lease"), (.post, "/v1/plans"),
+                (.get, "/v1/reports/\(id)"), (.get, "/v1/reports/\(id).svg"), (.get, "/v1/host"),
+            ]
+            for (method, uri) in routes {
+                #expect(try await client.execute(uri: uri + "?x=1", method: method, headers: auth).status == .badRequest, "\(method) \(uri)")
+            }
             #expect(try await client.execute(uri: "/v1/reports", method: .get).status == .unauthorized)
         }
     }

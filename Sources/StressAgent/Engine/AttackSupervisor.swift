@@ -170,7 +170,7 @@ public struct AttackSupervisor: Sendable {
             if !rails.isEmpty, clock.now() >= nextGuard {
                 let readAt = MonotonicClock.now()
                 if let trip = watch.judge(reader.reading()) {
-                    return (.guardTripped(guard: trip.name, reason: trip.reason), readAt)
+                    return (.guardTripped(guard: trip.name.rawValue, reason: trip.reason), readAt)
                 }
                 nextGuard += guardInterval
             }

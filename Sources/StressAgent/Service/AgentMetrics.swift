@@ -20,6 +20,9 @@ public struct AgentMetrics: Sendable {
         self.factory = factory
         // Exported from the start at 0: a rate needs a sample before the first.
         _ = Counter(label: "stressd_lease_expiries_total", factory: factory)
+        for name in Guard.Trip.Name.allCases {
+            _ = Counter(label: "stressd_guard_trips_total", dimensions: [("guard", name.rawValue)], factory: factory)
+        }
     }
 
     func record(_ report: AttackReport) {

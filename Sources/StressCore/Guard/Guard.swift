@@ -51,7 +51,16 @@ public struct Guard: Codable, Hashable, Sendable {
 
     /// A floor that was crossed: which guard, and a sentence for the report.
     public struct Trip: Hashable, Sendable {
-        public var name: String
+        /// Every guard that can trip, by the name reports and metrics use.
+        public enum Name: String, CaseIterable, Sendable {
+            case memoryFloor = "memory-floor"
+            case diskFloor = "disk-floor"
+            case loadAverage = "load-average"
+            case ioPressure = "io-pressure"
+            case unreadable
+        }
+
+        public var name: Name
         public var reason: String
     }
 
@@ -64,22 +73,22 @@ public struct Guard: Codable, Hashable, Sendable {
     public func check(_ reading: Reading) -> Trip? {
         if let floor = memoryFloorBytes, let available = reading.memoryAvailableBytes, available < floor {
             return Trip(
-                name: "memory-floor",
+                name: .memoryFloor,
                 reason: "memory available fell to \(ByteCount(bytes: available)), below the floor of \(ByteCount(bytes: floor))")
         }
         for (path, floor) in diskFloorBytes.sorted(by: { $0.key < $1.key }) {
             if let free = reading.diskAvailableBytes[path], free < floor {
                 return Trip(
-                    name: "disk-floor",
+                    name: .diskFloor,
                     reason: "free space on \(path) fell to \(ByteCount(bytes: free)), below the floor of \(ByteCount(bytes: floor))")
             }
         }
         if let limit = maxLoadAverage, let load = reading.loadAverage1, load > limit {
-            return Trip(name: "load-average", reason: "the 1-minute load average rose to \(load), above \(limit)")
+            return Trip(name: .loadAverage, reason: "the 1-minute load average rose to \(load), above \(limit)")
         }
         if let limit = maxIOPressure, let pressure = reading.ioPressure10, pressure > limit {
             return Trip(
-                name: "io-pressure",
+                name: .ioPressure,
                 reason: "the host's I/O pressure (PSI some avg10) rose to \(pressure.fixed(2))%, above \(limit.fixed(2))%")
         }
         return nil

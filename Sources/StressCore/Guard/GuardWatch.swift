@@ -26,7 +26,7 @@ public struct GuardWatch: Sendable {
         unreadableInARow += 1
         guard unreadableInARow >= Self.unreadableLimit else { return nil }
         return Guard.Trip(
-            name: "unreadable",
+            name: .unreadable,
             reason: "the guard could not read the host \(unreadableInARow) times in a row (\(reading.unreadable.joined(separator: "; "))); "
                 + "an attack its guard cannot watch is stopped")
     }
