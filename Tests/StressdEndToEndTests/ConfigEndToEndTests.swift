@@ -33,6 +33,26 @@ struct ConfigEndToEndTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: target).isEmpty, "and cleaned up")
     }
 
+    @Test func theStateDirectoryIsTheFlagsElseTheEnvironmentsElseTheConfigs() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let (flag, environment, configured) = (stressd.stateDirectory + "/flag", stressd.stateDirectory + "/env", stressd.stateDirectory + "/config")
+        let config = try write("state-dir = \"\(configured)\"\n", in: stressd)
+        /// Where a 200 ms attack run this way saved its report.
+        func reportFolder(_ arguments: [String], environment variables: [String] = []) throws -> String? {
+            let result = try stressd.run(["cpu", "--load", "5%", "--cores", "1", "--duration", "200ms", "--json"] + arguments, local: false) {
+                ("/usr/bin/env", variables + [$0] + $1)
+            }
+            let id = try #require(try decodeJSON(result.stdout)["id"] as? String, "\(arguments) \(variables): \(result.stderr)")
+            return [flag, environment, configured].first { FileManager.default.fileExists(atPath: "\($0)/reports/\(id).json") }
+        }
+
+        #expect(try reportFolder(["--config", config]) == configured)
+        #expect(try reportFolder([], environment: ["STRESSD_CONFIG=\(config)"]) == configured, "$STRESSD_CONFIG names the config")
+        #expect(try reportFolder(["--config", config], environment: ["STRESSD_STATE_DIR=\(environment)"]) == environment)
+        #expect(try reportFolder(["--config", config, "--state-dir", flag], environment: ["STRESSD_STATE_DIR=\(environment)"]) == flag)
+    }
+
     @Test func mistakesExit2NamingTheLine() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }

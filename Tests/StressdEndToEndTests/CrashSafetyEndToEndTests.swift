@@ -77,6 +77,47 @@ struct CrashSafetyEndToEndTests {
         #expect(again.stdout.contains("nothing to undo"))
     }
 
+    /// The watchdog must outlive whatever stops a session or a service's
+    /// cgroup politely: it ignores SIGTERM, SIGINT and SIGHUP, and still
+    /// undoes the attack when its supervisor then dies.
+    @Test func theWatchdogIgnoresTheSignalsThatEndASessionAndStillUndoes() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let (process, out, err) = try stressd.start(["cpu", "--load", "20%", "--cores", "1", "--duration", "20s"])
+        let record = try stressd.waitForRecord(workers: 1)
+        let watchdog = try #require(record["watchdog"] as? [String: Any])
+        let workers = try #require(record["workers"] as? [[String: Any]])
+        let pid = try #require(watchdog["pid"] as? Int32)
+        for signal in [SIGTERM, SIGINT, SIGHUP] { kill(pid, signal) }
+        usleep(300_000)
+        #expect(isLive(watchdog), "a polite signal stopped the watchdog")
+
+        kill(process.processIdentifier, SIGKILL)
+        _ = StressdBinary.finish(process, out, err)
+        #expect(stressd.seconds(until: { stressd.ledgerFiles.isEmpty && !workers.contains(where: isLive) }) != nil, "the watchdog undid the attack")
+    }
+
+    /// With its supervisor hung (SIGSTOPped: its control pipe stays open)
+    /// and no watchdog, each worker still ends itself one second past the
+    /// attack's deadline: the last layer needs nothing else alive.
+    @Test func aWorkerEndsItselfPastTheDeadlineWhenNothingElseCan() throws {
+        let stressd = try StressdBinary()
+        defer { stressd.remove() }
+        let (process, out, err) = try stressd.start(["cpu", "--load", "20%", "--cores", "1", "--duration", "3s"])
+        let record = try stressd.waitForRecord(workers: 1)
+        let workers = try #require(record["workers"] as? [[String: Any]])
+        try stressd.killWatchdog(of: record)
+        kill(process.processIdentifier, SIGSTOP)
+        defer { kill(process.processIdentifier, SIGCONT) }
+        usleep(600_000)
+        #expect(workers.contains(where: isLive), "not before the deadline: the pipe is still open")
+        #expect(stressd.seconds(until: { !workers.contains(where: isLive) }, timeout: 6) != nil, "the worker outlived its own deadline")
+
+        kill(process.processIdentifier, SIGCONT)
+        _ = StressdBinary.finish(process, out, err)
+        #expect(stressd.ledgerFiles.isEmpty, "the supervisor, back, removed its record")
+    }
+
     @Test func stopAsksTheSupervisorToEndItsAttack() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }

@@ -165,6 +165,24 @@ struct ServeEndToEndTests {
         #expect(answered, "the CLI reached the agent over HTTPS")
         let untrusted = try stressd.run(["status"] + agent, local: false)
         #expect(untrusted.status == 1 && untrusted.stderr.contains("TLS failed"), "[\(untrusted.stderr)]")
+        // TLS 1.2 or later: a client offering only 1.1 (allowed on its side
+        // at security level 0) is refused by the agent's protocol-version alert.
+        func handshake(_ version: String) throws -> (status: Int32, output: String) {
+            let client = Process()
+            client.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            client.arguments = ["s_client", "-connect", "127.0.0.1:\(port)", version, "-cipher", "ALL:@SECLEVEL=0"]
+            client.standardInput = FileHandle.nullDevice
+            let output = Pipe()
+            client.standardOutput = output
+            client.standardError = output
+            try client.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            client.waitUntilExit()
+            return (client.terminationStatus, text)
+        }
+        #expect(try handshake("-tls1_2").status == 0)
+        let old = try handshake("-tls1_1")
+        #expect(old.status != 0 && old.output.contains("protocol version"), "\(old.output)")
         kill(server.processIdentifier, SIGTERM)
         #expect(StressdBinary.finish(server, out, err).status == 0)
     }
