@@ -117,16 +117,6 @@ public enum OneShotHTTP {
 
     private static func exchange(_ request: Request, timeout: Duration, maxResponseBytes: Int, readBody: Bool) async throws -> Response {
         let channel = try await connect(request, timeout: timeout)
-        // A channel closed already (a TLS handshake refused) has no
-        // addresses and can send nothing: its own error follows below.
-        if request.carriesSecret, let local = channel.channel.localAddress, let remote = channel.channel.remoteAddress {
-            do {
-                try ServerSocketOwner.requireTrusted(local: local, remote: remote)
-            } catch {
-                try? await channel.channel.close()
-                throw error
-            }
-        }
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: request.host.contains(":") ? "[\(request.host)]" : request.host)
         headers.add(name: "User-Agent", value: "stressd")
@@ -193,6 +183,9 @@ public enum OneShotHTTP {
             .connectTimeout(TimeAmount(timeout))
             .connect(host: request.host, port: request.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if request.carriesSecret {
+                        try channel.pipeline.syncOperations.addHandler(ServerOwnerCheck())
+                    }
                     if let tls = request.tls {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }

@@ -13,9 +13,10 @@ import NIOCore
 public enum ServerSocketOwner {
     /// Returns when the server's end of the connection from `local` to
     /// `remote` is a socket root or this process's user made, or is on
-    /// another machine; fails, before anything is sent, when another user
-    /// made it, or when the server is on loopback and no socket here holds
-    /// it (who answers must be known, never assumed).
+    /// another machine; fails when another user made it. On loopback the
+    /// server's end is always in this table while the connection lasts: if
+    /// it is not there, the server has already closed or reset it, and the
+    /// connection is cut off (nothing can reach anyone on it).
     public static func requireTrusted(local: SocketAddress, remote: SocketAddress) throws(NetworkFailure) {
         let owner = try uid(local: local, remote: remote)
         switch owner {
@@ -24,7 +25,7 @@ public enum ServerSocketOwner {
         case nil where !LoopbackHost.contains(remote.ipAddress ?? ""):
             return
         case nil:
-            throw .untrustedServer("no socket of this host is the server's end of the connection to \(remote), so who answers cannot be told; nothing was sent")
+            throw .cutOff("the connection to \(remote) closed before anything was sent")
         case let owner?:
             throw .untrustedServer("\(remote) is held by a socket uid \(owner) made, not root or uid \(geteuid()): the agent is not running there (another user took its port); nothing was sent, the token included")
         }

@@ -72,8 +72,8 @@ def server_uid(local: tuple, remote: tuple) -> Optional[int]:
 def require_trusted(sock: socket.socket) -> None:
     """Returns when the server's end of `sock` is root's or ours, or is on
     another machine; raises UntrustedServer (after closing `sock`) when
-    another user made it, or when the server is on loopback and no socket
-    here holds it: who answers must be known, never assumed."""
+    another user made it, or, on loopback, when it is not in the table (the
+    server has closed or reset the connection already)."""
     local, remote = sock.getsockname(), sock.getpeername()
     try:
         owner = server_uid(local, remote)
@@ -86,9 +86,7 @@ def require_trusted(sock: socket.socket) -> None:
         return
     sock.close()
     if owner is None:
-        raise UntrustedServer(
-            f"no socket of this host is the server's end of the connection to {remote[0]}:{remote[1]}, "
-            "so who answers cannot be told; nothing was sent")
+        raise UntrustedServer(f"the connection to {remote[0]}:{remote[1]} closed before anything was sent")
     raise UntrustedServer(
         f"{remote[0]}:{remote[1]} is held by a socket uid {owner} made, not root or uid {os.geteuid()}: "
         "the agent is not running there (another user took its port); nothing was sent, the token included")
