@@ -1,19 +1,19 @@
 import Foundation
 import Testing
 
-/// `units/stressd.service` and `units/stressd.socket` as systemd reads them.
+/// The units under `units/` as systemd reads them.
 @Suite struct UnitFileTests {
     static let analyze = "/usr/bin/systemd-analyze"
     static let units = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("units")
     static let unit = units.appendingPathComponent("stressd.service")
 
-    /// Both units with their binary pointed at the one under test
+    /// The units with their binary pointed at the one under test
     /// (`systemd-analyze verify` checks that ExecStart exists).
     func installedCopy() throws -> ([URL], () -> Void) {
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("stressd-unit-\(UInt32.random(in: 0 ... .max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let copies = try ["stressd.service", "stressd.socket"].map { name in
+        let copies = try ["stressd.service", "stressd.socket", "stressd-cleanup.service"].map { name in
             let text = try String(contentsOf: Self.units.appendingPathComponent(name), encoding: .utf8)
                 .replacingOccurrences(of: "/usr/local/bin/stressd", with: StressdBinary.path)
             let copy = directory.appendingPathComponent(name)
@@ -39,6 +39,22 @@ import Testing
         #expect(output.isEmpty, "verify printed warnings: \(output)")
     }
 
+    /// The README's score for the shipped unit's hardening.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: analyze), "needs systemd-analyze"))
+    func theHardeningScoresWhatTheREADMESays() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.analyze)
+        process.arguments = ["security", "--offline=true", Self.unit.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let score = try #require(text.firstMatch(of: /Overall exposure level for stressd.service: ([0-9.]+)/).flatMap { Double($0.1) }, "\(text)")
+        #expect(score <= 3.5, "the README says 3.5 OK")
+    }
+
     @Test func theUnitKeepsItsPromises() throws {
         let text = try String(contentsOf: Self.unit, encoding: .utf8)
         for line in [
@@ -51,5 +67,9 @@ import Testing
         #expect(!text.contains("--listen"), "the socket unit or the config decides where it listens")
         let socket = try String(contentsOf: Self.units.appendingPathComponent("stressd.socket"), encoding: .utf8)
         #expect(socket.contains("ListenStream=127.0.0.1:7070") && socket.contains("Accept=no"))
+        let boot = try String(contentsOf: Self.units.appendingPathComponent("stressd-cleanup.service"), encoding: .utf8)
+        for line in ["Type=oneshot", "ExecStart=/usr/local/bin/stressd cleanup", "Before=stressd.service", "WantedBy=multi-user.target"] {
+            #expect(boot.contains(line), "units/stressd-cleanup.service lacks \(line)")
+        }
     }
 }
