@@ -13,16 +13,21 @@ import NIOCore
 public enum ServerSocketOwner {
     /// Returns when the server's end of the connection from `local` to
     /// `remote` is a socket root or this process's user made, or is on
-    /// another machine; fails when another user made it. On loopback the
-    /// server's end is always in this table while the connection lasts: if
-    /// it is not there, the server has already closed or reset it, and the
-    /// connection is cut off (nothing can reach anyone on it).
+    /// another machine; fails when another user made it. A server on this
+    /// host (loopback or one of its own addresses) has its end in the table
+    /// while the connection lasts: not found in three reads (a table read
+    /// while sockets come and go can skip a line), the server has closed or
+    /// reset it, and the connection is cut off: nothing can reach anyone.
     public static func requireTrusted(local: SocketAddress, remote: SocketAddress) throws(NetworkFailure) {
-        let owner = try uid(local: local, remote: remote)
+        var owner = try uid(local: local, remote: remote)
+        let onThisHost = isOnThisHost(remote)
+        for _ in 1..<3 where owner == nil && onThisHost {
+            owner = try uid(local: local, remote: remote)
+        }
         switch owner {
         case 0, geteuid():
             return
-        case nil where !LoopbackHost.contains(remote.ipAddress ?? ""):
+        case nil where !onThisHost:
             return
         case nil:
             throw .cutOff("the connection to \(remote) closed before anything was sent")
@@ -37,11 +42,24 @@ public enum ServerSocketOwner {
         for (table, family) in [("/proc/net/tcp", AF_INET), ("/proc/net/tcp6", AF_INET6)] {
             guard let server = procForm(remote, family: family), let client = procForm(local, family: family) else { continue }
             guard let text = read(table) else {
+                if errno == ENOENT { continue }  // no IPv6 in this kernel: no tcp6 table, nothing in it
                 throw .unreachable("cannot read \(table) to tell who holds \(remote): \(String(cString: strerror(errno)))")
             }
             if let owner = uid(in: text, local: server, remote: client) { return owner }
         }
         return nil
+    }
+
+    /// Whether `address` is this host's own (loopback or an address of one
+    /// of its interfaces): a socket may be bound to it without IP_FREEBIND.
+    static func isOnThisHost(_ address: SocketAddress) -> Bool {
+        guard let ip = address.ipAddress else { return false }
+        if LoopbackHost.contains(ip) { return true }
+        guard let probe = try? SocketAddress(ipAddress: ip, port: 0) else { return true }  // cannot tell: look, as for a local one
+        let descriptor = socket(CInt(probe.protocol.rawValue), CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { return true }  // cannot tell: look for it, as for a local one
+        defer { close(descriptor) }
+        return probe.withSockAddr { bind(descriptor, $0, socklen_t($1)) } == 0
     }
 
     /// The uid column of the line of `table` (the text of /proc/net/tcp or

@@ -119,7 +119,7 @@ extension HostCommand {
         guard !processes.isEmpty else { return ["  (\(empty))"] }
         return table(
             [["pid", "command", "cpu%", "rss"]] + processes.map { process in
-                [String(process.pid), process.command, percent(process.cpuPercent), size(process.rssBytes)]
+                [String(process.pid), TerminalText.field(process.command), percent(process.cpuPercent), size(process.rssBytes)]
             },
             rightAligned: [0, 2, 3]
         )

@@ -60,13 +60,13 @@ struct PlanOutput {
         lines.append("    PID  START(ticks)  UID  CGROUP  COMMAND")
         for process in targets.eligible {
             lines.append("  \(String(process.pid).leftPadded(5))  \(String(process.startTime).leftPadded(12))  \(process.userID)  \(process.cgroup)  "
-                + (process.commandLine.isEmpty ? "[\(process.command)]" : process.commandLine))
+                + TerminalText.field(process.commandLine.isEmpty ? "[\(process.command)]" : process.commandLine))
             if let namespace = process.pidNamespace {
                 lines.append("         in another pid namespace (\(describe(namespace))): a container's process, not the host's")
             }
         }
         for spared in targets.spared {
-            lines.append("  spared: pid \(spared.process.pid) (\(spared.process.command)): \(spared.reason)")
+            lines.append("  spared: pid \(spared.process.pid) (\(TerminalText.field(spared.process.command))): \(spared.reason)")
         }
         return lines
     }

@@ -104,7 +104,7 @@ struct ReportOutput {
         }
         if let processes = report.processes {
             for hit in processes.hits {
-                lines.append("  \(Self.rightAligned(hit.elapsed.fixed(2), width: 6))s  \(hit.signal) pid \(hit.process.pid) (\(hit.process.command))"
+                lines.append("  \(Self.rightAligned(hit.elapsed.fixed(2), width: 6))s  \(hit.signal) pid \(hit.process.pid) (\(TerminalText.field(hit.process.command)))"
                     + (hit.process.pidNamespace.map { ", in another pid namespace (\(PlanOutput.describe($0)))" } ?? "")
                     + (hit.delivered ? "" : " — already gone, not sent"))
             }

@@ -199,7 +199,7 @@ struct LocalAttackerEndToEndTests {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
         // The user's sleep names itself with "conceal", a carriage return and a forged line.
-        let name = "x\u{1B}[8m hidden\rstressd: all clean"
+        let name = "x\u{1B}[8m hidden\rstressd: all clean\nforged: line"
         let (command, arguments) = UnprivilegedUser.wrap("/bin/bash", ["-c", "exec -a \"$0\" /bin/sleep 30", name])
         let victim = Process()
         victim.executableURL = URL(fileURLWithPath: command)
@@ -209,13 +209,18 @@ struct LocalAttackerEndToEndTests {
             kill(victim.processIdentifier, SIGKILL)
             victim.waitUntilExit()
         }
-        usleep(200_000)
+        // Until setpriv and bash have exec'd the named sleep.
+        let cmdline = "/proc/\(victim.processIdentifier)/cmdline"
+        for _ in 0..<100 where !(FileManager.default.contents(atPath: cmdline).map { String(decoding: $0, as: UTF8.self).hasSuffix("\0" + "30\0") } ?? false) {
+            usleep(20_000)
+        }
 
         let result = try stressd.run(["kill", "--pid", String(victim.processIdentifier), "--dry-run"])
 
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("x\\x1b[8m hidden\\x0dstressd: all clean 30"), "\(result.stdout)")
+        #expect(result.stdout.contains("x\\x1b[8m hidden\\x0dstressd: all clean\\x0aforged: line 30"), "\(result.stdout)")
         #expect(!result.stdout.contains("\u{1B}") && !result.stdout.contains("\r"), "\(result.stdout)")
+        #expect(!result.stdout.split(separator: "\n").contains { $0.hasPrefix("forged") }, "a line of its own: \(result.stdout)")
     }
 
     @Test func aPortAnotherUserHoldsWhileTheAgentIsDownGetsNoToken() throws {
@@ -257,7 +262,8 @@ struct LocalAttackerEndToEndTests {
         }
         let port = try #require(Int(output.nextLine()), "the listener's port")
 
-        for url in ["http://127.0.0.1:\(port)", "http://[::1]:\(port)"] {
+        // https too: the check comes before TLS, so not even a ClientHello reaches it.
+        for url in ["http://127.0.0.1:\(port)", "http://[::1]:\(port)", "https://127.0.0.1:\(port)"] {
             let result = try stressd.run(["status", "--agent", url, "--token-file", tokenFile], local: false)
             #expect(result.status == 1, "\(url): \(result.stderr)")
             #expect(result.stderr.contains("held by a socket uid \(UnprivilegedUser.uid) made"), "\(url): \(result.stderr)")

@@ -791,10 +791,11 @@ else
         procs=$(ct_procs | awk '$3 ~ /stressd$/' | tr '\n' ';')
         [[ -n $procs ]] && left+=" processes: $procs"
         for path in /usr/bin/stressd /lib/systemd/system/stressd.service /lib/systemd/system/stressd.socket \
-            /lib/systemd/system/stressd-cleanup.service /etc/systemd/system/multi-user.target.wants/stressd-cleanup.service /etc/stressd \
+            /lib/systemd/system/stressd-cleanup.service /etc/systemd/system/multi-user.target.wants/stressd-cleanup.service \
+            /etc/systemd/system/stressd-cleanup.service /etc/stressd \
             /var/lib/stressd /usr/share/man/man1/stressd.1.gz /usr/share/bash-completion/completions/stressd \
             /usr/share/doc/stressd; do
-            ct test -e "$path" && left+=" $path"
+            ct sh -c "test -e '$path' || test -L '$path'" && left+=" $path"
         done
         stressd_cgroups=$(ct find /sys/fs/cgroup -name 'stressd-*' -type d 2>/dev/null || true)
         [[ -n $stressd_cgroups ]] && left+=" cgroups: $stressd_cgroups"

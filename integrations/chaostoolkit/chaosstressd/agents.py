@@ -120,6 +120,9 @@ class _Sessions:
         if found is not None:
             return found, True
         session = requests.Session()
+        # Straight to the agent, never through a proxy from the environment,
+        # whose connections would skip the owner check (server_owner.py).
+        session.trust_env = False
         adapter = CheckedAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)
         session.mount("https://", adapter)
         session.mount("http://", adapter)

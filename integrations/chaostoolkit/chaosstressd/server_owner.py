@@ -60,7 +60,11 @@ def server_uid(local: tuple, remote: tuple) -> Optional[int]:
         server, client = _proc_form(remote, family), _proc_form(local, family)
         if server is None or client is None:
             continue
-        with open(table) as f:
+        try:
+            f = open(table)
+        except FileNotFoundError:  # no IPv6 in this kernel: no tcp6 table, nothing in it
+            continue
+        with f:
             next(f)
             for line in f:
                 fields = line.split()
@@ -69,20 +73,40 @@ def server_uid(local: tuple, remote: tuple) -> Optional[int]:
     return None
 
 
+def _on_this_host(host: str) -> bool:
+    """Whether `host` is this host's own address (loopback or one of its
+    interfaces'): a socket may be bound to it."""
+    if _is_loopback(host):
+        return True
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.bind((host, 0))
+            return True
+        except OSError:
+            return False
+
+
 def require_trusted(sock: socket.socket) -> None:
     """Returns when the server's end of `sock` is root's or ours, or is on
     another machine; raises UntrustedServer (after closing `sock`) when
-    another user made it, or, on loopback, when it is not in the table (the
-    server has closed or reset the connection already)."""
+    another user made it, or, for a server on this host, when it is not in
+    the table in three reads (the server has closed or reset the
+    connection already; a read while sockets come and go can skip a line)."""
     local, remote = sock.getsockname(), sock.getpeername()
+    local_server = _on_this_host(remote[0])
     try:
         owner = server_uid(local, remote)
+        for _ in range(2):
+            if owner is not None or not local_server:
+                break
+            owner = server_uid(local, remote)
     except OSError as x:
         sock.close()
         raise UntrustedServer(f"cannot read who holds {remote[0]}:{remote[1]}: {x}") from x
     if owner in (0, os.geteuid()):
         return
-    if owner is None and not _is_loopback(remote[0]):
+    if owner is None and not local_server:
         return
     sock.close()
     if owner is None:
@@ -92,16 +116,22 @@ def require_trusted(sock: socket.socket) -> None:
         "the agent is not running there (another user took its port); nothing was sent, the token included")
 
 
-class _CheckedHTTPConnection(urllib3.connection.HTTPConnection):
-    def connect(self) -> None:
-        super().connect()
-        require_trusted(self.sock)
+class _CheckedSocket:
+    """Checks the raw socket as it is connected, before TLS wraps it: not a
+    byte, a ClientHello included, goes to another user's socket."""
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        require_trusted(sock)
+        return sock
 
 
-class _CheckedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        require_trusted(self.sock)
+class _CheckedHTTPConnection(_CheckedSocket, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _CheckedHTTPSConnection(_CheckedSocket, urllib3.connection.HTTPSConnection):
+    pass
 
 
 class _CheckedHTTPPool(urllib3.HTTPConnectionPool):
@@ -114,7 +144,9 @@ class _CheckedHTTPSPool(urllib3.HTTPSConnectionPool):
 
 class CheckedAdapter(HTTPAdapter):
     """requests' adapter whose every new connection is checked with
-    `require_trusted` before a request goes on it."""
+    `require_trusted` before a request goes on it. Sessions using it must
+    not take proxies from the environment (`trust_env = False`): a proxy
+    pool's connections are not these."""
 
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)

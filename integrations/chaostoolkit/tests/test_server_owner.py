@@ -49,8 +49,9 @@ def test_a_port_another_user_holds_gets_no_token():
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         port = int(squatter.stdout.readline())
-        for url in (f"http://127.0.0.1:{port}", f"http://[::1]:{port}"):
-            agent = Agent("web-1", url, token="ab12" * 8, timeout=5)
+        # https too: the check comes before TLS, so not even a ClientHello reaches it
+        for url in (f"http://127.0.0.1:{port}", f"http://[::1]:{port}", f"https://127.0.0.1:{port}"):
+            agent = Agent("web-1", url, token="ab12" * 8, verify=False, timeout=5)
             with pytest.raises(AgentError) as refused:
                 agent.list()
             assert f"held by a socket uid {USER} made" in str(refused.value), refused.value
