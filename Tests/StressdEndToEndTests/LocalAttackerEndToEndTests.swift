@@ -227,27 +227,11 @@ struct LocalAttackerEndToEndTests {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
         let tokenFile = try stressd.writeToken(String(repeating: "ab12", count: 8))
-        // The user's listener where root's agent would be: dual-stack, so
-        // it answers 127.0.0.1 and ::1; it prints its port, then, when its
-        // input closes, how many bytes anyone sent it.
-        let listener = """
-            import select, socket, sys
-            s = socket.socket(socket.AF_INET6)
-            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-            s.bind(("::", 0)); s.listen(16)
-            print(s.getsockname()[1], flush=True)
-            received, open_ = 0, [s, sys.stdin]
-            while sys.stdin in open_:
-                for ready in select.select(open_, [], [])[0]:
-                    if ready is s: open_.append(s.accept()[0])
-                    elif ready is sys.stdin: open_.remove(sys.stdin)
-                    else:
-                        data = ready.recv(65536)
-                        received += len(data)
-                        if not data: open_.remove(ready)
-            print(received, flush=True)
-            """
-        let (command, arguments) = UnprivilegedUser.wrap("/usr/bin/python3", ["-c", listener])
+        // The user's listener where root's agent would be (127.0.0.1 and ::1):
+        // it prints its port, then, when its input closes, the bytes it got.
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("tests/harness/port_squatter.py").path
+        let (command, arguments) = UnprivilegedUser.wrap("/usr/bin/python3", [script])
         let squatter = Process()
         squatter.executableURL = URL(fileURLWithPath: command)
         squatter.arguments = arguments

@@ -4,6 +4,7 @@ import os
 import shutil
 import socket
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -13,25 +14,8 @@ from chaosstressd.server_owner import _proc_form
 # a uid no account has, as the stressd suites use (Tests/TestSupport/UnprivilegedUser.swift)
 USER = 64123
 
-# listens dual-stack on a free port, prints it; when its input closes,
-# prints how many bytes anyone sent it
-LISTENER = """
-import select, socket, sys
-s = socket.socket(socket.AF_INET6)
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-s.bind(("::", 0)); s.listen(16)
-print(s.getsockname()[1], flush=True)
-received, open_ = 0, [s, sys.stdin]
-while sys.stdin in open_:
-    for ready in select.select(open_, [], [])[0]:
-        if ready is s: open_.append(s.accept()[0])
-        elif ready is sys.stdin: open_.remove(sys.stdin)
-        else:
-            data = ready.recv(65536)
-            received += len(data)
-            if not data: open_.remove(ready)
-print(received, flush=True)
-"""
+# tests/harness/port_squatter.py: the listener, shared with the Swift suite
+SQUATTER = str(Path(__file__).resolve().parents[3] / "tests" / "harness" / "port_squatter.py")
 
 
 def test_addresses_in_the_kernels_form():
@@ -45,7 +29,7 @@ def test_addresses_in_the_kernels_form():
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root and setpriv")
 def test_a_port_another_user_holds_gets_no_token():
     squatter = subprocess.Popen(
-        ["setpriv", "--reuid", str(USER), "--regid", str(USER), "--clear-groups", "--", "/usr/bin/python3", "-c", LISTENER],
+        ["setpriv", "--reuid", str(USER), "--regid", str(USER), "--clear-groups", "--", "/usr/bin/python3", SQUATTER],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         port = int(squatter.stdout.readline())
