@@ -28,7 +28,7 @@ struct AgentClientEndToEndTests {
             tokenFile = try stressd.writeToken(Self.token)
             target = stressd.stateDirectory + "/target"
             try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-            port = Int.random(in: 20_000...40_000)
+            port = testPort()
             url = "http://127.0.0.1:\(port)"
             (process, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile])
             for _ in 0..<100 {

@@ -68,7 +68,7 @@ struct ConfigEndToEndTests {
     @Test func theAgentListensWhereTheConfigSaysAndAppliesItsPolicy() async throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
-        let port = Int.random(in: 20_000...40_000)
+        let port = testPort()
         let tokenFile = try stressd.writeToken(String(repeating: "77aa", count: 8))
         let config = try write(
             "listen = \"127.0.0.1:\(port)\"\ntoken-file = \"\(tokenFile)\"\n[policy]\ndisk-floor = \"100%\"\n", in: stressd)

@@ -53,7 +53,7 @@ struct IdleConnectionsEndToEndTests {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
         let token = String(repeating: "1d1e", count: 8)
-        let port = Int.random(in: 20_000...40_000)
+        let port = testPort()
         let base = "http://127.0.0.1:\(port)"
         let (server, out, err) = try stressd.start(
             ["serve", "--listen", "127.0.0.1:\(port)", "--token-file", try stressd.writeToken(token),

@@ -15,7 +15,7 @@ struct ServeAccessEndToEndTests {
     @Test(.enabled(if: UnprivilegedUser.isAvailable)) func noTokenNoListenerLoopbackIncluded() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
-        let port = Int.random(in: 20_000...40_000)
+        let port = testPort()
         let (server, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)"])
         // A test that fails before its own SIGTERM must not leave the agent running.
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
@@ -36,7 +36,7 @@ struct ServeAccessEndToEndTests {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
         let tokenFile = try stressd.writeToken(Self.token)
-        let port = Int.random(in: 20_000...40_000)
+        let port = testPort()
         let result = try stressd.runBounded(["serve", "--listen", "\(host):\(port)", "--token-file", tokenFile])
         #expect(result?.status == 2, "\(host): \(result?.stderr ?? "it served")")
         #expect(result?.stderr.contains("--allow-cleartext") == true, "\(result?.stderr ?? "")")
@@ -46,7 +46,7 @@ struct ServeAccessEndToEndTests {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
         let tokenFile = try stressd.writeToken(Self.token)
-        let port = Int.random(in: 20_000...40_000)
+        let port = testPort()
         let (server, out, err) = try stressd.start(
             ["serve", "--listen", "0.0.0.0:\(port)", "--token-file", tokenFile, "--allow-cleartext"])
         // A test that fails before its own SIGTERM must not leave the agent running.
@@ -79,7 +79,7 @@ struct ServeAccessEndToEndTests {
             (readable, "chmod 600"), (link, "symbolic link"), (big, "too big"), (planted, "belongs to uid \(UnprivilegedUser.uid)"),
         ]
         for (path, says) in cases {
-            let port = Int.random(in: 20_000...40_000)
+            let port = testPort()
             let result = try stressd.runBounded(["serve", "--listen", "127.0.0.1:\(port)", "--token-file", path])
             #expect(result?.status == 2, "\(path): \(result?.stderr ?? "it served")")
             #expect(result?.stderr.contains(says) == true, "\(path): \(result?.stderr ?? "")")

@@ -22,7 +22,7 @@ struct ServeEndToEndTests {
         defer { stressd.remove() }
         let token = String(repeating: "ab12", count: 8)
         let tokenFile = try stressd.writeToken(token)
-        let port = Int.random(in: 20_000...40_000)
+        let port = testPort()
         let base = "http://127.0.0.1:\(port)"
         let (server, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile])
         // A test that fails before its own SIGTERM must not leave the agent running.
@@ -57,7 +57,7 @@ struct ServeEndToEndTests {
     @Test func logLevelWarningKeepsTheInfoLinesOut() async throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
-        let port = Int.random(in: 20_000...40_000)
+        let port = testPort()
         let base = "http://127.0.0.1:\(port)"
         let token = String(repeating: "ef56", count: 8)
         let (server, out, err) = try stressd.start(
@@ -116,7 +116,7 @@ struct ServeEndToEndTests {
             }
         }
 
-        let port = Int.random(in: 20_000...40_000)
+        let port = testPort()
         let (server, out, err) = try activated(port, [])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
         var status = try stressd.run(["status", "--agent", "http://127.0.0.1:\(port)", "--token-file", tokenFile], local: false)
@@ -128,7 +128,7 @@ struct ServeEndToEndTests {
         kill(server.processIdentifier, SIGTERM)
         #expect(StressdBinary.finish(server, out, err).status == 0)
 
-        let refusedPort = Int.random(in: 20_000...40_000)
+        let refusedPort = testPort()
         let (refused, refusedOut, refusedErr) = try activated(refusedPort, ["--listen", "127.0.0.1:\(refusedPort + 1)"])
         defer { if refused.isRunning { kill(refused.processIdentifier, SIGKILL); refused.waitUntilExit() } }
         let result = StressdBinary.finish(refused, refusedOut, refusedErr)
@@ -150,7 +150,7 @@ struct ServeEndToEndTests {
         try openssl.run()
         openssl.waitUntilExit()
         try #require(openssl.terminationStatus == 0)
-        let port = Int.random(in: 20_000...40_000)
+        let port = testPort()
         let tokenFile = try stressd.writeToken(String(repeating: "9a8b", count: 8))
         let (server, out, err) = try stressd.start(
             ["serve", "--listen", "127.0.0.1:\(port)", "--tls-cert", certificate, "--tls-key", key, "--token-file", tokenFile])

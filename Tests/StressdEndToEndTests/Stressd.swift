@@ -146,3 +146,9 @@ extension StressdBinary {
         return condition() ? Date().timeIntervalSince(start) : nil
     }
 }
+
+/// A port for a listener a test starts: below the kernel's ephemeral range
+/// (32768-60999 by default), so no outgoing connection can be holding it.
+func testPort() -> Int {
+    Int.random(in: 20_000...32_000)
+}
