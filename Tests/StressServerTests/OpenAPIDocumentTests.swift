@@ -57,6 +57,22 @@ struct OpenAPIDocumentTests: APITesting {
         }
     }
 
+    /// A key given twice in one mapping reads as YAML, but parsers differ
+    /// on which one counts; and every /v1 route refuses a query parameter
+    /// it does not know (400), so each documents that answer.
+    @Test func eachKeyOnceAndEveryV1RouteDocumentsItsBadQuery() async throws {
+        try await withAPI { _, client in
+            let document = try await served(client)
+            var seen = Set<[String]>()
+            for entry in document.entries where !entry.path.contains("-") {
+                #expect(seen.insert(entry.path).inserted, "\(entry.path.joined(separator: " > ")) is given twice")
+            }
+            for operation in operations(document) where operation.path.hasPrefix("/v1/") {
+                #expect(document.children(of: ["paths", operation.path, operation.method, "responses"]).contains("400"), "\(operation) lists no 400")
+            }
+        }
+    }
+
     @Test func theDocumentIsServedAsYAMLBehindTheToken() async throws {
         try await withAPI { _, client in
             let response = try await client.execute(uri: "/openapi.yaml", method: .get, headers: auth)
