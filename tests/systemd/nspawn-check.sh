@@ -47,6 +47,11 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 [[ -x $STRESSD_BIN ]] || die "$STRESSD_BIN missing; build it: swift build -c release --static-swift-stdlib"
 [[ -f $UNIT_SRC ]] || die "$UNIT_SRC missing"
 
+# On a cgroup v1 host the container sees the host's controller hierarchies,
+# where stressd runs outside this script (a killed test run's leftover, another
+# user's attack) may have cgroups: only ones that appear from now on count.
+cgroups_before=$(find /sys/fs/cgroup -name 'stressd-*' -type d 2>/dev/null | sort || true)
+
 # --- state for the trap ---------------------------------------------------
 tmp=$(mktemp -d /tmp/stressd-nspawn.XXXXXX)
 rootfs=$tmp/rootfs
@@ -797,8 +802,8 @@ else
             /usr/share/doc/stressd; do
             ct sh -c "test -e '$path' || test -L '$path'" && left+=" $path"
         done
-        stressd_cgroups=$(ct find /sys/fs/cgroup -name 'stressd-*' -type d 2>/dev/null || true)
-        [[ -n $stressd_cgroups ]] && left+=" cgroups: $stressd_cgroups"
+        new_cgroups=$(comm -13 <(echo "$cgroups_before") <(ct find /sys/fs/cgroup -name 'stressd-*' -type d 2>/dev/null | sort || true) | tr '\n' ' ')
+        [[ -n ${new_cgroups// } ]] && left+=" cgroups: $new_cgroups"
         [[ $(ct systemctl show -p LoadState --value stressd) == not-found ]] || left+=" unit still loaded"
         ((workers_before >= 1)) || left+=" (and no worker ran before the purge: nothing was shown stopped)"
         ct dpkg-query -W -f='${Status}' stressd 2>/dev/null | grep -q installed && left+=" still installed"
