@@ -652,7 +652,8 @@ def _stop_run(run, targets, configuration, secrets):
             raise first_error
         return [reports[k] for k in sorted(reports)]
 
-    results, errors = fan_out(list(agents.values()), stop_on, _max_workers(configuration))
+    with run.stopping:
+        results, errors = fan_out(list(agents.values()), stop_on, _max_workers(configuration))
     return {h: results[h] for h in sorted(results)}, errors
 
 

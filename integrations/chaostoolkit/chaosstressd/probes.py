@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from chaoslib.exceptions import ActivityFailed
 from chaoslib.types import Configuration, Secrets
 
+from .actions import _stop_run
 from .agents import Agent, AgentError, failure_message, fan_out
 from .run import current_run
 from .selection import select_agents
@@ -246,6 +247,7 @@ def nothing_left(
 def attacks_healthy(
     targets: List[str] = None,
     unhealthy_outcomes: List[str] = None,
+    stop_run: bool = True,
     configuration: Configuration = None,
     secrets: Secrets = None,
 ) -> bool:
@@ -256,6 +258,14 @@ def attacks_healthy(
     could not be verified. False, and so the safeguard interrupts the
     experiment, as soon as one has. An agent that cannot be reached fails
     the probe, which fails the tolerance too (fail closed).
+
+    When it returns False it has also stopped this run's attacks still
+    running, on every host (`stop_run: false` leaves that to the control at
+    the experiment's end). The safeguard interrupts chaos with a SIGUSR1 its
+    own thread sends to the process; when another thread takes that signal,
+    chaos's main thread sleeps on through the pause (or the activity) it is
+    in, and only then ends the experiment: seen 19 s after the trip, at the
+    end of a 20 s pause. The load must not run on that long.
     """
     bad = set(unhealthy_outcomes or UNHEALTHY_OUTCOMES)
     listing = run_attacks(targets, None, configuration, secrets)
@@ -277,4 +287,21 @@ def attacks_healthy(
                     s.get("id"), host,
                 )
                 healthy = False
+    if not healthy and stop_run:
+        _stop_unhealthy_run(configuration, secrets)
     return healthy
+
+
+def _stop_unhealthy_run(configuration: Configuration, secrets: Secrets) -> None:
+    """Stops what the run still runs, on every host; what could not be
+    stopped is logged (the probe has failed already: the control tries
+    again at the experiment's end)."""
+    run = _run(configuration)
+    running = run.list(running_only=True)
+    if not running:
+        return
+    _, errors = _stop_run(run, None, configuration, secrets)
+    stopped = [f"{a.host}/{a.id}" for a in running if not a.running]
+    logger.critical("stressd: the run is unhealthy: stopped its attacks %s", ", ".join(stopped) or "(none)")
+    for name in sorted(errors):
+        logger.error("stressd: could not stop this run's attacks: %s", errors[name])

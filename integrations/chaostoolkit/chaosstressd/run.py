@@ -117,6 +117,9 @@ class Run:
         if err:
             raise ValueError(err)
         self.lock = threading.RLock()
+        # one stop of the run at a time: the safeguard probe's and the
+        # control's, so the later one finds the earlier one's reports
+        self.stopping = threading.Lock()
         self.attacks: Dict[tuple, Attack] = {}
         self.agents: Dict[str, Agent] = {}  # every agent this run touched
         self._renewer: Optional[threading.Thread] = None

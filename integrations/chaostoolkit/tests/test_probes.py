@@ -81,3 +81,29 @@ def test_safeguard_probe_trips_on_a_guard_trip(labelled):
         assert probes.attack_outcome("a1", configuration=conf) == "guard-tripped"
     finally:
         os.unlink(disk / "other-writer")
+
+
+@pytest.mark.parametrize("stop_run", [True, False])
+def test_safeguard_probe_stops_the_run_on_every_host_when_unhealthy(labelled, stop_run):
+    """chaos may not act on the safeguard's interruption until its current
+    pause ends: the probe that fails stops the run's other attacks itself,
+    on every host (unless told not to)."""
+    a1, a2 = labelled.start_labelled("a1", "a2")
+    conf = labelled.configuration()
+    disk = labelled.tmpfs(size="64m")
+    actions.start_disk(path=str(disk), size="8M", floor="16M", duration="30s", targets=["a1"], configuration=conf)
+    cpu = actions.start_cpu(load="10%", cores=1, duration="30s", targets=["a2"], configuration=conf)["a2"]["id"]
+    with open(disk / "other-writer", "wb") as f:
+        f.write(b"\0" * (52 << 20))
+    try:
+        assert wait_for(lambda: probes.attacks_healthy(stop_run=stop_run, configuration=conf) is False, timeout=5)
+        if stop_run:
+            body = finished(a2, cpu)
+            assert body is not None and body["report"]["outcome"]["status"] == "stopped", body
+            assert probes.nothing_left(configuration=conf) is True
+        else:
+            assert finished(a2, cpu) is None  # still running: the control stops it at the end
+            actions.stop_attacks(configuration=conf)
+            assert finished(a2, cpu)["report"]["outcome"]["status"] == "stopped"
+    finally:
+        os.unlink(disk / "other-writer")
