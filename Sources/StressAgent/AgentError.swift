@@ -18,6 +18,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
     /// An abort condition fails before the attack starts: the system is not
     /// in its steady state, so nothing is attacked (exit 2, HTTP 422).
     case notSteady(condition: String, detail: String)
+    /// The service is stopping: it starts nothing more (HTTP 503).
+    case shuttingDown
 
     public var description: String {
         switch self {
@@ -40,6 +42,8 @@ public enum AgentError: Error, Sendable, CustomStringConvertible {
         case .notSteady(let condition, let detail):
             return "not started: the system is not in its steady state, so an experiment on it would prove nothing: "
                 + "the condition '\(condition)' fails now (\(detail)); fix the service or the condition, then try again"
+        case .shuttingDown:
+            return "not started: this agent is shutting down; start the attack again once it is back, or on another agent"
         }
     }
 }

@@ -36,6 +36,8 @@ public struct APIError: Error, HTTPResponseError {
             self.init(.notFound, title: "unknown report", detail: error.description)
         case .conflict(let message):
             self.init(.conflict, title: "conflict", detail: message)
+        case .shuttingDown:
+            self.init(.serviceUnavailable, title: "shutting down", detail: error.description)
         case .stateDirectory, .ledger, .host:
             self.init(.internalServerError, title: "agent failure", detail: error.description)
         }

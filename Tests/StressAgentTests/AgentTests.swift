@@ -375,6 +375,31 @@ struct AgentTests {
         }
     }
 
+    /// An attack admitted once the service body has stopped taking launches
+    /// would never run, and a stop of it would wait forever: it is refused.
+    @Test func refusesToStartOnceItsServiceBodyHasEnded() async throws {
+        let state = try TemporaryDirectory()
+        let target = try folder(state, "a")
+        let environment = try AgentEnvironment.testing(state.path)
+        let log = CapturedLog()
+        let agent = Agent(environment: environment, logger: log.logger)
+        try await agent.running {}
+
+        let spec = try fill(target)
+        do {
+            let id = try await agent.start(spec)
+            Issue.record("started \(id) with no service body to run it")
+        } catch {
+            guard case .shuttingDown = error else { Issue.record("refused as shutting down, not: \(error)"); return }
+            #expect(error.description.contains("start the attack again once it is back"))
+        }
+        #expect(await agent.runningAttacks().isEmpty)
+        #expect(await agent.summaries().isEmpty)
+        #expect(try environment.ledger.records().isEmpty)
+        #expect(fillFolders(target).isEmpty)
+        #expect(log.entries("attack refused").first?.metadata["refusal"] == "shutting-down")
+    }
+
     @Test func recoveryHappensBeforeReadyAndIsReported() async throws {
         let state = try TemporaryDirectory()
         let environment = try AgentEnvironment.testing(state.path)

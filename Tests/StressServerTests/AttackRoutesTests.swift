@@ -167,6 +167,21 @@ struct AttackRoutesTests: APITesting {
         }
     }
 
+    @Test func anAgentShuttingDownAnswers503AndStartsNothing() async throws {
+        try await TestAPI.with(running: false) { api in
+            try await api.agent.running {}  // the service body ran and ended
+            let (agent, target) = (api.agent, api.target)
+            try await api.test { client in
+                let fill = #"{"kind": "disk", "path": "\#(target)", "size": "4M", "duration": "30s"}"#
+                let refused = try await client.execute(uri: "/v1/attacks", method: .post, headers: auth, body: ByteBuffer(string: fill))
+                #expect(refused.status == .serviceUnavailable)
+                #expect(refused.headers[.contentType] == "application/problem+json")
+                #expect(try json(refused)["title"] as? String == "shutting down")
+                #expect(await agent.summaries().isEmpty, "nothing listed as running or started")
+            }
+        }
+    }
+
     @Test func aRequestMayTightenTheAgentsPolicyNeverLoosenIt() async throws {
         try await withAPI { client, target in
             func post(_ body: String) async throws -> TestResponse {

@@ -184,9 +184,14 @@ public actor Agent {
         running[id] = Running(
             spec: spec, stop: stop, progress: progress, lease: lease,
             leaseDeadline: lease.map { clock.now() + $0 }, guards: supervisor.guardRails, writtenDevice: writtenDevice)
+        // Once the service body has stopped taking launches (it is shutting
+        // down) nothing would ever run this one, nor answer a stop of it.
+        guard case .enqueued = launchQueue.yield(Launch(supervisor: supervisor, stop: stop, progress: progress)) else {
+            running[id] = nil
+            throw .shuttingDown
+        }
         if lease != nil { leaseChanged.ring() }
         runningChanged(running.count)
-        launchQueue.yield(Launch(supervisor: supervisor, stop: stop, progress: progress))
         return id
     }
 

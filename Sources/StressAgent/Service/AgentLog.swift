@@ -48,6 +48,7 @@ struct AgentLog: Sendable {
         let refusal: String
         switch error {
         case .conflict: refusal = "conflict"
+        case .shuttingDown: refusal = "shutting-down"
         case .input: refusal = "invalid"
         case .notSteady: refusal = "not-steady"
         case .host: refusal = "host"
