@@ -8,6 +8,13 @@ import Testing
 struct MemoryAttackEndToEndTests {
     static let mebibyte: UInt64 = 1 << 20
 
+    /// Stops a run a failed expectation left going (SIGTERM: it cleans up).
+    static func stopIfRunning(_ process: Process) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+    }
+
     @Test func holdsTheMemoryResidentAndGivesItBack() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
@@ -149,27 +156,40 @@ struct MemoryAttackEndToEndTests {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
         let cgroup = try #require(MemoryLimitedCgroup(limitBytes: 1 << 30))
+        // Removed once both runs below are over, even when an expectation
+        // ends the test early: a cgroup left behind fails the next test's.
+        defer { withExtendedLifetime(cgroup) {} }
         // A 64 MiB hog with a 600 MiB floor fits; then another process in
         // the cgroup takes 400 MiB and the cgroup crosses the floor.
         let (process, out, err) = try stressd.start(
             ["mem", "--size", "64M", "--floor", "600M", "--duration", "20s", "--json"], inside: cgroup.command)
+        defer { Self.stopIfRunning(process) }
         let record = try stressd.waitForRecord(workers: 1)
         let hog = try #require((record["workers"] as? [[String: Any]])?.first)
         usleep(300_000)
         let (other, otherOut, otherErr) = try stressd.start(
             ["mem", "--size", "400M", "--floor", "0", "--duration", "2s"], inside: cgroup.command)
+        defer { Self.stopIfRunning(other) }
         let started = Date()
         // Issue 14: from the breach being observable (the cgroup's usage
-        // leaves less than the floor) to the hog gone, at most 250 ms.
-        var breachedAt: Date?
+        // leaves less than the floor) to the hog gone, at most 250 ms. The
+        // breach came after the last look that saw none: from there, an
+        // upper bound. The looks run at a higher priority than the two
+        // threads populating `other`'s 400 MiB, which took both CPUs from
+        // them for longer than the guard takes (the hog was gone before a
+        // look saw the breach, and after it the usage is below the floor).
+        // (On Linux a nice value is this thread's alone.)
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, -10)
+        var lastClear = started
         var stoppedAt: Date?
         while Date().timeIntervalSince(started) < 5, stoppedAt == nil {
-            if breachedAt == nil, let usage = cgroup.usageBytes, usage > (1 << 30) - 600 * Self.mebibyte { breachedAt = Date() }
+            if let usage = cgroup.usageBytes, usage <= (1 << 30) - 600 * Self.mebibyte { lastClear = Date() }
             if !isLive(hog) { stoppedAt = Date() }
             usleep(1_000)
         }
-        let latency = try #require(stoppedAt).timeIntervalSince(try #require(breachedAt, "the floor was never crossed"))
-        #expect(latency < 0.25, "breach to hog stopped: \(Int(latency * 1000)) ms")
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 0)
+        let latency = try #require(stoppedAt, "the hog ran on").timeIntervalSince(lastClear)
+        #expect(latency < 0.25, "breach to hog stopped: at most \(Int(latency * 1000)) ms")
 
         let result = StressdBinary.finish(process, out, err)
 
