@@ -93,6 +93,8 @@ public actor Agent {
     /// interval (see `Heartbeat`); without one, an agent with no leases to
     /// watch does no periodic work at all.
     public func run(ready: @Sendable () -> Void = {}, heartbeat: Heartbeat? = nil) async throws(AgentError) {
+        // However it ends (a failed replay too), nothing runs launches after.
+        defer { launchQueue.finish() }
         let undone = try environment.replay.undoOrphans()
         for result in undone {
             recovered[result.id] = result

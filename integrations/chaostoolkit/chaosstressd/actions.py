@@ -131,6 +131,7 @@ def start_attack(
     body["lease"] = lease
 
     run = current_run(configuration.get("stressd_run_id"))
+    _refuse_if_unhealthy(run, f"the {kind} attack is not started")
     call_id = uuid.uuid4().hex[:16]
     all_labels: Dict[str, str] = {}
     for k, v in (labels or {}).items():
@@ -177,6 +178,12 @@ def start_attack(
             + _undo_note(stopped)
             + _not_sent_note(not_sent)
         )
+    if run.unhealthy:
+        # found unhealthy while these started: the probe's stop may have
+        # swept before they existed on their agents
+        _stop_run(run, None, configuration, secrets)
+        _refuse_if_unhealthy(run, f"the {kind} attack is stopped again on " + ", ".join(
+            f"{h} ({a.id})" for h, a in sorted(started.items())))
 
     logger.info(
         "stressd %s attack started on %s (%s)",
@@ -196,6 +203,17 @@ def start_attack(
         }
         for host, a in sorted(started.items())
     }
+
+
+def _refuse_if_unhealthy(run, what: str) -> None:
+    """Raises, saying `what` became of the attack, once the safeguard probe
+    found the run unhealthy."""
+    with run.lock:
+        reason = run.unhealthy
+    if reason:
+        raise ActivityFailed(
+            f"{what}: this run is unhealthy ({reason}), so it starts nothing more and its safeguard ends it"
+        )
 
 
 class _NotSent(Exception):

@@ -7,6 +7,7 @@ so a tolerance such as `{"type": "range", "range": [0, 0.9]}` holds on every
 host at once; `host_snapshot` returns every agent's whole snapshot.
 """
 import logging
+import threading
 from typing import Any, Dict, List, Optional, Tuple
 
 from chaoslib.exceptions import ActivityFailed
@@ -259,8 +260,9 @@ def attacks_healthy(
     experiment, as soon as one has. An agent that cannot be reached fails
     the probe, which fails the tolerance too (fail closed).
 
-    When it returns False it has also stopped this run's attacks still
-    running, on every host (`stop_run: false` leaves that to the control at
+    When it returns False, wherever it runs (a safeguard, a hypothesis), it
+    has also begun stopping this run's attacks on every host, and the run
+    starts no attack after (`stop_run: false` leaves both to the control at
     the experiment's end). The safeguard interrupts chaos with a SIGUSR1 its
     own thread sends to the process; when another thread takes that signal,
     chaos's main thread sleeps on through the pause (or the activity) it is
@@ -269,7 +271,7 @@ def attacks_healthy(
     """
     bad = set(unhealthy_outcomes or UNHEALTHY_OUTCOMES)
     listing = run_attacks(targets, None, configuration, secrets)
-    healthy = True
+    why: List[str] = []
     for host, summaries in listing.items():
         for s in summaries:
             if s.get("state") != "finished":
@@ -280,28 +282,40 @@ def attacks_healthy(
                     "stressd attack %s on %s ended %s: %s",
                     s.get("id"), host, outcome.get("status"), outcome.get("reason", ""),
                 )
-                healthy = False
+                why.append(f"{s.get('id')} on {host} ended {outcome.get('status')}")
             if s.get("cleanupVerified") is False:
                 logger.critical(
                     "stressd attack %s on %s left something behind after cleanup",
                     s.get("id"), host,
                 )
-                healthy = False
-    if not healthy and stop_run:
-        _stop_unhealthy_run(configuration, secrets)
-    return healthy
+                why.append(f"{s.get('id')} on {host} left something behind")
+    if why and stop_run:
+        _stop_unhealthy_run(_run(configuration), why[0], configuration, secrets)
+    return not why
 
 
-def _stop_unhealthy_run(configuration: Configuration, secrets: Secrets) -> None:
-    """Stops what the run still runs, on every host; what could not be
-    stopped is logged (the probe has failed already: the control tries
-    again at the experiment's end)."""
-    run = _run(configuration)
+def _stop_unhealthy_run(run, reason: str, configuration: Configuration, secrets: Secrets) -> None:
+    """Marks the run unhealthy (it starts nothing more) and stops what it
+    runs on every host, on a thread of its own: the probe answers at once,
+    so the safeguard's interruption is not held up by the cleanups. The
+    first time it also stops, by the run's label, what this process lost
+    track of; later looks only what is still believed running."""
+    first = run.mark_unhealthy(reason)
     running = run.list(running_only=True)
-    if not running:
+    if not first and not running:
         return
-    _, errors = _stop_run(run, None, configuration, secrets)
-    stopped = [f"{a.host}/{a.id}" for a in running if not a.running]
-    logger.critical("stressd: the run is unhealthy: stopped its attacks %s", ", ".join(stopped) or "(none)")
-    for name in sorted(errors):
-        logger.error("stressd: could not stop this run's attacks: %s", errors[name])
+
+    def stop() -> None:
+        reports, errors = _stop_run(run, None, configuration, secrets)
+        was_running = {(a.host, a.id) for a in running}
+        stopped = sorted(
+            f"{host}/{r.get('id')}"
+            for host, rs in reports.items()
+            for r in rs
+            if (host, r.get("id")) in was_running and (r.get("outcome") or {}).get("status") == "stopped"
+        )
+        logger.critical("stressd: the run is unhealthy (%s): stopped %s", reason, ", ".join(stopped) or "nothing more")
+        for name in sorted(errors):
+            logger.error("stressd: could not stop this run's attacks: %s", errors[name])
+
+    threading.Thread(target=stop, name="chaosstressd-unhealthy", daemon=True).start()

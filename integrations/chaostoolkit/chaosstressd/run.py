@@ -120,6 +120,9 @@ class Run:
         # one stop of the run at a time: the safeguard probe's and the
         # control's, so the later one finds the earlier one's reports
         self.stopping = threading.Lock()
+        # why the run was found unhealthy (the safeguard probe): from then
+        # on it starts nothing (under self.lock)
+        self.unhealthy: Optional[str] = None
         self.attacks: Dict[tuple, Attack] = {}
         self.agents: Dict[str, Agent] = {}  # every agent this run touched
         self._renewer: Optional[threading.Thread] = None
@@ -167,6 +170,14 @@ class Run:
         if not mine:
             return None
         return sorted(mine, key=lambda a: a.started_at)[-1]
+
+    def mark_unhealthy(self, reason: str) -> bool:
+        """Records why the run is unhealthy; True the first time."""
+        with self.lock:
+            first = self.unhealthy is None
+            if first:
+                self.unhealthy = reason
+        return first
 
     def ended(self, attack: Attack, report: Optional[Dict[str, Any]] = None) -> None:
         with self.lock:

@@ -3,6 +3,7 @@ import os
 import time
 
 import pytest
+from chaoslib.exceptions import ActivityFailed
 
 from chaosstressd import actions, probes
 from chaosstressd.run import current_run
@@ -87,7 +88,7 @@ def test_safeguard_probe_trips_on_a_guard_trip(labelled):
 def test_safeguard_probe_stops_the_run_on_every_host_when_unhealthy(labelled, stop_run):
     """chaos may not act on the safeguard's interruption until its current
     pause ends: the probe that fails stops the run's other attacks itself,
-    on every host (unless told not to)."""
+    on every host, and the run starts nothing more (unless told not to)."""
     a1, a2 = labelled.start_labelled("a1", "a2")
     conf = labelled.configuration()
     disk = labelled.tmpfs(size="64m")
@@ -98,12 +99,36 @@ def test_safeguard_probe_stops_the_run_on_every_host_when_unhealthy(labelled, st
     try:
         assert wait_for(lambda: probes.attacks_healthy(stop_run=stop_run, configuration=conf) is False, timeout=5)
         if stop_run:
-            body = finished(a2, cpu)
-            assert body is not None and body["report"]["outcome"]["status"] == "stopped", body
-            assert probes.nothing_left(configuration=conf) is True
+            assert wait_for(lambda: finished(a2, cpu), timeout=5), "the probe did not stop the cpu attack"
+            assert finished(a2, cpu)["report"]["outcome"]["status"] == "stopped"
+            assert wait_for(lambda: probes.nothing_left(configuration=conf) is True, timeout=5)
+            with pytest.raises(ActivityFailed, match="this run is unhealthy .*disk-.* on a1 ended guard-tripped"):
+                actions.start_cpu(load="10%", cores=1, duration="30s", configuration=conf)
+            assert [s["id"] for s in probes.run_attacks(configuration=conf)["a2"]] == [cpu], "nothing started"
         else:
+            time.sleep(0.5)
             assert finished(a2, cpu) is None  # still running: the control stops it at the end
             actions.stop_attacks(configuration=conf)
             assert finished(a2, cpu)["report"]["outcome"]["status"] == "stopped"
     finally:
         os.unlink(disk / "other-writer")
+
+
+def test_a_start_the_run_turns_unhealthy_during_is_stopped_again(labelled, monkeypatch):
+    """The probe's sweep may come before a start in flight exists on its
+    agent: the start itself stops what it started once the run is unhealthy."""
+    a1, = labelled.start_labelled("a1")
+    conf = labelled.configuration()
+    run = current_run()
+    add = run.add
+
+    def add_then_turn_unhealthy(attack):
+        add(attack)
+        run.mark_unhealthy("a test says so")
+
+    monkeypatch.setattr(run, "add", add_then_turn_unhealthy)
+    with pytest.raises(ActivityFailed, match=r"cpu attack is stopped again on a1 \(cpu-[0-9a-f]+\): this run is unhealthy \(a test says so\)"):
+        actions.start_cpu(load="10%", cores=1, duration="30s", configuration=conf)
+    (summary,) = probes.run_attacks(configuration=conf)["a1"]
+    assert summary["state"] == "finished" and summary["outcome"]["status"] == "stopped", summary
+    assert probes.nothing_left(configuration=conf) is True
