@@ -11,7 +11,7 @@ import SystemPackage
 /// What it does is logged through the `logger` it is given, with each
 /// attack's id and kind as metadata (see `AgentLog`).
 public actor Agent {
-    private struct Running {
+    struct Running {
         var spec: AttackSpec
         var stop: StopRequest
         var progress: LatestProgress
@@ -29,7 +29,7 @@ public actor Agent {
     /// report holds up to 600 timeline samples (~200 KB); 256 of them in
     /// memory would be most of the agent's, so a saved one is read back
     /// from the state directory when asked for.
-    private struct Finished {
+    struct Finished {
         var summary: AttackSummary
         var unsaved: AttackReport?
     }
@@ -40,19 +40,19 @@ public actor Agent {
         var progress: LatestProgress
     }
 
-    private let environment: AgentEnvironment
+    let environment: AgentEnvironment
     private let log: AgentLog
     public let maxConcurrent: Int
     /// Finished attacks listed, newest first out last: a long-lived
     /// agent's memory and its attack list stay bounded, whatever a client
     /// runs. Older reports stay in the state directory (`/v1/reports/{id}`).
     public let finishedKept: Int
-    private let clock: AgentClock
-    private var running: [AttackID: Running] = [:]
-    private var finished: [AttackID: Finished] = [:]
+    let clock: AgentClock
+    private(set) var running: [AttackID: Running] = [:]
+    private(set) var finished: [AttackID: Finished] = [:]
     /// The ids in `finished`, oldest first.
     private var finishedOrder: [AttackID] = []
-    private var recovered: [AttackID: UndoResult] = [:]
+    private(set) var recovered: [AttackID: UndoResult] = [:]
     private let metrics: AgentMetrics
     /// Given each attack's report as it ends: the stops and halts waiting for it.
     private var waiting: [AttackID: [@Sendable (AttackReport) -> Void]] = [:]
@@ -225,19 +225,6 @@ public actor Agent {
         }
     }
 
-    /// Why an id that is not running cannot be renewed or stopped: a known
-    /// attack that ended is a conflict (409), not an unknown one (404), so
-    /// a client never reads "gone" as "never existed".
-    private func notRunning(_ id: AttackID) -> AgentError {
-        if finished[id] != nil {
-            return .conflict("\(id) has already ended; its report is at /v1/reports/\(id) while the retention ([reports]) keeps it")
-        }
-        if recovered[id] != nil {
-            return .conflict("\(id) was left by an earlier run and undone when this agent started; nothing runs to renew or stop")
-        }
-        return .unknownAttack(id)
-    }
-
     /// The big red button: stops every running attack, or with a filter
     /// only those carrying its labels (an experiment's own).
     public func haltAll(matching filter: AttackFilter = AttackFilter(), reason: String = "halted through the API") async -> [AttackReport] {
@@ -258,50 +245,6 @@ public actor Agent {
             if halted.count == chosen.count { break }
         }
         return halted.sorted { $0.id < $1.id }
-    }
-
-    /// One attack, whole: a finished one with its report (read back from
-    /// the state directory; `unknownReport` once its retention let it go).
-    public func attack(_ id: AttackID) throws(AgentError) -> AgentAttack {
-        if let attack = running[id] { return live(id, attack, now: clock.now()) }
-        if let done = finished[id] { return AgentAttack(finished: try report(of: id, done)) }
-        if let undone = recovered[id] { return AgentAttack(id: id, state: .recovered, undone: undone) }
-        throw .unknownAttack(id)
-    }
-
-    private func report(of id: AttackID, _ done: Finished) throws(AgentError) -> AttackReport {
-        if let report = done.unsaved { return report }
-        return try environment.reports.load(id)
-    }
-
-    /// The paths running attacks write to (fills), sorted: the file systems
-    /// whose free space the metrics watch.
-    public func writtenPaths() -> [String] {
-        Set(running.values.compactMap { $0.spec.parameters.engine.writtenPath }).sorted()
-    }
-
-    /// Every attack the agent knows that `filter` matches, as lines of the
-    /// list: running, finished, recovered, by id.
-    public func summaries(matching filter: AttackFilter = AttackFilter()) -> [AttackSummary] {
-        let now = clock.now()
-        let active = running.map { AttackSummary(live($0.key, $0.value, now: now)) }
-        let done = finished.values.map(\.summary)
-        let undone = recovered.values.map { AttackSummary(AgentAttack(id: $0.id, state: .recovered, undone: $0)) }
-        return (active + done + undone).filter(filter.matches).sorted { $0.id < $1.id }
-    }
-
-    /// The running attacks, whole, by id.
-    public func runningAttacks() -> [AgentAttack] {
-        let now = clock.now()
-        return running.map { live($0.key, $0.value, now: now) }.sorted { $0.id < $1.id }
-    }
-
-    private func live(_ id: AttackID, _ attack: Running, now: Duration) -> AgentAttack {
-        let progress = attack.progress.current
-        return AgentAttack(
-            id: id, state: .running, spec: attack.spec, progress: progress?.line, level: progress?.level,
-            conditions: progress?.conditions.isEmpty == false ? progress?.conditions : nil,
-            leaseSecondsLeft: attack.leaseDeadline.map { max(0, (($0 - now)).seconds) }, guards: attack.guards)
     }
 
     private func finish(_ finished: FinishedAttack) {
