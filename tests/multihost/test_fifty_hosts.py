@@ -181,7 +181,7 @@ def test_the_started_stop_within_2s_of_the_refusal(fleet):
     assert worst[1] < BOUND, f"{worst[0]} stopped {worst[1]:.3f}s after the refusal"
 
 
-def test_control_stops_all_50(fleet):
+def test_control_stops_all_50(fleet, tmp_path):
     conf = fleet.configuration()
     control.before_experiment_control(context={}, configuration=conf)
     run = current_run()
@@ -212,7 +212,8 @@ def test_control_stops_all_50(fleet):
     journal = {}
     t_ctrl = time.time()
     t1, c1 = time.monotonic(), cpu_s()
-    control.after_experiment_control(context={}, state=journal, configuration=conf)
+    # its page too, as in a real run, but in the test's folder, not the current one
+    control.after_experiment_control(context={}, state=journal, configuration=conf, report_page=str(tmp_path / "run.html"))
     ctrl_wall, ctrl_cpu = time.monotonic() - t1, cpu_s() - c1
     ended = ended_at(fleet, ids, t_call)
     stop = {n: e["ts"] - t_ctrl for n, e in ended.items()}
