@@ -400,6 +400,28 @@ struct AgentTests {
         #expect(log.entries("attack refused").first?.metadata["refusal"] == "shutting-down")
     }
 
+    /// A service body that failed before it ran anything (its ledger
+    /// replay) takes no launches either.
+    @Test func refusesToStartOnceItsServiceBodyHasFailed() async throws {
+        let state = try TemporaryDirectory()
+        let target = try folder(state, "a")
+        let environment = try AgentEnvironment.testing(state.path)
+        let torn = environment.ledger.directory.appending("cpu-0000dead.json").string
+        try Data("{ torn".utf8).write(to: URL(fileURLWithPath: torn))
+        let agent = Agent(environment: environment)
+        await #expect(throws: AgentError.self, "the replay fails on the unreadable record") { try await agent.run() }
+
+        let spec = try fill(target)
+        do {
+            let id = try await agent.start(spec)
+            Issue.record("started \(id) with no service body to run it")
+        } catch {
+            guard case .shuttingDown = error else { Issue.record("refused as shutting down, not: \(error)"); return }
+        }
+        #expect(await agent.runningAttacks().isEmpty)
+        #expect(fillFolders(target).isEmpty)
+    }
+
     @Test func recoveryHappensBeforeReadyAndIsReported() async throws {
         let state = try TemporaryDirectory()
         let environment = try AgentEnvironment.testing(state.path)
