@@ -33,6 +33,23 @@ struct AgentTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(".stressd-fill-") }
     }
 
+    /// Starts a fill of `target` on an agent whose service body is over:
+    /// it must be refused as shutting down, with nothing running or written.
+    /// Returns the refusal, nil (recorded as an issue) when there was none.
+    func expectRefusedAsShuttingDown(_ agent: Agent, filling target: String) async throws -> AgentError? {
+        let spec = try fill(target)
+        var refusal: AgentError?
+        do {
+            let id = try await agent.start(spec)
+            Issue.record("started \(id) with no service body to run it")
+        } catch {
+            if case .shuttingDown = error { refusal = error } else { Issue.record("refused as shutting down, not: \(error)") }
+        }
+        #expect(await agent.runningAttacks().isEmpty)
+        #expect(fillFolders(target).isEmpty)
+        return refusal
+    }
+
     @Test(.enabled(if: DiskTestMount.isAvailable, "needs root and a tmpfs: one fill per file system"))
     func runsAttacksSideBySideAndStopsOneOnRequest() async throws {
         let state = try TemporaryDirectory()
@@ -385,18 +402,10 @@ struct AgentTests {
         let agent = Agent(environment: environment, logger: log.logger)
         try await agent.running {}
 
-        let spec = try fill(target)
-        do {
-            let id = try await agent.start(spec)
-            Issue.record("started \(id) with no service body to run it")
-        } catch {
-            guard case .shuttingDown = error else { Issue.record("refused as shutting down, not: \(error)"); return }
-            #expect(error.description.contains("start the attack again once it is back"))
-        }
-        #expect(await agent.runningAttacks().isEmpty)
+        let refusal = try await expectRefusedAsShuttingDown(agent, filling: target)
+        #expect(refusal?.description.contains("start the attack again once it is back") == true)
         #expect(await agent.summaries().isEmpty)
         #expect(try environment.ledger.records().isEmpty)
-        #expect(fillFolders(target).isEmpty)
         #expect(log.entries("attack refused").first?.metadata["refusal"] == "shutting-down")
     }
 
@@ -411,15 +420,7 @@ struct AgentTests {
         let agent = Agent(environment: environment)
         await #expect(throws: AgentError.self, "the replay fails on the unreadable record") { try await agent.run() }
 
-        let spec = try fill(target)
-        do {
-            let id = try await agent.start(spec)
-            Issue.record("started \(id) with no service body to run it")
-        } catch {
-            guard case .shuttingDown = error else { Issue.record("refused as shutting down, not: \(error)"); return }
-        }
-        #expect(await agent.runningAttacks().isEmpty)
-        #expect(fillFolders(target).isEmpty)
+        _ = try await expectRefusedAsShuttingDown(agent, filling: target)
     }
 
     @Test func recoveryHappensBeforeReadyAndIsReported() async throws {

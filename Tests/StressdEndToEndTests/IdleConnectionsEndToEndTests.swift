@@ -59,7 +59,7 @@ struct IdleConnectionsEndToEndTests {
             ["serve", "--listen", "127.0.0.1:\(port)", "--token-file", try stressd.writeToken(token),
              "--max-connections", "100", "--idle-timeout", "2s"])
         // A test that fails before its own SIGTERM must not leave the agent running.
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
+        defer { server.endIfRunning(SIGKILL) }
         defer {
             if server.isRunning { kill(server.processIdentifier, SIGTERM) }
             _ = StressdBinary.finish(server, out, err)

@@ -8,13 +8,6 @@ import Testing
 struct MemoryAttackEndToEndTests {
     static let mebibyte: UInt64 = 1 << 20
 
-    /// Stops a run a failed expectation left going (SIGTERM: it cleans up).
-    static func stopIfRunning(_ process: Process) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-    }
-
     @Test func holdsTheMemoryResidentAndGivesItBack() throws {
         let stressd = try StressdBinary()
         defer { stressd.remove() }
@@ -163,13 +156,13 @@ struct MemoryAttackEndToEndTests {
         // the cgroup takes 400 MiB and the cgroup crosses the floor.
         let (process, out, err) = try stressd.start(
             ["mem", "--size", "64M", "--floor", "600M", "--duration", "20s", "--json"], inside: cgroup.command)
-        defer { Self.stopIfRunning(process) }
+        defer { process.endIfRunning(SIGTERM) }  // SIGTERM: it cleans up
         let record = try stressd.waitForRecord(workers: 1)
         let hog = try #require((record["workers"] as? [[String: Any]])?.first)
         usleep(300_000)
         let (other, otherOut, otherErr) = try stressd.start(
             ["mem", "--size", "400M", "--floor", "0", "--duration", "2s"], inside: cgroup.command)
-        defer { Self.stopIfRunning(other) }
+        defer { other.endIfRunning(SIGTERM) }
         let started = Date()
         // Issue 14: from the breach being observable (the cgroup's usage
         // leaves less than the floor) to the hog gone, at most 250 ms. The

@@ -26,7 +26,7 @@ struct ServeEndToEndTests {
         let base = "http://127.0.0.1:\(port)"
         let (server, out, err) = try stressd.start(["serve", "--listen", "127.0.0.1:\(port)", "--token-file", tokenFile])
         // A test that fails before its own SIGTERM must not leave the agent running.
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
+        defer { server.endIfRunning(SIGKILL) }
         var healthy = false
         for _ in 0..<100 where !healthy {
             healthy = (try? await request("GET", base + "/healthz", token: nil).0) == 200
@@ -63,7 +63,7 @@ struct ServeEndToEndTests {
         let (server, out, err) = try stressd.start(
             ["serve", "--listen", "127.0.0.1:\(port)", "--log-level", "warning", "--token-file", try stressd.writeToken(token)])
         // A test that fails before its own SIGTERM must not leave the agent running.
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
+        defer { server.endIfRunning(SIGKILL) }
         var healthy = false
         for _ in 0..<100 where !healthy {
             healthy = (try? await request("GET", base + "/healthz", token: nil).0) == 200
@@ -118,7 +118,7 @@ struct ServeEndToEndTests {
 
         let port = testPort()
         let (server, out, err) = try activated(port, [])
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
+        defer { server.endIfRunning(SIGKILL) }
         var status = try stressd.run(["status", "--agent", "http://127.0.0.1:\(port)", "--token-file", tokenFile], local: false)
         for _ in 0..<50 where status.status != 0 {  // until the agent serves
             try await Task.sleep(for: .milliseconds(100))
@@ -130,7 +130,7 @@ struct ServeEndToEndTests {
 
         let refusedPort = testPort()
         let (refused, refusedOut, refusedErr) = try activated(refusedPort, ["--listen", "127.0.0.1:\(refusedPort + 1)"])
-        defer { if refused.isRunning { kill(refused.processIdentifier, SIGKILL); refused.waitUntilExit() } }
+        defer { refused.endIfRunning(SIGKILL) }
         let result = StressdBinary.finish(refused, refusedOut, refusedErr)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("ListenStream="), "\(result.stderr)")
@@ -155,7 +155,7 @@ struct ServeEndToEndTests {
         let (server, out, err) = try stressd.start(
             ["serve", "--listen", "127.0.0.1:\(port)", "--tls-cert", certificate, "--tls-key", key, "--token-file", tokenFile])
         // A test that fails before its own SIGTERM must not leave the agent running.
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
+        defer { server.endIfRunning(SIGKILL) }
         let agent = ["--agent", "https://127.0.0.1:\(port)", "--token-file", tokenFile]
         var answered = false
         for _ in 0..<100 where !answered {

@@ -152,3 +152,13 @@ extension StressdBinary {
 func testPort() -> Int {
     Int.random(in: 20_000...32_000)
 }
+
+extension Process {
+    /// Ends a process a test started if it still runs (a failed
+    /// expectation left it going) and waits for it.
+    func endIfRunning(_ signal: Int32) {
+        guard isRunning else { return }
+        kill(processIdentifier, signal)
+        waitUntilExit()
+    }
+}
