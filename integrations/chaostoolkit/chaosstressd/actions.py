@@ -208,8 +208,7 @@ def start_attack(
 def _refuse_if_unhealthy(run, what: str) -> None:
     """Raises, saying `what` became of the attack, once the safeguard probe
     found the run unhealthy."""
-    with run.lock:
-        reason = run.unhealthy
+    reason = run.unhealthy
     if reason:
         raise ActivityFailed(
             f"{what}: this run is unhealthy ({reason}), so it starts nothing more and its safeguard ends it"

@@ -121,7 +121,7 @@ class Run:
         # control's, so the later one finds the earlier one's reports
         self.stopping = threading.Lock()
         # why the run was found unhealthy (the safeguard probe): from then
-        # on it starts nothing (under self.lock)
+        # on it starts nothing (set once, under self.lock)
         self.unhealthy: Optional[str] = None
         self.attacks: Dict[tuple, Attack] = {}
         self.agents: Dict[str, Agent] = {}  # every agent this run touched
